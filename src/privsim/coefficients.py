@@ -1,0 +1,188 @@
+"""Behaviour coefficients: every number the model uses, with its default, plausible range and source.
+
+This is the ``behavior:`` block of a scenario. Ranges feed sensitivity and uncertainty
+analysis; sources are repeated in docs/model.md. Tags: [V] checked, [R] recalled,
+[A] assumption, [F] fitted by ``privsim calibrate`` to the target named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def coef(default: float, lo: float, hi: float, source: str, *, share: bool = False) -> Any:
+    """A coefficient: default, plausible range [lo, hi] (for SA and uncertainty) and a source.
+
+    Validation only enforces the sign of the range (and 0–1 for shares); the range itself
+    is what sensitivity and uncertainty analysis sample, not a limit on what users may set.
+    """
+    ge = 0.0 if lo >= 0 else None
+    le = 1.0 if share else (0.0 if hi <= 0 else None)
+    return Field(default, ge=ge, le=le, description=source, json_schema_extra={"range": [lo, hi]})
+
+
+class Group(BaseModel):
+    """Base of a coefficient group: strict keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Consent(Group):
+    """Grant probability σ(U) when asked (docs/model.md §3)."""
+
+    intercept: float = coef(2.71, 1.8, 3.6, "[F] β0: targets opt_in_cross_context + banner_reject_first_layer")
+    privacy_cost: float = coef(22.04, 15.0, 30.0, "[F] β_X per unit sensitivity×unexpectedness×concern; same fit")
+    trust: float = coef(2.0, 0.5, 4.0, "[A] β_T: trust in the firm raises disclosure (Dinev & Hart 2006, sign only)")
+    incentive: float = coef(0.4, 0.1, 1.0, "[A] β_inc on ln(1 + 100·incentive/annual value): diminishing returns")
+    default_shift: float = coef(1.2, 0.5, 2.5, "[R] status-quo bias of a default-on choice (Johnson, Bellman & Lohse 2002)")
+    previously_refused: float = coef(-1.0, -2.0, -0.3, "[A] asked again after refusing or opting out")
+    framing_benefit: float = coef(0.3, 0.0, 0.6, "[R] framing and defaults are 'separate and additive' (Bellman et al. 2001)")
+    framing_alarm: float = coef(-0.3, -0.6, 0.0, "[R] same source, negative frame")
+    pre_ticked: float = coef(1.6, 0.8, 2.5, "[V] pre-selection has a 'large effect' (Utz et al. 2019)")
+    hidden_reject: float = coef(2.03, 1.2, 3.0, "[F] no reject on the first layer: +22 pp, capped near 95% (Nouwens 2020)")
+    confirmshaming: float = coef(0.4, 0.1, 0.8, "[A] guilt-laden decline wording")
+    nagging: float = coef(0.6, 0.2, 1.0, "[A] repeated prompts until yes")
+    bundled: float = coef(1.0, 0.5, 1.8, "[A] consent bundled with terms of service")
+    forced: float = coef(3.0, 2.0, 4.0, "[V] 'accept or lose access': WhatsApp base not visibly dented (cases.md #19)")
+
+
+class Notice(Group):
+    """Share of customers who read a notice, by channel."""
+
+    in_app: float = coef(0.50, 0.30, 0.80, "[A] a blocking in-app screen is seen, not necessarily read", share=True)
+    email: float = coef(0.21, 0.15, 0.25, "[V] e-mail open rate 21–23% (Mailchimp 2018–19)", share=True)
+    postal: float = coef(0.10, 0.05, 0.20, "[A] mailed privacy notices are rarely read (GLBA opt-outs under 10%)", share=True)
+    website_only: float = coef(0.03, 0.01, 0.05, "[V] only 2–4% open the privacy notice (Fox Rothschild 2019)", share=True)
+
+
+class Trust(Group):
+    """Asymmetric trust: T ← T − λα·T·B + α·(1−T)·G + ρ·(T̄ − T)."""
+
+    learning_rate: float = coef(0.03, 0.01, 0.08, "[A] α: trust response per unit daily good/bad load")
+    loss_aversion: float = coef(2.25, 2.0, 2.5, "[R] λ = α⁻/α⁺ ≈ 2–2.5 (Slovic 1993; Tversky & Kahneman 1992)")
+    recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust")
+    consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. 2017)", share=True)
+    noticed: float = coef(0.50, 0.30, 0.80, "[A] felt intrusion of a disclosed use never chosen (opt-out, notice)", share=True)
+    betrayal: float = coef(3.0, 2.0, 4.5, "[A] covert use once known weighs more (Aguirre 2015; Ping: 55% most deterred)")
+    dark_pattern: float = coef(2.0, 1.2, 3.0, "[A] consent gained by a dark pattern, once noticed")
+    retroactive: float = coef(2.5, 1.5, 3.5, "[A] retroactive change of terms (Gateway Learning 2004)")
+    value_delivered: float = coef(0.5, 0.0, 1.5, "[A] good load per unit revenue lift delivered with consent")
+    apology: float = coef(0.05, 0.0, 0.15, "[A] one-off good load of a public apology")
+    shock_days: float = coef(10.0, 3.0, 30.0, "[A] a revelation weighs like this many days of its outrage")
+
+
+class OptOut(Group):
+    """Per-touch opt-out and complaint hazards (docs/model.md §5)."""
+
+    per_send: float = coef(0.00217, 0.001, 0.004, "[F] h0 at 4 sends/month; target unsubscribe_per_send", share=True)
+    reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f0: reference frequency of the per-send rate")
+    frequency_elasticity: float = coef(0.5, 0.0, 1.0, "[V] intensity shortens time to opt-out (Kumar, Zhang & Luo 2014)")
+    trust_elasticity: float = coef(2.0, 1.0, 3.0, "[A] hazard × exp(−β·(T − 0.5))")
+    intrusion_elasticity: float = coef(4.0, 1.0, 8.0, "[A] hazard × (1 + κ·felt intrusion)")
+    complaint_per_send: float = coef(0.0000687, 0.00004, 0.0004, "[F] c0; target complaint_per_send 0.012%", share=True)
+    complaint_elasticity: float = coef(1.0, 0.5, 2.0, "[A] η_c on frequency")
+    complaint_after_optout: float = coef(0.02, 0.005, 0.05, "[A] complaint per send to someone who asked to leave", share=True)
+    deliverability_threshold: float = coef(0.003, 0.003, 0.003, "[V] Gmail/Yahoo bulk-sender complaint ceiling 0.3%", share=True)
+    deliverability_penalty: float = coef(0.25, 0.1, 0.5, "[V] spam-folder share once over the ceiling (DMA/Return Path 2018)", share=True)
+    per_review: float = coef(0.02, 0.005, 0.05, "[A] weekly opt-out per unit felt intrusion of a data-use practice", share=True)
+    review_interval_days: int = Field(7, ge=1, le=30, description="[A] days between opt-out reviews of non-contact practices")
+
+
+class Churn(Group):
+    """Daily churn hazard: segment base plus privacy excess damped by lock-in."""
+
+    say_do: float = coef(0.05, 0.025, 0.2, "[V] realised loss ≈ 1/5–1/40 of stated intent (calibration.md §3c)", share=True)
+    intent_trust: float = coef(1.0, 0.5, 2.0, "[A] stated yearly intent to leave per unit relative trust loss")
+    intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto 2017)", share=True)
+    privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22)", share=True)
+    inactive_factor: float = coef(0.25, 0.1, 0.5, "[A] realised switching of non-actives relative to actives", share=True)
+
+
+class Discovery(Group):
+    """Discovery hazard of covert or unexpected uses, media cycle and word of mouth."""
+
+    per_year: float = coef(1.5, 0.5, 4.0, "[A] yearly hazard at full reach, sensitivity and unexpectedness (Path: 10 weeks)")
+    reach_exponent: float = coef(0.5, 0.3, 1.0, "[A] discovery grows sub-linearly with reach")
+    disclosed_factor: float = coef(0.10, 0.02, 0.3, "[A] disclosed-but-unexpected uses surface less often", share=True)
+    all_at_once_factor: float = coef(4.0, 2.0, 8.0, "[A] visible to all users at once (Beacon, feed changes)")
+    salience_weights: tuple[float, float, float] = Field(
+        (0.55, 0.30, 0.15), description="[V] media salience S = Σ w·e^(−t/τ): bi-/tri-exponential decay (Candia 2019)")
+    salience_days: tuple[float, float, float] = Field(
+        (1.0, 7.0, 30.0), description="[V] τ: most attention gone in ≈36 h, long tail (Dezső 2006; Lorenz-Spreen 2019)")
+    media_reach: float = coef(0.35, 0.1, 0.8, "[A] daily hearing hazard per unit salience")
+    word_of_mouth: float = coef(0.25, 0.05, 0.6, "[A] daily hearing hazard per unit share of offended contacts")
+    offence_scale: float = coef(1.0, 0.6, 1.6, "[A] offence threshold θ ~ U(0, scale)")
+    outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)")
+    complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% (Lotus)", share=True)
+    protest_targeted: float = coef(0.004, 0.001, 0.01, "[V] Beacon petition 65k of 55M ≈ 0.12% of users", share=True)
+    protest_all_at_once: float = coef(0.20, 0.1, 0.3, "[V] largest feed-change protest ≈ 8% of users", share=True)
+    opt_out: float = coef(0.30, 0.1, 0.5, "[V] 54% changed settings after Cambridge Analytica (Pew 2018)", share=True)
+
+
+class Breach(Group):
+    """Breach and incident odds by control, and per-record costs (in USD, converted)."""
+
+    intrusion_per_year: float = coef(0.05, 0.02, 0.15, "[A] external intrusion at a mid-size firm")
+    lost_laptop_per_year: float = coef(0.20, 0.05, 0.5, "[A] lost/stolen device holding customer data (remote work)")
+    remote_access_per_year: float = coef(0.10, 0.03, 0.3, "[A] compromise of remote access / home network")
+    insider_broad_per_year: float = coef(2.0, 0.5, 6.0, "[A] staff misuse with broad service access (Uber God View)")
+    insider_need_to_know_per_year: float = coef(0.2, 0.05, 0.6, "[A] same with need-to-know access")
+    encrypted_exposure: float = coef(0.02, 0.0, 0.1, "[R] encrypted lost devices are mostly not a breach (safe harbour)", share=True)
+    cost_per_record_usd: float = coef(100.0, 60.0, 170.0, "[V] IBM 2023 $165/record less its 36–38% lost-business share")
+    notification_per_record_usd: float = coef(5.0, 1.0, 10.0, "[A] letter, call centre, credit monitoring offer")
+
+
+class Regulator(Group):
+    """Investigation hazard, outcomes and their timing."""
+
+    per_complaint: float = coef(0.02, 0.005, 0.1, "[V] a single complaint opened the Flybe case (ICO 2017)", share=True)
+    formal_share: float = coef(0.10, 0.02, 0.3, "[A] complaints about a violation that reach a regulator", share=True)
+    violation_per_year: float = coef(0.6, 0.2, 1.5, "[A] yearly hazard from a violation on record")
+    salience_factor: float = coef(4.0, 1.0, 8.0, "[A] media salience multiplies regulator attention")
+    investigation_days: int = Field(180, ge=1, le=1460, description="[A] from opening to outcome")
+    p_nothing: float = coef(0.35, 0.2, 0.6, "[V] FTC closed DoubleClick with no action (2001)", share=True)
+    p_forced_opt_in: float = coef(0.25, 0.1, 0.4, "[V] consent orders without money (Path, Facebook 2011)", share=True)
+    enforcement: float = coef(1.0, 0.3, 3.0, "[A] multiplier on the realised per-violation schedules (fines.py)")
+
+
+class Response(Group):
+    """How long a company takes to act on backlash."""
+
+    centrality_factor: float = coef(10.0, 5.0, 15.0, "[V] core practices take weeks: Beacon 9–29 d, Toysmart 7 wk vs Path 1 d")
+
+
+class Behavior(Group):
+    """All behaviour coefficients (the scenario's ``behavior:`` block)."""
+
+    consent: Consent = Consent()
+    notice: Notice = Notice()
+    trust: Trust = Trust()
+    opt_out: OptOut = OptOut()
+    churn: Churn = Churn()
+    discovery: Discovery = Discovery()
+    breach: Breach = Breach()
+    regulator: Regulator = Regulator()
+    response: Response = Response()
+    concern_sd: float = coef(0.10, 0.05, 0.2, "[A] spread of concern within a segment")
+    trust_sd: float = coef(0.08, 0.04, 0.15, "[A] spread of baseline trust within a segment")
+    value_sd: float = coef(0.5, 0.2, 1.0, "[A] log-normal spread of annual value (CLV practice)")
+
+
+def coefficient_ranges(behavior: Behavior | None = None) -> dict[str, tuple[float, float, float]]:
+    """Flat map ``path -> (default, lo, hi)`` of every ranged coefficient, for SA and uncertainty."""
+    behavior = behavior or Behavior()
+    out: dict[str, tuple[float, float, float]] = {}
+
+    def walk(model: BaseModel, prefix: str) -> None:
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                walk(value, f"{prefix}{name}.")
+            elif isinstance(field.json_schema_extra, dict) and "range" in field.json_schema_extra:
+                lo, hi = field.json_schema_extra["range"]
+                out[f"{prefix}{name}"] = (float(value), float(lo), float(hi))
+
+    walk(behavior, "behavior.")
+    return out

@@ -1,0 +1,68 @@
+"""Common random numbers by construction.
+
+Every random decision draws from its own generator, derived from
+``SeedSequence(seed, spawn_key=(replicate, decision, source, day))``, never from a
+shared stream whose position depends on what was drawn before. Draws for customers
+always cover all N and are indexed by customer id, so two strategies on the same seed
+differ only where the strategies differ.
+"""
+
+from __future__ import annotations
+
+import zlib
+from enum import IntEnum
+
+import numpy as np
+
+
+class Decision(IntEnum):
+    """Stable ids of random decisions (never renumber: results depend on them)."""
+
+    POPULATION = 1
+    CONSENT = 2
+    OPT_OUT = 3
+    CHURN = 4
+    DISCOVERY = 5
+    AWARENESS = 6
+    REGULATOR = 7
+    ARRIVAL = 8
+    INCIDENT = 9
+    CAMPAIGN = 10
+    NETWORK = 11
+    OUTCOME = 12
+    COEFFICIENTS = 13
+
+
+def source_key(name: str) -> int:
+    """Stable 32-bit key of a practice or event id (CRC-32), independent of list order."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+class Streams:
+    """Generators for one replicate; counts the draws made, per decision, for the benchmark."""
+
+    def __init__(self, seed: int, replicate: int):
+        self.seed = int(seed)
+        self.replicate = int(replicate)
+        self.draws: dict[Decision, int] = dict.fromkeys(Decision, 0)
+
+    def generator(self, decision: Decision, source: int = 0, day: int = 0) -> np.random.Generator:
+        """The generator of one (decision, source, day)."""
+        seq = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, int(decision), source, day))
+        return np.random.Generator(np.random.PCG64(seq))
+
+    def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:
+        """Fill ``out`` (float32, one per customer) with U[0, 1) draws."""
+        self.generator(decision, source, day).random(out=out, dtype=np.float32)
+        self.draws[decision] += out.size
+        return out
+
+    def scalar(self, decision: Decision, source: int, day: int) -> float:
+        """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
+        self.draws[decision] += 1
+        return float(self.generator(decision, source, day).random())
+
+    def exponential(self, decision: Decision, source: int, index: int, mean: float) -> float:
+        """One exponential gap (e.g. between yearly-rate events), keyed by arrival index."""
+        self.draws[decision] += 1
+        return float(self.generator(decision, source, index).exponential(mean))
