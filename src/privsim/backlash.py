@@ -45,7 +45,7 @@ class Source:
     counts: dict = field(default_factory=dict)
 
     def salience(self, b: Behavior, day: int) -> float:
-        """This source's media salience on ``day``."""
+        """Media salience of this source on ``day``."""
         if self.story_day is None:
             return 0.0
         return self.intensity * eq.salience_shape(b, day - self.story_day)

@@ -1,5 +1,7 @@
-"""Calibration targets: published figures the default model must reproduce, each measured from
-the whole engine on a named calibration scenario (never by setting a coefficient to it).
+"""Calibration targets: published figures the default model must reproduce.
+
+Each figure is measured from the whole engine on a named calibration scenario, never by
+setting a coefficient equal to it.
 
 A target file lists figures with bounds, source, scenario and the metric to measure:
 ``kpi`` (a KPI's mean), ``ratio`` (sum of one daily series over another, e.g. opt-outs per

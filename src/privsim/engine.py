@@ -217,7 +217,7 @@ class Replication:
     def stage_exposure(self, day: int) -> None:
         """Sends per flow; bad load B = c·W (+ shocks), good load G (+ shocks)."""
         self.sends = [f.sends_on(day) if f.live else 0 for f in self.flows]
-        for k, f in enumerate(self.flows):
+        for k, _f in enumerate(self.flows):
             if self.sends[k]:
                 sent = self.practices.reach_count[k] * self.sends[k]
                 self.day_counts["sends"] += sent
@@ -328,7 +328,7 @@ class Replication:
 
     # ---------------------------------------------------------------- 6 churn
     def stage_churn(self, day: int) -> None:
-        """p = h_seg + s·q: baseline hazard plus say–do-scaled stated intent (one draw a customer)."""
+        """P = h_seg + s·q: baseline hazard plus say–do-scaled stated intent (one draw a customer)."""
         pop = self.pop
         offended = self.backlash.offended_any if self.backlash.any_outrage else None
         intent = eq.stated_intent(self.b, pop.trust, pop.trust_base, pop.inv_trust_base, offended,

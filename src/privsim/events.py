@@ -66,14 +66,18 @@ class Calendar:
                 continue          # compiled into flows
             if not with_strategy and e.type in COMPANY_CAUSED:
                 continue
-            handler = HANDLERS[e.type]
             key = source_key(e.id or f"{e.type}_{i}")
+            action = self._action(e, i)
             if e.day is not None:
-                self.at(e.day, lambda day, e=e, i=i: handler(eng, e, i, day))
+                self.at(e.day, action)
             else:
                 rate = resolve_rate(eng, e)
                 if rate > 0:
-                    self.env.process(self._poisson(rate, key, lambda day, e=e, i=i: handler(eng, e, i, day)))
+                    self.env.process(self._poisson(rate, key, action))
+
+    def _action(self, e: Any, i: int) -> Action:
+        handler, eng = HANDLERS[e.type], self.eng
+        return lambda day: handler(eng, e, i, day)
 
     def at(self, day: float, action: Action, stage: str = "events") -> None:
         """Make ``action`` due in ``stage`` on ``day``."""

@@ -37,7 +37,7 @@ def _explain(err: dict[str, Any], root: type[BaseModel], data: Any) -> tuple[Pat
     if kind == "union_tag_invalid":
         tag, expected = context.get("tag"), context.get("expected_tags", "")
         choices = [t.strip(" '") for t in str(expected).split(",")]
-        return path + ("type",), f"unknown event type '{tag}'{did_you_mean(tag, choices)}; allowed: {', '.join(choices)}"
+        return (*path, "type"), f"unknown event type '{tag}'{did_you_mean(tag, choices)}; allowed: {', '.join(choices)}"
     if kind == "union_tag_not_found":
         return path, "missing key 'type'; allowed: " + ", ".join(_event_types())
     if kind == "missing":
@@ -78,20 +78,22 @@ def _data_path(loc: tuple, data: Any) -> Path:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if (isinstance(node, (dict, list))) and _has(node, part):
             path.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part == node.get("type"):
-            continue
-        elif isinstance(part, str) and part.startswith(("function-", "literal[", "union[")):
+        elif _is_tag(part, node):
             continue
         else:
             path.append(part)
             node = None
     return tuple(path)
+
+
+def _is_tag(part: Any, node: Any) -> bool:
+    """A discriminator tag or validator name pydantic puts in ``loc`` that is not in the data."""
+    if not isinstance(part, str):
+        return False
+    return (isinstance(node, dict) and part == node.get("type")) or part.startswith(("function-", "literal[", "union["))
 
 
 def _label(path: Path, data: Any) -> str:
@@ -112,7 +114,7 @@ def _label(path: Path, data: Any) -> str:
 def _has(node: Any, part: Any) -> bool:
     if isinstance(node, dict):
         return part in node
-    return isinstance(part, int) and 0 <= part < len(node)
+    return isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(node)
 
 
 def _model_at(root: type[BaseModel], loc: tuple, data: Any) -> tuple[type[BaseModel] | None, str | None]:

@@ -1,5 +1,7 @@
-"""Writing a run folder atomically: everything goes to a hidden partial folder that is renamed
-into place only when complete, so a killed run leaves no half-written results.
+"""Writing a run folder atomically.
+
+Everything goes to a hidden partial folder that is renamed into place only when complete,
+so a killed run leaves no half-written results.
 
 Folder: ``scenario.yaml`` (resolved), ``timeseries.parquet``, ``kpis.csv`` (the KPI table),
 ``replications.csv`` (KPIs per replication), ``summary.json`` (versions, seed, scenario hash).
@@ -24,7 +26,7 @@ DEPENDENCIES = ("numpy", "pandas", "pyarrow", "pydantic", "PyYAML", "simpy", "sc
 
 
 def versions() -> dict[str, str]:
-    """privsim and dependency versions, for run summaries."""
+    """Privsim and dependency versions, for run summaries."""
     out = {}
     for name in ("privsim", *DEPENDENCIES):
         try:

@@ -438,9 +438,9 @@ def _assign(data: dict[str, Any], path: str, value: Any, source: str) -> None:
             if last:
                 node[part] = value
             elif part not in node or not isinstance(node[part], (dict, list)):
-                raise InputError.single(source, f"no section {part!r}{did_you_mean(part, list(node))}; "
-                                        f"allowed: {', '.join(k for k, v in node.items() if isinstance(v, (dict, list)))}",
-                                        field=where)
+                sections = [k for k, v in node.items() if isinstance(v, (dict, list))]
+                raise InputError.single(source, f"no section {part!r}{did_you_mean(part, sections)}; "
+                                        f"allowed: {', '.join(sections)}", field=where)
             else:
                 node = node[part]
         else:

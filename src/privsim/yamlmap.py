@@ -43,14 +43,14 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                problems.append(Problem(source, key_node.start_mark.line + 1, dotted(path + (key,)),
+                problems.append(Problem(source, key_node.start_mark.line + 1, dotted((*path, key)),
                                         f"duplicate key '{key}'; each key may appear once"))
             seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines, problems, source)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines, problems, source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines, problems, source)
+            _walk(item, (*path, index), lines, problems, source)
 
 
 def line_of(lines: dict[Path, int], path: Path) -> int | None:

@@ -1,0 +1,139 @@
+"""Core commands: run, validate, schema, calibrate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from privsim import calibration
+from privsim.cli import (
+    ExecutorOpt,
+    Format,
+    Reps,
+    Seed,
+    Sets,
+    Size,
+    Workers,
+    app,
+    choice,
+    env_cap,
+    err,
+    guarded,
+    kpi_table,
+    out,
+    prepared,
+    progress_bar,
+    reps_for,
+)
+from privsim.errors import InputError
+from privsim.executors import EXECUTORS
+from privsim.experiments import replicate
+from privsim.runfolder import write_run
+from privsim.scenario import json_schema, load_scenario
+
+
+# ------------------------------------------------------------------ commands
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    reps: Reps = None, seed: Seed = None, workers: Workers = None,
+    executor: ExecutorOpt = "serial", sets: Sets = None, size: Size = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>)")] = None,
+    format: Format = "table",
+) -> None:
+    """Run a scenario's replications, print its KPIs and write the run folder."""
+    choice(executor, EXECUTORS, "--executor")
+    choice(format, ("table", "json"), "--format")
+    s = prepared(scenario, sets, size)
+    with progress_bar(format == "table") as progress:
+        result = replicate(s, reps_for(s, reps), seed=seed, executor=executor, workers=workers,
+                           progress=progress)
+    target = out_dir or Path("runs") / scenario.stem
+    write_run(result, target)
+    if format == "json":
+        summary = result.summary()
+        out.print_json(json.dumps({
+            "scenario": s.name, "seed": result.seed, "run_folder": str(target),
+            "failed": [{"replicate": r.replicate, "error": r.error} for r in result.failed],
+            "kpis": summary[summary["segment"] == "all"].drop(columns="segment").to_dict(orient="records"),
+        }))
+    else:
+        out.print(kpi_table(result, f"{s.name} — {len(result.replications)} replications × "
+                                    f"{s.population.size:,} customers (each = {s.population.represents:g})"))
+        out.print(f"run folder: {target}")
+    if result.failed:
+        for r in result.failed:
+            err.print(f"replication {r.replicate} failed: {r.error}", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
+    """Check scenario files; exit 0 when all are valid, 2 otherwise (pre-commit friendly)."""
+    problems = []
+    for path in files:
+        try:
+            load_scenario(path)
+            out.print(f"ok: {path}")
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format."""
+    out.print_json(json.dumps(json_schema()))
+
+
+@app.command()
+@guarded
+def calibrate(
+    check: Annotated[bool, typer.Option("--check", help="measure every calibration target")] = False,
+    targets: Annotated[Path, typer.Option("--targets", "-t", help="target file")] = calibration.DEFAULT_TARGETS,
+    only: Annotated[list[str] | None, typer.Option("--only", help="target ids to check")] = None,
+    reps: Reps = None, size: Size = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    format: Format = "table",
+) -> None:
+    """Check the default model against published figures (``--check``)."""
+    if not check:
+        raise InputError.single("calibrate", "nothing to do; allowed: --check")
+    choice(executor, EXECUTORS, "--executor")
+    choice(format, ("table", "json"), "--format")
+    reps = min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x) if (reps or env_cap("PRIVSIM_REPS")) else None
+    size = min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x) if (size or env_cap("PRIVSIM_SIZE")) else None
+    with progress_bar(format == "table") as progress:
+        checks = calibration.check_all(targets, reps=reps, size=size, only=only, executor=executor,
+                                       workers=workers, progress=progress)
+    if format == "json":
+        out.print_json(json.dumps([{
+            "id": c.target.id, "figure": c.target.figure, "target": c.target.target,
+            "bounds": list(c.target.bounds), "simulated": c.mean, "ci": list(c.ci), "n": int(c.values.size),
+            "point_error": c.error, "passed": c.passed, "source": c.target.source} for c in checks]))
+    else:
+        table = Table(title="Calibration check: defaults against published figures", title_justify="left")
+        for col in ("target", "figure", "published", "bounds", "simulated (95% CI)", "point error", "result"):
+            table.add_column(col, justify="left" if col in ("target", "figure") else "right")
+        for c in checks:
+            lo, hi = c.target.bounds
+            table.add_row(
+                c.target.id, c.target.figure, _num(c.target.target), f"{_num(lo)} – {_num(hi)}",
+                f"{_num(c.mean)} ({_num(c.ci[0])} – {_num(c.ci[1])})",
+                "–" if c.error is None else f"{c.error:+.1%}",
+                "[green]pass[/green]" if c.passed else "[red]FAIL[/red]")
+        out.print(table)
+    if not all(c.passed for c in checks):
+        raise typer.Exit(1)
+
+
+def _num(v: float | None) -> str:
+    if v is None:
+        return "open"
+    return f"{v:.4g}"
