@@ -26,7 +26,6 @@ from privsim.display import fmt
 from privsim.errors import InputError, did_you_mean
 from privsim.executors import EXECUTORS
 from privsim.experiments import RunResult
-from privsim.results import describe_kpi
 from privsim.scenario import Scenario, load_scenario, override, parse_assignment, resize
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
