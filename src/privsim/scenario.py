@@ -32,6 +32,13 @@ Channel = Literal["none", "email", "sms", "phone", "push", "postal", "in_app"]
 NoticeChannel = Literal["in_app", "email", "postal", "website_only"]
 UIPattern = Literal["pre_ticked", "hidden_reject", "confirmshaming", "nagging", "bundled", "forced"]
 Jurisdiction = Literal["eu", "uk", "us", "us_ca"]
+LegalBasis = Literal["consent", "contract", "legitimate_interest", "legal_obligation", "vital_interests",
+                     "public_task"]
+DataSource = Literal["first_party_sale", "first_party_other", "purchased", "merged", "inferred"]
+Recipient = Literal["processor", "ad_partner", "data_broker", "affiliate", "public_authority"]
+PolicyClaim = Literal["never_sell", "never_share", "no_location_tracking", "no_sensitive_data",
+                      "honour_opt_outs", "no_retroactive_changes"]
+LINT_ONLY = {"lint_only": True}   # marks optional fields only the worst-practice tester reads
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Day = Annotated[int, Field(ge=0, le=3650)]
 
@@ -116,6 +123,31 @@ class Practice(Model):
     incentive: float = Field(0.0, ge=0.0, description="one-off value offered for consent, economics.currency")
     visibility: Literal["targeted", "all_at_once"] = "targeted"
     centrality: Share = Field(0.0, description="0 peripheral … 1 core to the business model")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
+    legal_basis: LegalBasis | None = Field(
+        None, description="lawful basis claimed for the use (GDPR Art. 6)", json_schema_extra=LINT_ONLY)
+    data_source: DataSource | None = Field(
+        None, description="where the data comes from: first_party_sale (bought from you), first_party_other, "
+                          "purchased, merged or inferred", json_schema_extra=LINT_ONLY)
+    collected_for: PurposeName | None = Field(
+        None, description="the purpose the data was originally collected for", json_schema_extra=LINT_ONLY)
+    opt_in_steps: int | None = Field(
+        None, ge=1, le=50, description="clicks needed to give consent", json_schema_extra=LINT_ONLY)
+    opt_out_steps: int | None = Field(
+        None, ge=1, le=50, description="clicks needed to refuse or withdraw consent", json_schema_extra=LINT_ONLY)
+    unsubscribe_link: bool | None = Field(
+        None, description="every message carries an unsubscribe / objection route", json_schema_extra=LINT_ONLY)
+    audience_min_age: int | None = Field(
+        None, ge=0, le=120, description="youngest age in the targeted audience", json_schema_extra=LINT_ONLY)
+    recipients: list[Recipient] | None = Field(
+        None, description="who receives the data outside the company", json_schema_extra=LINT_ONLY)
+    contracts_in_place: bool | None = Field(
+        None, description="processor / third-party contracts cover every recipient", json_schema_extra=LINT_ONLY)
+    deidentified: bool | None = Field(
+        None, description="the data is pseudonymised or 'anonymised' before it leaves", json_schema_extra=LINT_ONLY)
+    automated_decision: Literal["none", "with_human_review", "without_human_review"] | None = Field(
+        None, description="decisions with legal or similar effect (credit, eligibility, price) made by the "
+                          "practice", json_schema_extra=LINT_ONLY)
 
     @model_validator(mode="after")
     def _coherent(self) -> Practice:
@@ -138,6 +170,19 @@ class Controls(Model):
         "none", description="customer data on laptops and home networks")
     service_access: Literal["need_to_know", "broad"] = "need_to_know"
     retention_days: int | None = Field(None, ge=0, description="days former customers' records are kept; null: forever")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
+    access_logging: bool | None = Field(
+        None, description="staff access to customer records is logged and reviewed", json_schema_extra=LINT_ONLY)
+    device_policy: Literal["managed", "byod_managed", "byod_unmanaged"] | None = Field(
+        None, description="devices remote staff use for customer data", json_schema_extra=LINT_ONLY)
+    employee_monitoring: Literal["none", "activity", "keystroke", "screen", "webcam"] | None = Field(
+        None, description="how remote staff are monitored", json_schema_extra=LINT_ONLY)
+    honours_gpc: bool | None = Field(
+        None, description="Global Privacy Control signals are honoured as opt-outs", json_schema_extra=LINT_ONLY)
+    do_not_sell_link: bool | None = Field(
+        None, description="a 'Do Not Sell or Share' link is offered (CCPA)", json_schema_extra=LINT_ONLY)
+    erasure_honoured: bool | None = Field(
+        None, description="deletion requests remove the person from every active use", json_schema_extra=LINT_ONLY)
 
 
 class ResponsePolicy(Model):
@@ -155,6 +200,12 @@ class Strategy(Model):
     practices: list[Practice] = Field(default_factory=list)
     controls: Controls = Controls()
     response: ResponsePolicy = ResponsePolicy()
+    dpia_done: bool | None = Field(
+        None, description="a data-protection impact assessment covers the strategy (lint only)",
+        json_schema_extra=LINT_ONLY)
+    policy_claims: list[PolicyClaim] | None = Field(
+        None, description="promises the privacy policy makes, checked against the practices (lint only)",
+        json_schema_extra=LINT_ONLY)
 
     @field_validator("practices")
     @classmethod
@@ -286,6 +337,47 @@ class Economics(Model):
         None, ge=0.0, description="for fine caps; null: real customers × mean annual value")
 
 
+# ---------------------------------------------------------------- tester blocks
+class Gate(Model):
+    """Thresholds and adverse draws of the stress test (``privsim test``); null turns a threshold off."""
+
+    max_npv_loss: float | None = Field(
+        None, ge=0.0, description="P95 of NPV loss against the no-practice baseline, economics.currency")
+    max_npv_loss_share: float | None = Field(
+        0.05, ge=0.0, description="P95 of NPV loss as a share of the baseline NPV [A]")
+    max_regulator_probability: Share | None = Field(
+        0.25, description="probability that a regulator opens an investigation [A]")
+    max_backlash_peak: Share | None = Field(
+        0.05, description="P95 of peak backlash (share of active customers aware and offended) [A]")
+    discovery_after_days: Day = Field(
+        90, description="covert practices are exposed by a media story this many days after they start")
+    extra_concern_drift_per_year: float = Field(
+        0.05, ge=0.0, le=0.2, description="added to population.concern_drift_per_year (capped at 0.2)")
+    breaches: bool = Field(True, description="add breaches at the yearly rates the controls imply")
+
+
+class Observation(Model):
+    """One thing that happened in a historical case, comparable with a simulated KPI."""
+
+    kpi: str = Field(description="KPI name, e.g. backlash_peak, regulator_action, fines, privacy_churn")
+    value: float = Field(description="the observed value in the KPI's unit (regulator_action: 1 or 0)")
+    text: str = Field(description="what happened, in words, with its figure")
+    note: str | None = Field(None, description="why the simulation differs from history here, if it does")
+
+
+class Case(Model):
+    """Metadata of a historical worst-practice case (scenarios/cases/)."""
+
+    company: str
+    year: int = Field(ge=1900, le=2100)
+    story: str
+    what_happened: str
+    sources: list[str] = Field(min_length=1)
+    lesson: str
+    observed: list[Observation] = Field(default_factory=list)
+    model_gap: str | None = Field(None, description="where the simulation disagrees with history, and why")
+
+
 # ---------------------------------------------------------------- scenario
 class Scenario(Model):
     """A whole scenario file."""
@@ -304,6 +396,10 @@ class Scenario(Model):
     events: list[AnyEvent] = Field(default_factory=list)
     behavior: Behavior = Behavior()
     economics: Economics = Economics()
+    gate: Gate | None = Field(None, description="stress-test thresholds (privsim test)")
+    case: Case | None = Field(None, description="a historical case's metadata (scenarios/cases/)")
+    counterfactual: dict[str, Any] | None = Field(
+        None, description="the better strategy as a patch: {dotted.path: value}, paths as for --set")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
