@@ -90,6 +90,10 @@ class Backlash:
         if source.story_day is None or source.salience(self.b, day) < intensity:
             source.story_day, source.intensity = day, min(1.0, intensity)
         source.spreading = True
+        self.track(source)
+
+    def track(self, source: Source) -> None:
+        """Give ``source`` outrage state, so customers told directly can react before any story."""
         if source.outrage is None:
             source.outrage = np.zeros(self.n, dtype=F32)
             source.offended = np.zeros(self.n, dtype=bool)

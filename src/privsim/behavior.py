@@ -50,13 +50,13 @@ def trust_factor(b: Behavior, trust: np.ndarray) -> np.ndarray:
     return np.exp(f, out=f)
 
 
-def per_send_hazards(b: Behavior, per_month: float, felt: np.ndarray, concern: np.ndarray,
+def per_send_hazards(b: Behavior, per_month: float, x: float, felt: np.ndarray, concern: np.ndarray,
                      trust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-send unsubscribe h = h0·(f/f0)^η·e^(−β(T−½))·(1 + κ·I) and complaint c = c0·(f/f0)^η_c·(1 + κ·I)."""
+    """Per-send unsubscribe h = h0·(f/f0)^η·e^(−β(T−½))·(1 + κ·I), complaint c = c0·(f/f0)^η_c·(1 + κ·I), I = x·m·c."""
     o = b.opt_out
     ratio = per_month / o.reference_per_month
     intrusion = felt * concern
-    intrusion *= F32(o.intrusion_elasticity)
+    intrusion *= F32(o.intrusion_elasticity * x)
     intrusion += F32(1.0)
     unsub = trust_factor(b, trust)
     unsub *= intrusion
@@ -66,12 +66,12 @@ def per_send_hazards(b: Behavior, per_month: float, felt: np.ndarray, concern: n
     return unsub, complaint
 
 
-def review_hazard(b: Behavior, felt: np.ndarray, concern: np.ndarray, trust: np.ndarray) -> np.ndarray:
-    """Opt-out at a periodic review of a data-use practice: r·I·e^(−β(T−½)), I = felt × concern."""
+def review_hazard(b: Behavior, x: float, felt: np.ndarray, concern: np.ndarray, trust: np.ndarray) -> np.ndarray:
+    """Opt-out at a periodic review of a data-use practice: r·I·e^(−β(T−½)), I = x·m·c."""
     h = trust_factor(b, trust)
     h *= felt
     h *= concern
-    h *= F32(b.opt_out.per_review)
+    h *= F32(b.opt_out.per_review * x)
     return h
 
 
@@ -95,24 +95,31 @@ def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np
     np.clip(trust, F32(0.0), F32(1.0), out=trust)
 
 
-def stated_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_base: np.ndarray,
-                  offended: np.ndarray | None, out: np.ndarray) -> np.ndarray:
-    """Stated yearly intent to leave q = min(1, ω_T·max(0, 1 − T/T̄) + ω_O·offended) (§6)."""
+def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_base: np.ndarray,
+                   out: np.ndarray) -> np.ndarray:
+    """Stated yearly intent to leave from lost trust: q_T = ω_T·max(0, 1 − T/T̄) (§6)."""
     np.subtract(trust_base, trust, out=out)
     np.maximum(out, F32(0.0), out=out)
     out *= inv_base
     out *= F32(b.churn.intent_trust)
-    if offended is not None:
-        out += offended * F32(b.churn.intent_offended)
-    return np.minimum(out, F32(1.0), out=out)
+    return out
 
 
 def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np.ndarray,
                       out: np.ndarray) -> np.ndarray:
-    """Daily churn p = h_seg + s·q, with s = say–do × (1 − lock-in) × activity / 365 (§6)."""
+    """Daily churn p = h_seg + s·q_T/365, s = say–do × (1 − lock-in) × activity (§6)."""
     np.multiply(switching, intent, out=out)
+    out *= F32(1.0 / 365.0)
     out += base_hazard
     return out
+
+
+def intent_on_learning(b: Behavior, outrage: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Stated intent to leave on learning of a violation: q = ω_O·min(1, o/θ) (§6)."""
+    q = outrage / np.maximum(tolerance, F32(1e-6))
+    np.minimum(q, F32(1.0), out=q)
+    q *= F32(b.churn.intent_offended)
+    return q
 
 
 def salience_shape(b: Behavior, days_since: float) -> float:

@@ -38,6 +38,7 @@ class Metric(BaseModel):
     ratio: tuple[str, str] | None = None
     per_customer: str | None = None
     segment: str = "all"
+    versus: str | None = Field(None, description="scenario file: measure this minus that, same seed (CRN)")
 
 
 class Target(BaseModel):
@@ -109,15 +110,25 @@ def scenario_for(target: Target, base: Path) -> Scenario:
 
 
 def measure(target: Target, scenario: Scenario, reps: int | None = None, seed: int | None = None,
-            executor: str = "serial", workers: int | None = None, progress: Progress = no_progress) -> Check:
-    """Run the calibration scenario and measure the target's metric per replication."""
-    run = replicate(scenario, reps or target.replications, seed=seed, executor=executor, workers=workers,
-                    progress=progress, baseline=target.metric.kpi in ("privacy_churn", "npv_vs_baseline"))
-    if run.failed:
-        raise RuntimeError(f"{target.id}: replication failed: {run.failed[0].error}")
-    values = np.asarray([metric_value(target.metric, r, scenario) for r in run.replications])
+            executor: str = "serial", workers: int | None = None, progress: Progress = no_progress,
+            versus: Scenario | None = None) -> Check:
+    """Run the calibration scenario and measure the target's metric per replication (paired if ``versus``)."""
+    values = _values(target, scenario, reps, seed, executor, workers, progress)
+    if versus is not None:
+        values = values - _values(target, versus, reps, seed if seed is not None else scenario.seed,
+                                  executor, workers, progress)
     values = values[~np.isnan(values)]
     return Check(target, float(values.mean()) if values.size else float("nan"), mean_ci(values), values)
+
+
+def _values(target: Target, scenario: Scenario, reps: int | None, seed: int | None, executor: str,
+            workers: int | None, progress: Progress) -> np.ndarray:
+    baseline = target.metric.kpi in ("privacy_churn", "npv_vs_baseline")
+    run = replicate(scenario, reps or target.replications, seed=seed, executor=executor, workers=workers,
+                    progress=progress, baseline=baseline)
+    if run.failed:
+        raise RuntimeError(f"{target.id}: replication failed: {run.failed[0].error}")
+    return np.asarray([metric_value(target.metric, r, scenario) for r in run.replications], dtype=float)
 
 
 def metric_value(metric: Metric, result: Any, scenario: Scenario) -> float:
@@ -139,11 +150,14 @@ def check_all(path: str | Path = DEFAULT_TARGETS, *, reps: int | None = None, si
     """Measure every target in a file (optionally a subset, smaller or with fewer replications)."""
     targets = [t for t in load_targets(path) if not only or t.id in only]
     out = []
+    base = Path(path).parent
     for i, t in enumerate(targets):
-        scenario = scenario_for(t, Path(path).parent)
+        scenario = scenario_for(t, base)
+        versus = scenario_for(t.model_copy(update={"scenario": t.metric.versus}), base) if t.metric.versus else None
         if size:
             scenario = resize(scenario, min(size, scenario.population.size))
-        out.append(measure(t, scenario, reps, executor=executor, workers=workers))
+            versus = resize(versus, min(size, versus.population.size)) if versus else None
+        out.append(measure(t, scenario, reps, executor=executor, workers=workers, versus=versus))
         progress(i + 1, len(targets), t.id)
     return out
 

@@ -60,7 +60,7 @@ class Notice(Group):
 class Trust(Group):
     """Asymmetric trust: T ← T − λα·T·B + α·(1−T)·G + ρ·(T̄ − T)."""
 
-    learning_rate: float = coef(0.03, 0.01, 0.08, "[A] α: trust response per unit daily good/bad load")
+    learning_rate: float = coef(0.005, 0.002, 0.01, "[A] α: trust response per unit daily good/bad load")
     loss_aversion: float = coef(2.25, 2.0, 2.5, "[R] λ = α⁻/α⁺ ≈ 2–2.5 (Slovic 1993; Tversky & Kahneman 1992)")
     recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust")
     consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. 2017)", share=True)
@@ -70,34 +70,35 @@ class Trust(Group):
     retroactive: float = coef(2.5, 1.5, 3.5, "[A] retroactive change of terms (Gateway Learning 2004)")
     value_delivered: float = coef(0.5, 0.0, 1.5, "[A] good load per unit revenue lift delivered with consent")
     apology: float = coef(0.05, 0.0, 0.15, "[A] one-off good load of a public apology")
-    shock_days: float = coef(10.0, 3.0, 30.0, "[A] a revelation weighs like this many days of its outrage")
+    shock_days: float = coef(40.0, 15.0, 90.0, "[A] a revelation weighs like this many days of its outrage")
 
 
 class OptOut(Group):
     """Per-touch opt-out and complaint hazards (docs/model.md §5)."""
 
-    per_send: float = coef(0.00217, 0.001, 0.004, "[F] h0 at 4 sends/month; target unsubscribe_per_send", share=True)
+    per_send: float = coef(0.00284, 0.001, 0.004, "[F] h0 at 4 sends/month; target unsubscribe_per_send", share=True)
     reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f0: reference frequency of the per-send rate")
     frequency_elasticity: float = coef(0.5, 0.0, 1.0, "[V] intensity shortens time to opt-out (Kumar, Zhang & Luo 2014)")
     trust_elasticity: float = coef(2.0, 1.0, 3.0, "[A] hazard × exp(−β·(T − 0.5))")
     intrusion_elasticity: float = coef(4.0, 1.0, 8.0, "[A] hazard × (1 + κ·felt intrusion)")
-    complaint_per_send: float = coef(0.0000687, 0.00004, 0.0004, "[F] c0; target complaint_per_send 0.012%", share=True)
+    complaint_per_send: float = coef(0.0000790, 0.00004, 0.0004, "[F] c0; target complaint_per_send 0.012%", share=True)
     complaint_elasticity: float = coef(1.0, 0.5, 2.0, "[A] η_c on frequency")
     complaint_after_optout: float = coef(0.02, 0.005, 0.05, "[A] complaint per send to someone who asked to leave", share=True)
     deliverability_threshold: float = coef(0.003, 0.003, 0.003, "[V] Gmail/Yahoo bulk-sender complaint ceiling 0.3%", share=True)
     deliverability_penalty: float = coef(0.25, 0.1, 0.5, "[V] spam-folder share once over the ceiling (DMA/Return Path 2018)", share=True)
-    per_review: float = coef(0.02, 0.005, 0.05, "[A] weekly opt-out per unit felt intrusion of a data-use practice", share=True)
+    per_review: float = coef(0.02, 0.005, 0.05, "[A] opt-out per review per unit felt intrusion I = x·m·c", share=True)
     review_interval_days: int = Field(7, ge=1, le=30, description="[A] days between opt-out reviews of non-contact practices")
 
 
 class Churn(Group):
     """Daily churn hazard: segment base plus privacy excess damped by lock-in."""
 
-    say_do: float = coef(0.05, 0.025, 0.2, "[V] realised loss ≈ 1/5–1/40 of stated intent (calibration.md §3c)", share=True)
+    say_do: float = coef(0.077, 0.025, 0.2, "[F] realised ≈ 1/5–1/40 of stated intent (calibration.md §3c); target breach_abnormal_churn", share=True)
     intent_trust: float = coef(1.0, 0.5, 2.0, "[A] stated yearly intent to leave per unit relative trust loss")
     intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto 2017)", share=True)
     privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22)", share=True)
     inactive_factor: float = coef(0.25, 0.1, 0.5, "[A] realised switching of non-actives relative to actives", share=True)
+    leave_delay_days: float = coef(332.0, 180.0, 540.0, "[V] mean delay of a decided exit: 67% of lost business in year 1 (IBM/Ponemon 2019)")
 
 
 class Discovery(Group):
@@ -111,13 +112,13 @@ class Discovery(Group):
         (0.55, 0.30, 0.15), description="[V] media salience S = Σ w·e^(−t/τ): bi-/tri-exponential decay (Candia 2019)")
     salience_days: tuple[float, float, float] = Field(
         (1.0, 7.0, 30.0), description="[V] τ: most attention gone in ≈36 h, long tail (Dezső 2006; Lorenz-Spreen 2019)")
-    media_reach: float = coef(0.35, 0.1, 0.8, "[A] daily hearing hazard per unit salience")
-    word_of_mouth: float = coef(0.25, 0.05, 0.6, "[A] daily hearing hazard per unit share of offended contacts")
+    media_reach: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit salience")
+    word_of_mouth: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit share of offended contacts")
     offence_scale: float = coef(1.0, 0.6, 1.6, "[A] offence threshold θ ~ U(0, scale)")
     outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)")
     complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% (Lotus)", share=True)
     protest_targeted: float = coef(0.004, 0.001, 0.01, "[V] Beacon petition 65k of 55M ≈ 0.12% of users", share=True)
-    protest_all_at_once: float = coef(0.20, 0.1, 0.3, "[V] largest feed-change protest ≈ 8% of users", share=True)
+    protest_all_at_once: float = coef(0.15, 0.1, 0.3, "[V] largest feed-change protest ≈ 8% of users", share=True)
     opt_out: float = coef(0.30, 0.1, 0.5, "[V] 54% changed settings after Cambridge Analytica (Pew 2018)", share=True)
 
 

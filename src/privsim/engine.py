@@ -118,6 +118,8 @@ class Replication:
         self.cash = 0.0
         self.cost_total = 0.0
         self.pending: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
+        self.exits: dict[int, np.ndarray] = {}        # day -> customers who decided to leave
+        self.any_stated = False
         self.due: dict[str, list[Callable[[int], None]]] = defaultdict(list)
         self.reversals: dict[int, int] = {}          # flow -> day its reversal takes effect
         self.day_counts: dict[str, Any] = {}
@@ -297,7 +299,7 @@ class Replication:
             felt, concern, trust = self.practices.felt[k, idx], self.pop.concern[idx], self.pop.trust[idx]
             asked = self.practices.requested[k, idx]
             if sends:
-                unsub, complaint = eq.per_send_hazards(self.b, f.per_month, felt, concern, trust)
+                unsub, complaint = eq.per_send_hazards(self.b, f.per_month, f.x, felt, concern, trust)
                 unsub *= F32(sends * f.deliverability)
                 complaint *= F32(sends)
                 complaint[asked] = F32(o.complaint_after_optout * sends)
@@ -313,7 +315,7 @@ class Replication:
                     self.regulator.record("opt_out_ignored", day, messages=late)
                 self._deliverability(f, float(idx.size * sends), float(spam.sum()))
             else:
-                hazard = eq.review_hazard(self.b, felt, concern, trust)
+                hazard = eq.review_hazard(self.b, f.x, felt, concern, trust)
                 leave = ~asked & (uk < hazard)
             self.request_opt_out(k, idx[leave], day)
 
@@ -328,17 +330,41 @@ class Replication:
 
     # ---------------------------------------------------------------- 6 churn
     def stage_churn(self, day: int) -> None:
-        """P = h_seg + s·q: baseline hazard plus say–do-scaled stated intent (one draw a customer)."""
+        """p = h_seg + s·q_T/365 (one draw a customer), plus exits decided earlier on learning of a violation."""
         pop = self.pop
-        offended = self.backlash.offended_any if self.backlash.any_outrage else None
-        intent = eq.stated_intent(self.b, pop.trust, pop.trust_base, pop.inv_trust_base, offended,
-                                  self._intent)
+        intent = eq.chronic_intent(self.b, pop.trust, pop.trust_base, pop.inv_trust_base, self._intent)
         p = eq.churn_probability(pop.base_hazard, pop.switching, intent, self._buf)
         u = self.streams.uniform(Decision.CHURN, 0, day, self._u)
         gone = np.flatnonzero(u < p)
+        if self.any_stated:
+            pop.stated *= F32(math.exp(-1.0 / self.b.churn.leave_delay_days))
+            intent += pop.stated
+            np.minimum(intent, F32(1.0), out=intent)
         self.intent_sum = [float(intent[sl].sum()) for sl in pop.slices()]
+        decided = self.exits.pop(day, None)
+        if decided is not None:
+            decided = decided[pop.active[decided]]
+            self.count("privacy_exits", decided)
+            gone = np.union1d(gone, decided)
         if gone.size:
             self.deactivate(gone, day)
+
+    def decide_exits(self, idx: np.ndarray, q: np.ndarray, v: np.ndarray, key: int, day: int) -> None:
+        """Say → do: a customer stating intent q leaves with probability s·q, after an exponential delay."""
+        pop = self.pop
+        pop.stated[idx] = np.maximum(pop.stated[idx], q)
+        self.any_stated = True
+        leave = v < pop.switching[idx] * q
+        if not leave.any():
+            return
+        u = self.streams.uniform(Decision.AWARENESS, key ^ 0x1EA7E, day, self._buf)
+        leavers = idx[leave]
+        delay = 1 + np.floor(-np.log1p(-u[leavers].astype(np.float64)) * self.b.churn.leave_delay_days)
+        for when in np.unique(delay):
+            if day + when < self.horizon:
+                batch = leavers[delay == when]
+                due = self.exits.get(int(day + when))
+                self.exits[int(day + when)] = batch if due is None else np.union1d(due, batch)
 
     def deactivate(self, idx: np.ndarray, day: int) -> None:
         """Customers leave: out of every flow, zero state from now on."""
@@ -351,7 +377,7 @@ class Replication:
         self.churned_day[idx] = day
         self.practices.leave(idx)
         self.backlash.forget(idx)
-        for arr in (pop.trust, pop.trust_base, pop.inv_trust_base, pop.base_hazard, pop.switching):
+        for arr in (pop.trust, pop.trust_base, pop.inv_trust_base, pop.base_hazard, pop.switching, pop.stated):
             arr[idx] = 0.0
 
     # ---------------------------------------------------------------- 7 discovery
@@ -388,9 +414,10 @@ class Replication:
             intensity = min(1.0, f.sensitivity * (0.3 + 0.7 * reach)
                             * (self.b.discovery.all_at_once_factor if f.all_at_once else 1.0))
         source = self.backlash.sources[k]
+        first = source.story_day is None
         source.weight = self.practices.outrage_weight(k)
         self.backlash.story(source, day, intensity)
-        self.recorder.mark(day, "discovery", f.id)
+        self.recorder.mark(day, "discovery" if first else "media_story", f.id)
 
     def learn(self, source: Source, idx: np.ndarray, v: np.ndarray, day: int, all_at_once: bool) -> None:
         """Customers become aware of a source: trust shock, ladder of complaints/protest/opt-outs."""
@@ -398,6 +425,10 @@ class Replication:
             return
         o, ladder = self.backlash.learn(source, idx, v, self.pop.concern, self.pop.tolerance, all_at_once)
         self.shock(idx, bad=o)
+        q = eq.intent_on_learning(self.b, source.outrage[idx], self.pop.tolerance[idx])
+        self.count("stated", idx, q)
+        self.count("learned", idx)
+        self.decide_exits(idx, q, v, source.key, day)
         self.count("aware", idx)
         self.count("complaints", ladder.complaints)
         self.count("formal_complaints", ladder.complaints)

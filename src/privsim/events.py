@@ -161,7 +161,7 @@ def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
             eng.practices.refresh(enrolled)
             eng.regulator.record("retroactive_change", day, persons=enrolled.size * eng.represents)
             source = eng.backlash.sources[k]
-            eng.backlash.story(source, day, 0.0)
+            eng.backlash.track(source)
             v = eng.backlash.told(source, np.arange(eng.n), day)
             attention = getattr(eng.b.notice, e.notice)
             readers = enrolled[v[enrolled] < attention]
@@ -219,7 +219,8 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
 
 
 def _surface(eng: Replication, source: Source, intensity: float, day: int) -> None:
-    source.weight = eng.b.trust.retroactive     # hidden, then found: worse than notified
+    """A hidden incident comes out: victims learn late, which weighs like a retroactive change."""
+    source.weight = eng.b.trust.retroactive
     eng.backlash.story(source, day, intensity)
     told = np.flatnonzero(source.affected & eng.pop.active & ~source.aware)
     eng.learn(source, told, eng.backlash.told(source, told, day), day, all_at_once=False)

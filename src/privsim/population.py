@@ -31,8 +31,10 @@ class Population:
     inv_trust_base: np.ndarray  # f32 1/T̄ (0 once churned)
     value: np.ndarray         # f32 annual value
     base_hazard: np.ndarray   # f32 daily baseline churn hazard
-    switching: np.ndarray     # f32 daily realised exit per unit stated yearly intent
+    switching: np.ndarray     # f32 realised exits per unit stated intent (say–do × lock-in × activity)
     tolerance: np.ndarray     # f32 offence threshold θ
+    privacy_active: np.ndarray  # bool: has switched provider over data practices before
+    stated: np.ndarray        # f32 stated intent to leave formed on learning of a violation
 
     @property
     def size(self) -> int:
@@ -79,8 +81,9 @@ def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams)
          for s in segs]), counts)
     privacy_active = u_active < active_share
     churn = behavior.churn
-    switching = (churn.say_do * (1.0 - spec.lock_in) / 365.0
-                 * np.where(privacy_active, 1.0, churn.inactive_factor))
+    activity = np.where(privacy_active, 1.0, churn.inactive_factor)
+    expected_activity = float(np.mean(active_share + (1.0 - active_share) * churn.inactive_factor))
+    switching = churn.say_do * (1.0 - spec.lock_in) * activity / expected_activity
     base_hazard = -np.log1p(-column("churn_per_year")) / 365.0
     return Population(
         names=names, bounds=bounds, segment=segment, active=np.ones(n, dtype=bool),
@@ -88,4 +91,5 @@ def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams)
         inv_trust_base=(1.0 / trust).astype(F32), value=value.astype(F32),
         base_hazard=base_hazard.astype(F32), switching=switching.astype(F32),
         tolerance=(u_tolerance * behavior.discovery.offence_scale).astype(F32),
+        privacy_active=privacy_active, stated=np.zeros(n, dtype=F32),
     )

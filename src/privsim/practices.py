@@ -72,13 +72,16 @@ class Practices:
         return m
 
     def outrage_weight(self, k: int) -> float:
-        """Weight of what customers learn about flow k: betrayal > retroactive > dark > unexpected."""
+        """Weight of what customers learn about flow k: betrayal > retroactive > dark pattern >
+        disclosed but never chosen (1) > informed consent (mostly neutralised)."""
         f, t = self.flows[k], self.b.trust
         if not f.disclosed:
             return t.betrayal
         if f.retroactive:
             return t.retroactive
-        return t.dark_pattern if f.dark else 1.0
+        if f.dark:
+            return t.dark_pattern
+        return t.consented if f.mode == "opt_in" else 1.0
 
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute felt intrusion, load W and good load G of customers ``idx`` across all flows."""

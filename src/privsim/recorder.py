@@ -54,7 +54,7 @@ class Recorder:
         self.series = {m: np.zeros((days, s + 1)) for m in names}
         self.company = {m: np.zeros(days) for m in COMPANY_METRICS}
         self.marks: list[tuple[int, str, str]] = []
-        self.tallies: dict[str, np.ndarray] = {}   # asked.<id>, granted.<id>, opt_outs.<id>: per segment
+        self.tallies: dict[str, np.ndarray] = {}   # horizon totals of every daily count, per segment
         self._slices = eng.pop.slices()
         self._targeted = [np.asarray([t[sl].any() for sl in self._slices]) for t in eng.practices.targets]
 
@@ -95,8 +95,7 @@ class Recorder:
             share = np.divide(reached, targeted, out=np.zeros_like(reached), where=targeted > 0)
             put(f"consent.{fid}", share, mean=True, weights=targeted)
         for key, counts in eng.day_counts.items():
-            if "." in key:
-                self.tallies[key] = self.tallies.get(key, 0) + counts * r
+            self.tallies[key] = self.tallies.get(key, 0) + counts * r
         c = self.company
         c["salience"][day] = eng.backlash.salience(day)
         c["costs"][day] = eng.cost_total

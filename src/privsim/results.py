@@ -25,7 +25,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "revenue": ("revenue over the horizon", "currency"),
     "churn": ("share of customers who left", "share"),
     "privacy_churn": ("churn above the no-practice baseline (CRN)", "share"),
-    "stated_intent": ("mean stated yearly intent to leave (say)", "share"),
+    "stated_intent": ("stated intent to leave of customers who learned of a violation (say)", "share"),
+    "privacy_exits": ("customers who left after learning of a violation (do)", "customers"),
     "trust_end": ("mean trust of active customers on the last day", "0–1"),
     "opt_outs": ("opt-out requests", "requests"),
     "complaints": ("complaints (spam reports and formal)", "complaints"),
@@ -74,7 +75,11 @@ def kpis_of(rec: Recorder, base: Recorder | None, size0: np.ndarray) -> dict[tup
         out[(seg, "privacy_churn")] = float(churn[j] - base_churn[j]) if base_churn is not None else np.nan
         out[(seg, "trust_end")] = float(s["trust"][-1, j])
         out[(seg, "revenue")] = float(s["revenue"][:, j].sum())
-        out[(seg, "stated_intent")] = float(s["intent"][:, j].mean())
+        stated, learned = (rec.tallies.get(m, np.zeros(len(segments) - 1)) for m in ("stated", "learned"))
+        said, heard = (float(x.sum()) if seg == "all" else float(x[j]) for x in (stated, learned))
+        out[(seg, "stated_intent")] = said / heard if heard else np.nan
+        exits = rec.tallies.get("privacy_exits", np.zeros(len(segments) - 1))
+        out[(seg, "privacy_exits")] = float(exits.sum()) if seg == "all" else float(exits[j])
         out[(seg, "opt_outs")] = float(s["opt_outs"][:, j].sum())
         out[(seg, "complaints")] = float(s["complaints"][:, j].sum())
         out[(seg, "backlash_peak")] = float(s["backlash"][:, j].max())
@@ -103,7 +108,10 @@ def kpis_of(rec: Recorder, base: Recorder | None, size0: np.ndarray) -> dict[tup
             asked = float(rec.tallies[tally].sum())
             granted = float(rec.tallies.get(f"granted.{label}", np.zeros(1)).sum())
             out[(a, f"campaign_retained.{label}")] = granted / asked if asked else np.nan
-    discovered = {what: d for d, kind, what in rec.marks if kind == "discovery"}
+    discovered: dict[str, int] = {}
+    for d, kind, what in rec.marks:
+        if kind == "discovery":
+            discovered.setdefault(what, d)
     for d, kind, what in rec.marks:
         if kind == "reversal" and what in discovered:
             out[(a, f"reversal_days.{what}")] = float(d - discovered[what])
