@@ -330,7 +330,7 @@ class Replication:
 
     # ---------------------------------------------------------------- 6 churn
     def stage_churn(self, day: int) -> None:
-        """p = h_seg + s·q_T/365 (one draw a customer), plus exits decided earlier on learning of a violation."""
+        """Churn p = h_seg + s·q_T/365 (one draw a customer), plus exits decided on learning of a violation."""
         pop = self.pop
         intent = eq.chronic_intent(self.b, pop.trust, pop.trust_base, pop.inv_trust_base, self._intent)
         p = eq.churn_probability(pop.base_hazard, pop.switching, intent, self._buf)

@@ -72,8 +72,10 @@ class Practices:
         return m
 
     def outrage_weight(self, k: int) -> float:
-        """Weight of what customers learn about flow k: betrayal > retroactive > dark pattern >
-        disclosed but never chosen (1) > informed consent (mostly neutralised)."""
+        """Weight of what customers learn about flow k.
+
+        Betrayal > retroactive > dark pattern > disclosed but never chosen (1) > informed consent.
+        """
         f, t = self.flows[k], self.b.trust
         if not f.disclosed:
             return t.betrayal
