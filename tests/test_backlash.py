@@ -1,0 +1,172 @@
+"""Discovery, media, word of mouth, breaches, regulator and company response: each mechanism can fail."""
+
+import numpy as np
+import pytest
+
+from privsim import fines
+from privsim.calibration import DEFAULT_TARGETS
+from privsim.experiments import replicate, simulate
+from privsim.scenario import load_scenario, override, resize
+from tests.conftest import SCENARIOS
+from tests.test_engine import scenario
+
+CAL = DEFAULT_TARGETS.parent
+
+
+def cal(name: str, size: int = 2000):
+    return resize(load_scenario(CAL / name), size)
+
+
+def mean_kpi(run, kpi, segment="all"):
+    table = run.kpis()
+    return table[(table.kpi == kpi) & (table.segment == segment)]["value"].mean()
+
+
+def test_consented_practice_draws_less_backlash_than_the_covert_one_under_crn():
+    covert, consented = cal("covert_feed_peripheral.yaml"), cal("disclosed_feed_consented.yaml")
+    for r in range(3):
+        a, b = simulate(covert, r, baseline=False), simulate(consented, r, baseline=False)
+        assert b.kpis[("all", "backlash_peak")] < 0.25 * a.kpis[("all", "backlash_peak")]
+        assert b.kpis[("all", "complaints")] <= a.kpis[("all", "complaints")]
+
+
+def test_covert_practice_once_discovered_costs_more_than_consented():
+    covert, consented = cal("covert_feed_peripheral.yaml"), cal("disclosed_feed_consented.yaml")
+    a = replicate(covert, 3)
+    b = replicate(consented, 3)
+    assert mean_kpi(b, "npv_vs_baseline") > mean_kpi(a, "npv_vs_baseline")
+    assert mean_kpi(a, "privacy_churn") > mean_kpi(b, "privacy_churn")
+
+
+def test_no_discovery_without_hazard_or_story():
+    s = override(cal("covert_feed_peripheral.yaml", 1000), {"behavior.discovery.per_year": 0.0, "events": []})
+    run = replicate(s, 3, baseline=False)
+    assert not [m for r in run.replications for m in r.marks if m[1] == "discovery"]
+    assert mean_kpi(run, "backlash_peak") == 0.0 and mean_kpi(run, "salience_peak") == 0.0
+
+
+def test_hazard_alone_eventually_discovers_a_covert_practice():
+    s = override(cal("covert_feed_peripheral.yaml", 1000),
+                 {"behavior.discovery.per_year": 40.0, "events": [], "horizon_days": 120})
+    run = replicate(s, 3, baseline=False)
+    assert all(any(m[1] == "discovery" for m in r.marks) for r in run.replications)
+
+
+def test_reversal_stops_the_practice_and_its_contacts():
+    body = """
+strategy:
+  practices:
+    - {id: promo, purpose: profiling, data: [purchase_history, browsing], consent: notice_only,
+       channel: email, contacts_per_month: 8, revenue_lift: 0.03}
+  response: {reverse_when_backlash_above: 0.005, reaction_days: 2}
+events:
+  - {type: media_story, day: 30, practices: [promo], intensity: 1.0}
+"""
+    r = simulate(scenario(body, size=1500, horizon=120), 0)
+    reversal = next(d for d, kind, what in r.marks if kind == "reversal" and what == "promo")
+    assert 30 < reversal <= 40
+    sends = r.series["sends"][:, -1]
+    assert sends[:reversal].sum() > 0 and sends[reversal:].sum() == 0
+    assert r.series["consent.promo"][reversal:, -1].max() == 0.0
+
+
+def test_reaction_time_grows_with_centrality():
+    peripheral = simulate(cal("covert_feed_peripheral.yaml"), 0, baseline=False)
+    central = simulate(cal("covert_feed_central.yaml"), 0, baseline=False)
+    p = peripheral.kpis[("all", "reversal_days.partner_feed")]
+    c = central.kpis[("all", "reversal_days.partner_feed")]
+    assert 1 <= p <= 5 and 7 <= c <= 56 and c > 3 * p
+
+
+def test_network_and_mean_field_agree_on_a_dense_random_network():
+    """With degree 100 and full rewiring the graph is a random graph: awareness within 0.05 of mean field."""
+    base = cal("covert_feed_peripheral.yaml", 2000)
+    dense = override(base, {"population.network": {"kind": "small_world", "degree": 100, "rewire": 1.0}})
+    aware = []
+    for s in (base, dense):
+        run = replicate(s, 2, baseline=False)
+        frame = run.to_frame()
+        total = frame[frame.segment == "all"].groupby("replicate")["aware"].sum().mean()
+        aware.append(total / (s.population.size * s.population.represents))
+    assert aware[0] > 0.3
+    assert abs(aware[0] - aware[1]) < 0.05
+
+
+def test_a_sparse_ring_spreads_word_of_mouth_slower_than_mean_field():
+    base = override(cal("covert_feed_peripheral.yaml", 2000), {"behavior.discovery.media_reach": 0.02,
+                                                                "behavior.discovery.word_of_mouth": 0.4})
+    ring = override(base, {"population.network": {"kind": "small_world", "degree": 4, "rewire": 0.0}})
+    a = simulate(base, 0, baseline=False).series["aware"][:, -1].sum()
+    b = simulate(ring, 0, baseline=False).series["aware"][:, -1].sum()
+    assert b < a
+
+
+def test_encryption_lowers_breach_cost():
+    plain = resize(load_scenario(SCENARIOS / "remote_breach_unencrypted.yaml"), 2000)
+    crypt = resize(load_scenario(SCENARIOS / "remote_breach_encrypted.yaml"), 2000)
+    a, b = replicate(plain, 3, baseline=False), replicate(crypt, 3, baseline=False)
+    assert mean_kpi(b, "breach_costs") < 0.5 * mean_kpi(a, "breach_costs")
+    assert mean_kpi(b, "breached") < mean_kpi(a, "breached")
+
+
+def test_notified_breach_causes_abnormal_churn_and_a_say_do_gap():
+    s = cal("breach_notified.yaml", 2000)
+    r = simulate(s, 0)
+    realised = r.kpis[("all", "privacy_churn")]
+    stated = r.kpis[("all", "stated_intent")]
+    assert 0.01 < realised < 0.06
+    assert stated > 5 * realised
+
+
+def test_breach_with_no_records_held_remotely_exposes_nobody():
+    s = override(resize(load_scenario(SCENARIOS / "remote_breach_unencrypted.yaml"), 1000),
+                 {"strategy.controls.remote_data": "none"})
+    r = simulate(s, 0, baseline=False)
+    assert r.kpis[("all", "breached")] == 0.0
+
+
+def test_dark_patterns_raise_consent_now_and_backlash_later():
+    s = resize(load_scenario(SCENARIOS / "dark_pattern_consent.yaml"), 2000)
+    plain = override(s, {"strategy.practices.ad_profiling.ui_patterns": []})
+    a, b = simulate(s, 0, baseline=False), simulate(plain, 0, baseline=False)
+    assert a.kpis[("all", "granted_at_ask.ad_profiling")] > b.kpis[("all", "granted_at_ask.ad_profiling")] + 0.1
+    assert a.kpis[("all", "backlash_peak")] > 2 * b.kpis[("all", "backlash_peak")]
+
+
+def test_violations_raise_the_odds_of_regulator_action():
+    lawful = resize(load_scenario(SCENARIOS / "newsletter_opt_in.yaml"), 1000)
+    unlawful = override(lawful, {"strategy.controls.opt_out_latency_days": None,
+                                 "strategy.practices.newsletter.consent": "none",
+                                 "strategy.practices.newsletter.data": ["contact", "health"]})
+    a, b = replicate(lawful, 3, baseline=False), replicate(unlawful, 3, baseline=False)
+    assert mean_kpi(b, "regulator_action") > mean_kpi(a, "regulator_action")
+
+
+def test_retroactive_change_tells_readers_and_is_a_violation():
+    s = resize(load_scenario(SCENARIOS / "retroactive_policy_change.yaml"), 2000)
+    from privsim.engine import Replication
+
+    eng = Replication(s, 0)
+    eng.run()
+    assert "retroactive_change" in eng.regulator.persons
+    assert eng.practices.aware[0].any()
+    assert eng.flows[0].retroactive
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(fines.SCHEDULES))
+def test_fines_are_capped_and_converted(jurisdiction):
+    small = fines.fine(jurisdiction, 0, 1000, 1e9, "USD")
+    huge = fines.fine(jurisdiction, 0, 1e12, 1e9, "USD")
+    assert 0 < small < huge
+    schedule = fines.SCHEDULES[jurisdiction]
+    cap = max(schedule.cap, schedule.turnover_share * fines.convert(1e9, "USD", schedule.currency))
+    assert huge == pytest.approx(fines.convert(cap, schedule.currency, "USD"))
+    assert fines.fine(jurisdiction, 0, 1000, 1e9, "EUR") == pytest.approx(fines.convert(small, "USD", "EUR"))
+
+
+def test_salience_spikes_then_decays():
+    r = simulate(cal("covert_feed_peripheral.yaml", 1000), 0, baseline=False)
+    s = r.company["salience"]
+    assert s[59] == 0.0 and s[60] == pytest.approx(0.8)
+    assert s[61] < s[60] and s[90] < 0.2 * s[60]
+    assert np.all(np.diff(s[61:]) <= 1e-12)
