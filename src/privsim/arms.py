@@ -28,8 +28,10 @@ IGNORED = ("name", "description", "replications", "seed")   # the seed is always
 
 
 def baseline_key(scenario: Scenario) -> str:
-    """Hash of everything the no-practice baseline arm can depend on (strategy practices and
-    company-caused events are left out, everything else is kept)."""
+    """Hash of everything the no-practice baseline arm can depend on.
+
+    Strategy practices and company-caused events are left out; everything else is kept.
+    """
     data = scenario.model_dump(mode="json", by_alias=True)
     for name in IGNORED:
         data.pop(name, None)

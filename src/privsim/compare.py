@@ -80,8 +80,11 @@ class Comparison:
         return _stack([run.to_frame() for run in self.runs], self.names)
 
     def differences(self, reference: int = 0) -> pd.DataFrame:
-        """Per scenario (other than ``reference``), segment and KPI: the paired difference with its CI,
-        the unpaired CI of the same difference, and the share of replications where it beats the reference."""
+        """Paired differences of every other scenario from ``reference``, per segment and KPI.
+
+        Columns: both means, the paired difference with its 95% CI, the unpaired (Welch) CI of the
+        same difference, and the share of replications where the scenario beats the reference.
+        """
         ref = self.runs[reference].kpis()
         rows = []
         for i, run in enumerate(self.runs):
