@@ -42,15 +42,26 @@ Size = Annotated[int | None, typer.Option("--size", min=1, help="simulated custo
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
 
+USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: usage errors become one ``error:`` line and exit code 2."""
     from privsim.cli import core  # noqa: F401  (registers the commands)
 
     try:
-        app()
+        code = app(standalone_mode=False)
+    except USAGE_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            out.print(exc.ctx.get_help(), markup=False)
+            sys.exit(0)
+        where = f"{exc.ctx.command_path}: " if exc.ctx else ""
+        err.print(f"error: {where}{exc.format_message()} (see --help)", markup=False)
+        sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written")
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,5 @@
+"""``python -m privsim.cli``."""
+
+from privsim.cli import main
+
+main()

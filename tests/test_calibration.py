@@ -1,0 +1,54 @@
+"""The default coefficients reproduce the published figures (privsim calibrate --check)."""
+
+import pytest
+
+from privsim.calibration import DEFAULT_TARGETS, check_all, load_targets, scenario_for
+from privsim.errors import InputError
+
+
+def test_targets_file_is_complete():
+    targets = load_targets()
+    ids = {t.id for t in targets}
+    assert {"opt_in_cross_context", "banner_reject_first_layer", "banner_hidden_reject", "opt_out_participation",
+            "unsubscribe_per_send", "repermission_retained", "breach_abnormal_churn", "protest_covert_targeted",
+            "formal_complaints", "reversal_peripheral", "reversal_central", "covert_costs_more"} <= ids
+    for t in targets:
+        assert t.source and t.figure
+        s = scenario_for(t, DEFAULT_TARGETS.parent)
+        assert list(s.population.segments) == ["fundamentalist", "pragmatist", "unconcerned"]
+        assert s.behavior.model_dump() == type(s.behavior)().model_dump(), "calibration runs use the defaults"
+
+
+@pytest.mark.slow
+def test_every_target_passes_at_its_documented_size():
+    checks = check_all()
+    failed = {c.target.id: (c.mean, c.target.bounds) for c in checks if not c.passed}
+    assert not failed
+
+
+def test_check_command_exit_codes(tmp_path):
+    from typer.testing import CliRunner
+
+    from privsim.cli import app
+    from privsim.cli import core  # noqa: F401
+
+    ok = CliRunner().invoke(app, ["calibrate", "--check", "--only", "opt_in_cross_context", "--reps", "2"])
+    assert ok.exit_code == 0, ok.output
+    assert "opt_in_cross_context" in ok.output and "pass" in ok.output
+    strict = tmp_path / "strict.yaml"
+    text = DEFAULT_TARGETS.read_text().replace("bounds: [0.12, 0.46]", "bounds: [0.30, 0.46]")
+    strict.write_text(text)
+    for path in DEFAULT_TARGETS.parent.glob("*.yaml"):
+        if path.name != "targets.yaml":
+            (tmp_path / path.name).write_text(path.read_text())
+    failing = CliRunner().invoke(app, ["calibrate", "--check", "--targets", str(strict), "--only",
+                                       "opt_in_cross_context", "--reps", "2"])
+    assert failing.exit_code == 1 and "FAIL" in failing.output
+
+
+def test_bad_target_file(tmp_path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("targets:\n  - id: x\n    figure: y\n    target: 1\n    bounds: [0, 1]\n    source: s\n"
+                   "    scenario: z.yaml\n    metric: {kpii: npv}\n")
+    with pytest.raises(InputError, match="did you mean 'kpi'"):
+        load_targets(bad)
