@@ -21,7 +21,9 @@ def test_sigmoid():
 
 
 def test_consent_falls_with_concern_and_privacy_cost_rises_with_trust_and_incentive():
-    u = lambda trust, concern, x, inc=0.0: eq.consent_utility(B, arr(trust), arr(concern), x, 0.0, inc)[0]
+    def u(trust, concern, x, inc=0.0):
+        return eq.consent_utility(B, arr(trust), arr(concern), x, 0.0, inc)[0]
+
     assert u(0.6, 0.8, 0.3) < u(0.6, 0.2, 0.3)
     assert u(0.6, 0.5, 0.4) < u(0.6, 0.5, 0.1)
     assert u(0.8, 0.5, 0.3) > u(0.3, 0.5, 0.3)
@@ -85,10 +87,9 @@ def test_discovery_hazard_zero_without_reach_and_grows_with_it():
 def test_every_coefficient_has_a_source_and_range():
     ranges = coefficient_ranges()
     assert len(ranges) > 60
-    for path, (default, lo, hi) in ranges.items():
+    for path, (_, lo, hi) in ranges.items():
         assert lo <= hi, path
     for group in Behavior.model_fields:
-        field = Behavior.model_fields[group]
         sub = getattr(B, group)
         if isinstance(sub, BaseModel):
             for name, f in type(sub).model_fields.items():

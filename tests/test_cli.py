@@ -108,8 +108,10 @@ def test_schema_prints_json_schema():
 
 def test_failed_replications_exit_1_and_are_named(tmp_path, monkeypatch):
     import privsim.experiments as experiments
-    from privsim.cli import app
-    from privsim.cli import core  # noqa: F401
+    from privsim.cli import (
+        app,
+        core,  # noqa: F401
+    )
 
     real = experiments.simulate
 

@@ -72,7 +72,7 @@ def test_conservation_bounds_and_no_nan(s):
         assert (values >= 0).all(), metric
         if metric in ("trust", "intent", "backlash") or metric.startswith("consent."):
             assert (values <= 1.0 + 1e-6).all(), metric
-    assert 0.0 <= r.company["salience"].min() and r.company["salience"].max() <= 1.0
+    assert r.company["salience"].min() >= 0.0 and r.company["salience"].max() <= 1.0
     for (_, kpi), value in r.kpis.items():
         if kpi in ("churn", "trust_end", "protest_share", "regulator_action", "backlash_peak"):
             assert 0.0 <= value <= 1.0, kpi
