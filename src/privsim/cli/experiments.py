@@ -1,0 +1,324 @@
+"""Experiment commands: compare, sweep, frontier, sensitivity, uncertainty, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from privsim.cli import (
+    ExecutorOpt,
+    Format,
+    Reps,
+    Seed,
+    Sets,
+    Size,
+    Workers,
+    app,
+    choice,
+    err,
+    guarded,
+    kpi_table,
+    out,
+    prepared,
+    progress_bar,
+    reps_for,
+)
+from privsim.compare import Comparison
+from privsim.compare import compare as run_compare
+from privsim.display import fmt
+from privsim.executors import EXECUTORS
+from privsim.frontier import CLIFF_FACTOR
+from privsim.frontier import frontier as run_frontier
+from privsim.outputs import write_comparison, write_sensitivity, write_uncertainty
+from privsim.report import write_report
+from privsim.sensitivity import DEFAULT_REPS, KPIS, METHODS
+from privsim.sensitivity import sensitivity as run_sensitivity
+from privsim.sweep import DESIGNS, SweepResult
+from privsim.sweep import sweep as run_sweep
+from privsim.uncertainty import uncertainty as run_uncertainty
+
+Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Dask scheduler, tcp://HOST:PORT "
+                                                                     "(with --executor dask)")]
+OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
+Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
+SWEEP_COLUMNS = ("npv", "opt_outs", "complaints", "backlash_peak")
+
+
+def _options(executor: str, format: str) -> None:
+    choice(executor, EXECUTORS, "--executor")
+    choice(format, ("table", "json"), "--format")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows (NaN becomes null)."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+# ------------------------------------------------------------------ compare
+def difference_table(cmp: Comparison, currency: str) -> Table:
+    """Per KPI of the whole population: reference, scenario, paired difference, both CIs, better share."""
+    diff = cmp.differences()
+    diff = diff[diff["segment"] == "all"]
+    table = Table(title=f"Paired differences from {cmp.names[0]} — {diff['n'].max() if len(diff) else 0} "
+                        "replications on common random numbers", title_justify="left")
+    for col in ("scenario", "KPI", "reference", "scenario mean", "difference", "paired 95% CI", "unpaired 95% CI",
+                "better in"):
+        table.add_column(col, justify="left" if col in ("scenario", "KPI") else "right")
+    for r in diff.itertuples():
+        table.add_row(r.scenario, r.kpi, fmt(r.kpi, r.mean_reference, currency), fmt(r.kpi, r.mean, currency),
+                      fmt(r.kpi, r.diff, currency),
+                      f"{fmt(r.kpi, r.ci_low, currency)} – {fmt(r.kpi, r.ci_high, currency)}",
+                      f"{fmt(r.kpi, r.unpaired_ci_low, currency)} – {fmt(r.kpi, r.unpaired_ci_high, currency)}",
+                      "–" if np.isnan(r.better_share) else f"{r.better_share:.0%}")
+    return table
+
+
+def narrowing(cmp: Comparison) -> float | None:
+    """Median ratio of unpaired to paired CI width over KPIs where both are positive."""
+    d = cmp.differences()
+    paired, unpaired = d["ci_high"] - d["ci_low"], d["unpaired_ci_high"] - d["unpaired_ci_low"]
+    ok = (paired > 0) & (unpaired > 0)
+    return float((unpaired[ok] / paired[ok]).median()) if ok.any() else None
+
+
+@app.command()
+@guarded
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files; the first is the reference")],
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
+    format: Format = "table",
+) -> None:
+    """Compare strategies on the same population, seeds and replicates (paired, common random numbers)."""
+    _options(executor, format)
+    loaded = [prepared(p, sets, size) for p in scenarios]
+    with progress_bar(format == "table") as progress:
+        cmp = run_compare(loaded, reps_for(loaded[0], reps), seed=seed, executor=executor, workers=workers,
+                          scheduler=scheduler, progress=progress)
+    target = out_dir or Path("runs") / "compare-{}".format("-".join(p.stem for p in scenarios))
+    write_comparison(cmp, target)
+    currency = loaded[0].economics.currency
+    ratio = narrowing(cmp)
+    if format == "json":
+        diff = cmp.differences()
+        summary = cmp.summary()
+        out.print_json(json.dumps({
+            "scenarios": cmp.names, "seed": cmp.seed, "replications": len(cmp.runs[0].replications),
+            "run_folder": str(target), "paired_ci_narrower_by": ratio,
+            "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
+            "differences": _records(diff[diff["segment"] == "all"]),
+            "kpis": _records(summary[summary["segment"] == "all"])}))
+    else:
+        for name, run in zip(cmp.names, cmp.runs, strict=True):
+            out.print(kpi_table(run, f"{name} — {len(run.replications)} replications"))
+        out.print(difference_table(cmp, currency))
+        if ratio:
+            out.print(f"The paired CI is {ratio:.3g}× narrower than the unpaired one (median over KPIs): "
+                      "common random numbers cancel the noise both runs share.")
+        out.print(f"run folder: {target}")
+    _failed([f"{n} replicate {r}: {e}" for n, r, e in cmp.failed])
+
+
+def _failed(lines: list[str]) -> None:
+    for line in lines:
+        err.print(f"failed: {line}", markup=False)
+    if lines:
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------ sweep / frontier
+def point_table(result: SweepResult, currency: str, title: str) -> Table:
+    """One row per point: parameter values, main KPI means, status."""
+    summary = result.summary()
+    summary = summary[summary["segment"] == "all"].set_index(["point", "kpi"])["mean"]
+    table = Table(title=title, title_justify="left")
+    for col in ("point", *(p.rsplit(".", 1)[-1] for p in result.paths), *SWEEP_COLUMNS, "status"):
+        table.add_column(col, justify="right")
+    for i, values in enumerate(result.points):
+        means = [fmt(k, summary.get((i, k), np.nan), currency) for k in SWEEP_COLUMNS]
+        status = f"failed: {result.errors[i]}" if i in result.errors else "ok"
+        table.add_row(str(i), *(str(values[p]) for p in result.paths), *means, status)
+    return table
+
+
+def _sweep_json(result: SweepResult, target: Path, extra: dict[str, Any] | None = None) -> None:
+    summary = result.summary()
+    out.print_json(json.dumps({
+        "run_folder": str(target), "points": _records(result.points_frame()), "resumed_points": result.skipped,
+        "kpis": _records(summary[summary["segment"] == "all"]), **(extra or {})}, default=str))
+
+
+@app.command()
+@guarded
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    param: Params,
+    design: Annotated[str, typer.Option("--design", help="grid or lhs (Latin hypercube)")] = "grid",
+    points: Annotated[int | None, typer.Option("--points", min=1, help="points of a Latin hypercube")] = None,
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
+    format: Format = "table",
+) -> None:
+    """Sweep fields of a scenario on a grid or Latin hypercube; points stream to disk and resume."""
+    _options(executor, format)
+    choice(design, DESIGNS, "--design")
+    s = prepared(scenario, sets, size)
+    target = out_dir or Path("runs") / f"sweep-{scenario.stem}"
+    with progress_bar(format == "table") as progress:
+        result = run_sweep(s, param, design=design, points=points, reps=reps_for(s, reps), seed=seed,
+                           executor=executor, workers=workers, scheduler=scheduler, progress=progress, out=target)
+    if format == "json":
+        _sweep_json(result, target)
+    else:
+        out.print(point_table(result, s.economics.currency, f"Sweep of {s.name} — {len(result.points)} points × "
+                                                            f"{result.reps} replications (common random numbers)"))
+        if result.skipped:
+            out.print(f"resumed: {len(result.skipped)} finished point(s) were kept, not run again")
+        out.print(f"sweep folder: {target}")
+    _failed([f"point {i}: {e}" for i, e in result.errors.items()])
+
+
+@app.command()
+@guarded
+def frontier(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    param: Annotated[str, typer.Option("--param", "-p", help="the intrusion axis: PATH=START:STOP:N or PATH=[…]")],
+    cliff_factor: Annotated[float, typer.Option("--cliff-factor", min=1.0, help="backlash rise that marks a cliff")]
+    = CLIFF_FACTOR,
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
+    format: Format = "table",
+) -> None:
+    """The insight–privacy trade-off: NPV against opt-outs, complaints and backlash as intrusion grows."""
+    _options(executor, format)
+    s = prepared(scenario, sets, size)
+    target = out_dir or Path("runs") / f"frontier-{scenario.stem}"
+    with progress_bar(format == "table") as progress:
+        f = run_frontier(s, param, reps=reps_for(s, reps), seed=seed, executor=executor, workers=workers,
+                         scheduler=scheduler, progress=progress, out=target, cliff_factor=cliff_factor)
+    marks = {"optimum": f.value(f.optimum), "pareto": [f.value(p) for p in f.pareto], "cliff": f.value(f.cliff)}
+    if format == "json":
+        _sweep_json(f.sweep, target, {"frontier": _records(f.to_frame()), **marks})
+    else:
+        currency = s.economics.currency
+        table = Table(title=f"Tolerance frontier of {s.name} along {f.path}", title_justify="left")
+        for col in ("value", "NPV (95% CI)", "opt-outs", "complaints", "backlash peak", "privacy churn", "marks"):
+            table.add_column(col, justify="right")
+        for r in f.to_frame().itertuples():
+            tags = [t for t, on in (("NPV-optimal", r.optimal), ("Pareto", r.pareto), ("cliff", r.cliff)) if on]
+            table.add_row(str(r.value), f"{fmt('npv', r.npv, currency)} ({fmt('npv', r.npv_ci_low, currency)} – "
+                          f"{fmt('npv', r.npv_ci_high, currency)})", fmt("opt_outs", r.opt_outs),
+                          fmt("complaints", r.complaints), fmt("backlash_peak", r.backlash_peak),
+                          fmt("privacy_churn", r.privacy_churn), ", ".join(tags))
+        out.print(table)
+        out.print(f"NPV-optimal: {marks['optimum']}; cliff (backlash peak ×{cliff_factor:g} in one step): "
+                  f"{marks['cliff'] if f.cliff is not None else 'none'}")
+        out.print(f"frontier folder: {target}")
+    _failed([f"point {i}: {e}" for i, e in f.sweep.errors.items()])
+
+
+# ------------------------------------------------------------------ sensitivity / uncertainty
+@app.command()
+@guarded
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    method: Annotated[str, typer.Option("--method", help="tornado (one at a time) or morris")] = "tornado",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to include, "
+                                                    "e.g. behavior.consent (default: all)")] = None,
+    kpi: Annotated[list[str] | None, typer.Option("--kpi", help=f"KPIs (default: {', '.join(KPIS)})")] = None,
+    trajectories: Annotated[int, typer.Option("--trajectories", min=1, help="Morris trajectories")] = 4,
+    levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels")] = 4,
+    top: Annotated[int, typer.Option("--top", min=1, help="rows shown per KPI")] = 10,
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
+    format: Format = "table",
+) -> None:
+    """Rank behaviour and economics coefficients by effect: tornado or Morris elementary effects."""
+    _options(executor, format)
+    choice(method, METHODS, "--method")
+    s = prepared(scenario, sets, size)
+    n = reps_for(s, reps or DEFAULT_REPS)
+    with progress_bar(format == "table") as progress:
+        result = run_sensitivity(s, method, params=param, kpis=kpi or KPIS, reps=n, seed=seed,
+                                 trajectories=trajectories, levels=levels, executor=executor, workers=workers,
+                                 scheduler=scheduler, progress=progress)
+    target = out_dir or Path("runs") / f"sensitivity-{scenario.stem}"
+    write_sensitivity(result, s, target, seed=s.seed if seed is None else seed, reps=n)
+    if format == "json":
+        out.print_json(json.dumps({"run_folder": str(target), "method": method, "table": _records(result.to_frame())}))
+    else:
+        for k in result.kpis:
+            t = result.ranked(k).head(top)
+            table = Table(title=f"{method.title()} — {k} ({len(result.factors)} factors, {n} replications)",
+                          title_justify="left")
+            cols = ("rank", "parameter", "range") + (("KPI at low", "KPI at high", "swing") if method == "tornado"
+                                                     else ("μ", "μ*", "σ"))
+            for col in cols:
+                table.add_column(col, justify="left" if col == "parameter" else "right")
+            for r in t.itertuples():
+                values = (r.value_low, r.value_high, r.effect) if method == "tornado" else (r.mu, r.mu_star, r.sigma)
+                table.add_row(str(r.rank), r.parameter, f"{r.low:.4g} – {r.high:.4g}", *(f"{v:.4g}" for v in values))
+            out.print(table)
+        out.print(f"sensitivity folder: {target}")
+    if result.failed:
+        _failed([f"{result.failed} replication(s)"])
+
+
+@app.command()
+@guarded
+def uncertainty(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to draw "
+                                                    "(default: every behaviour coefficient)")] = None,
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
+    format: Format = "table",
+) -> None:
+    """Draw behaviour coefficients from their ranges per replication; report apart from replication noise."""
+    _options(executor, format)
+    s = prepared(scenario, sets, size)
+    with progress_bar(format == "table") as progress:
+        result = run_uncertainty(s, reps_for(s, reps), params=param, seed=seed, executor=executor,
+                                 workers=workers, scheduler=scheduler, progress=progress)
+    target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
+    write_uncertainty(result, target)
+    frame = result.to_frame()
+    frame = frame[frame["segment"] == "all"]
+    if format == "json":
+        out.print_json(json.dumps({"run_folder": str(target), "kpis": _records(frame)}))
+    else:
+        currency = s.economics.currency
+        table = Table(title=f"Uncertainty of {s.name} — {len(result.fixed.replications)} replications, "
+                            f"{len(result.draws.columns) - 1} coefficients drawn", title_justify="left")
+        for col in ("KPI", "mean", "P5–P95 with coefficient uncertainty", "P5–P95 replication noise only",
+                    "variance from coefficients"):
+            table.add_column(col, justify="left" if col == "KPI" else "right")
+        for r in frame.itertuples():
+            table.add_row(r.kpi, fmt(r.kpi, r.mean, currency),
+                          f"{fmt(r.kpi, r.p5, currency)} – {fmt(r.kpi, r.p95, currency)}",
+                          f"{fmt(r.kpi, r.noise_p5, currency)} – {fmt(r.kpi, r.noise_p95, currency)}",
+                          f"{r.coefficient_share:.0%}")
+        out.print(table)
+        out.print(f"uncertainty folder: {target}")
+    _failed([f"{arm} replicate {r.replicate}: {r.error}" for arm, run in (("drawn", result.drawn),
+                                                                         ("fixed", result.fixed)) for r in run.failed])
+
+
+# ------------------------------------------------------------------ report
+@app.command()
+@guarded
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a run folder (run, compare, sweep, frontier, sensitivity, "
+                                                 "uncertainty)")],
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file (default RUN_DIR/report.html)")]
+    = None,
+) -> None:
+    """Write a self-contained offline HTML report of a run folder."""
+    path = write_report(run_dir, out_file)
+    out.print(f"report: {path}")

@@ -1,0 +1,91 @@
+"""Run folders of experiments (compare, sensitivity, uncertainty), written atomically.
+
+Each folder has a ``summary.json`` whose ``kind`` tells ``privsim report`` what it holds.
+Sweeps and frontiers write their own folders point by point (``sweepstore.py``).
+
+- compare: ``scenario-N.yaml``, ``differences.csv``, ``kpis.csv`` (KPI table per scenario),
+  ``replications.csv``, ``timeseries.parquet`` (with a ``scenario`` column)
+- sensitivity: ``scenario.yaml``, ``sensitivity.csv`` (ranked), ``points.csv`` (design and KPI means)
+- uncertainty: ``scenario.yaml``, ``uncertainty.csv``, ``draws.csv``, ``replications.csv`` and
+  ``timeseries.parquet`` (with an ``arm`` column: coefficients drawn or fixed)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from privsim.compare import Comparison
+from privsim.runfolder import atomic_folder, versions
+from privsim.scenario import Scenario, dump_scenario
+from privsim.sensitivity import Sensitivity
+from privsim.uncertainty import Uncertainty
+
+DRAWN, FIXED = "coefficients drawn", "coefficients fixed"
+
+
+def _summary(folder: Path, info: dict[str, Any]) -> None:
+    (folder / "summary.json").write_text(json.dumps({**info, "versions": versions()}, indent=2, default=str) + "\n",
+                                         encoding="utf-8")
+
+
+def _marks(marks: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    return [{"day": d, "kind": k, "what": w} for d, k, w in marks]
+
+
+def write_comparison(cmp: Comparison, target: Path, reference: int = 0) -> Path:
+    """A compare folder."""
+    with atomic_folder(target) as tmp:
+        for i, run in enumerate(cmp.runs, start=1):
+            (tmp / f"scenario-{i}.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
+        cmp.differences(reference).to_csv(tmp / "differences.csv", index=False)
+        cmp.summary().to_csv(tmp / "kpis.csv", index=False)
+        cmp.to_frame().to_csv(tmp / "replications.csv", index=False)
+        cmp.timeseries().to_parquet(tmp / "timeseries.parquet", index=False)
+        first = cmp.runs[0].scenario
+        _summary(tmp, {
+            "kind": "compare", "names": cmp.names, "reference": cmp.names[reference], "seed": cmp.seed,
+            "replications": len(cmp.runs[0].replications), "currency": first.economics.currency,
+            "population": {"size": first.population.size, "represents": first.population.represents},
+            "scenario_sha256": [run.scenario.digest() for run in cmp.runs],
+            "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
+            "events": {name: _marks(run.marks) for name, run in zip(cmp.names, cmp.runs, strict=True)}})
+    return target
+
+
+def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, seed: int, reps: int) -> Path:
+    """A sensitivity folder."""
+    with atomic_folder(target) as tmp:
+        (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
+        sens.to_frame().to_csv(tmp / "sensitivity.csv", index=False)
+        sens.points.to_csv(tmp / "points.csv", index=False)
+        _summary(tmp, {"kind": "sensitivity", "name": scenario.name, "method": sens.method, "kpis": sens.kpis,
+                       "factors": len(sens.factors), "points": len(sens.points), "seed": seed, "replications": reps,
+                       "failed_replications": sens.failed, "currency": scenario.economics.currency,
+                       "scenario_sha256": scenario.digest()})
+    return target
+
+
+def write_uncertainty(u: Uncertainty, target: Path) -> Path:
+    """An uncertainty folder."""
+    scenario = u.fixed.scenario
+    with atomic_folder(target) as tmp:
+        (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
+        u.to_frame().to_csv(tmp / "uncertainty.csv", index=False)
+        u.draws.to_csv(tmp / "draws.csv", index=False)
+        kpis = pd.concat([u.drawn.kpis().assign(arm=DRAWN), u.fixed.kpis().assign(arm=FIXED)], ignore_index=True)
+        kpis.to_csv(tmp / "replications.csv", index=False)
+        series = pd.concat([u.drawn.to_frame().assign(arm=DRAWN), u.fixed.to_frame().assign(arm=FIXED)],
+                           ignore_index=True)
+        series["segment"] = series["segment"].astype(str)
+        series.to_parquet(tmp / "timeseries.parquet", index=False)
+        _summary(tmp, {"kind": "uncertainty", "name": scenario.name, "seed": u.fixed.seed,
+                       "replications": len(u.fixed.replications), "coefficients": len(u.draws.columns) - 1,
+                       "currency": scenario.economics.currency, "scenario_sha256": scenario.digest(),
+                       "failed": [{"arm": arm, "replicate": r.replicate, "error": r.error}
+                                  for arm, run in ((DRAWN, u.drawn), (FIXED, u.fixed)) for r in run.failed],
+                       "events": _marks(u.fixed.marks)})
+    return target
