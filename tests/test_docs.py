@@ -1,0 +1,36 @@
+"""Documentation that cannot rot: every coefficient is documented with its current default."""
+
+from pydantic import BaseModel
+
+from privsim.coefficients import Behavior
+from privsim.engine import STEP_ORDER
+from tests.conftest import ROOT
+
+MODEL = (ROOT / "docs" / "model.md").read_text()
+
+
+def leaves(model: BaseModel, prefix: str):
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from leaves(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value
+
+
+def test_model_doc_lists_every_coefficient_with_its_default():
+    for path, value in leaves(Behavior(), "behavior."):
+        shown = value if not isinstance(value, float) else f"{value:g}"
+        assert f"| `{path}` | {shown} |" in MODEL, path
+
+
+def test_model_doc_follows_the_step_order():
+    positions = [MODEL.index(f"| {name} |") for name, _ in STEP_ORDER]
+    assert positions == sorted(positions)
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.index("## Quickstart")
+    assert readme.index("make run") > quick and readme.index("make test") > quick
+    assert readme.index("make run") < readme.index("make test") < readme.index("##", quick + 3)
