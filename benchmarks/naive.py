@@ -217,11 +217,11 @@ class Customer:
         return p.segments is None or self.segment in p.segments
 
     def events(self, c: Company) -> None:
-        """A practice that ended stops reaching me; one that starts on notice or covertly reaches me."""
+        """A practice that ended stops reaching me; one that starts without asking (notice, none) reaches me."""
         for i, p in enumerate(c.practices):
             if not p.live:
                 self.reach[i] = False
-            elif i in c.starting and not p.ask and self.targeted(p) and not self.requested[i]:
+            elif i in c.starting and p.mode in ("none", "notice_only") and self.targeted(p) and not self.requested[i]:
                 self.reach[i] = True
 
     def answer(self, c: Company) -> None:
