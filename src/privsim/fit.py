@@ -49,11 +49,17 @@ class Calibration:
     history: list[tuple[dict[str, float], float]] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
-        """Targets before and after the fit: id, figure, target, bounds, simulated values and point errors."""
+        """Targets before and after the fit, one row each.
+
+        Columns: id, figure, target, bounds, simulated values, point errors, and ``passed`` (the fitted
+        value lies within the published bounds).
+        """
         rows = []
         for t, b, a in zip(self.targets, self.before, self.after, strict=True):
-            rows.append({"id": t.id, "figure": t.figure, "target": t.target, "low": t.bounds[0], "high": t.bounds[1],
-                         "before": b, "after": a, "error_before": _error(t, b), "error_after": _error(t, a)})
+            lo, hi = t.bounds
+            rows.append({"id": t.id, "figure": t.figure, "target": t.target, "low": lo, "high": hi,
+                         "before": b, "after": a, "error_before": _error(t, b), "error_after": _error(t, a),
+                         "passed": (lo is None or a >= lo) and (hi is None or a <= hi)})
         return pd.DataFrame(rows)
 
     def params_frame(self) -> pd.DataFrame:
@@ -144,7 +150,7 @@ def calibrate(scenario: Scenario, params: Sequence[str], targets: str | Path = D
     chosen = [t for t in load_targets(targets) if not only or t.id in only]
     if not chosen:
         raise InputError.single("--only", f"no target matches {', '.join(only or [])}")
-    ranges = factor_ranges(scenario, params)
+    ranges = factor_ranges(scenario, params, source="--fit")
     missing = [p for p in params if p not in ranges]
     if missing:
         raise InputError.single("--fit", f"{missing[0]!r} is a group or has no range; allowed: single coefficients "

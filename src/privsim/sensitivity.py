@@ -42,7 +42,8 @@ COLUMNS = ["method", "parameter", "kpi", "low", "high", "base_value", "value_low
            "sigma", "effect", "rank"]
 
 
-def factor_ranges(scenario: Scenario, include: Sequence[str] | None = None) -> dict[str, tuple[float, float, float]]:
+def factor_ranges(scenario: Scenario, include: Sequence[str] | None = None,
+                  source: str = "--param") -> dict[str, tuple[float, float, float]]:
     """``path -> (value, lo, hi)`` of every factor with a non-empty range, optionally only under ``include``."""
     out = {k: v for k, v in coefficient_ranges(scenario.behavior).items() if v[2] > v[1]}
     for path, (kind, lo, hi) in ECONOMICS.items():
@@ -55,7 +56,7 @@ def factor_ranges(scenario: Scenario, include: Sequence[str] | None = None) -> d
     chosen = {k: v for k, v in out.items() if any(k == p or k.startswith(p + ".") for p in include)}
     for p in include:
         if not any(k == p or k.startswith(p + ".") for k in out):
-            raise InputError.single("--param", f"no coefficient {p!r}{did_you_mean(p, out)}; allowed: a path or "
+            raise InputError.single(source, f"no coefficient {p!r}{did_you_mean(p, out)}; allowed: a path or "
                                     "group such as behavior.consent or economics.discount_rate")
     return chosen
 

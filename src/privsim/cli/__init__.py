@@ -145,3 +145,7 @@ def kpi_table(run: RunResult, title: str) -> Table:
     return table
 
 
+
+
+Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Dask scheduler, tcp://HOST:PORT "
+                                                                     "(with --executor dask)")]

@@ -10,10 +10,12 @@ import typer
 from rich.table import Table
 
 from privsim import calibration
+from privsim import fit as fitting
 from privsim.cli import (
     ExecutorOpt,
     Format,
     Reps,
+    Scheduler,
     Seed,
     Sets,
     Size,
@@ -33,7 +35,8 @@ from privsim.errors import InputError
 from privsim.executors import EXECUTORS
 from privsim.experiments import replicate
 from privsim.runfolder import write_run
-from privsim.scenario import json_schema, load_scenario
+from privsim.scenario import dump_scenario, json_schema, load_scenario
+from privsim.sweepstore import write_atomic
 
 
 # ------------------------------------------------------------------ commands
@@ -96,19 +99,31 @@ def schema() -> None:
 @app.command()
 @guarded
 def calibrate(
+    scenario: Annotated[Path | None, typer.Argument(help="scenario whose behaviour block is fitted (with --fit)")]
+    = None,
     check: Annotated[bool, typer.Option("--check", help="measure every calibration target")] = False,
     targets: Annotated[Path, typer.Option("--targets", "-t", help="target file")] = calibration.DEFAULT_TARGETS,
     only: Annotated[list[str] | None, typer.Option("--only", help="target ids to check")] = None,
+    fit: Annotated[list[str] | None, typer.Option("--fit", help="coefficient to fit, e.g. "
+                                                  "behavior.consent.intercept (repeatable)")] = None,
+    maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="objective evaluations at most")] = 60,
+    seed: Seed = None, scheduler: Scheduler = None,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
     reps: Reps = None, size: Size = None, workers: Workers = None, executor: ExecutorOpt = "serial",
     format: Format = "table",
 ) -> None:
-    """Check the default model against published figures (``--check``)."""
-    if not check:
-        raise InputError.single("calibrate", "nothing to do; allowed: --check")
+    """Check the default model against published figures (``--check``), or fit coefficients of FILE (``--fit``)."""
+    if not check and scenario is None:
+        raise InputError.single("calibrate", "nothing to do; allowed: --check, or FILE --targets T --fit PATH")
     choice(executor, EXECUTORS, "--executor")
     choice(format, ("table", "json"), "--format")
     reps = min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x) if (reps or env_cap("PRIVSIM_REPS")) else None
     size = min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x) if (size or env_cap("PRIVSIM_SIZE")) else None
+    if not check:
+        assert scenario is not None
+        fit_coefficients(scenario, targets, fit or [], only=only, maxiter=maxiter, seed=seed, reps=reps, size=size,
+                         executor=executor, workers=workers, scheduler=scheduler, out_file=out_file, format=format)
+        return
     with progress_bar(format == "table") as progress:
         checks = calibration.check_all(targets, reps=reps, size=size, only=only, executor=executor,
                                        workers=workers, progress=progress)
@@ -131,6 +146,53 @@ def calibrate(
         out.print(table)
     if not all(c.passed for c in checks):
         raise typer.Exit(1)
+
+
+def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: list[str] | None, maxiter: int,
+                     seed: int | None, reps: int | None, size: int | None, executor: str, workers: int | None,
+                     scheduler: str | None, out_file: Path | None, format: str) -> None:
+    """``calibrate FILE --fit PATH``: fit, print the before/after table, optionally write the fitted scenario."""
+    s = load_scenario(scenario)
+    with progress_bar(format == "table") as progress:
+        result = fitting.calibrate(s, params, targets, only=only, reps=reps or fitting.DEFAULT_REPS, seed=seed,
+                                   size=size, maxiter=maxiter, executor=executor, workers=workers,
+                                   scheduler=scheduler, progress=progress)
+    if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out_file, dump_scenario(result.scenario))
+    table_after = result.to_frame()
+    if format == "json":
+        out.print_json(json.dumps({
+            "parameters": json.loads(result.params_frame().to_json(orient="records")),
+            "targets": json.loads(table_after.to_json(orient="records")),
+            "objective_before": result.objective_before, "objective_after": result.objective_after,
+            "evaluations": result.evaluations, "converged": result.success, "message": result.message,
+            "fitted_scenario": str(out_file) if out_file else None}))
+    else:
+        table = Table(title=f"Calibration fit of {s.name}: {result.evaluations} evaluations, objective "
+                            f"{result.objective_before:.4g} → {result.objective_after:.4g} ({result.message})",
+                      title_justify="left")
+        for col in ("target", "published", "bounds", "before", "after", "error before", "error after", "result"):
+            table.add_column(col, justify="left" if col == "target" else "right")
+        for r in table_after.itertuples():
+            table.add_row(r.id, _num(r.target), f"{_num(r.low)} – {_num(r.high)}", _num(r.before), _num(r.after),
+                          _pct(r.error_before), _pct(r.error_after),
+                          "[green]pass[/green]" if r.passed else "[red]FAIL[/red]")
+        out.print(table)
+        params = Table(title="Fitted coefficients (documented range)", title_justify="left")
+        for col in ("coefficient", "range", "before", "after"):
+            params.add_column(col, justify="left" if col == "coefficient" else "right")
+        for r in result.params_frame().itertuples():
+            params.add_row(r.parameter, f"{r.low:.4g} – {r.high:.4g}", f"{r.start:.4g}", f"{r.fitted:.4g}")
+        out.print(params)
+        if out_file:
+            out.print(f"fitted scenario: {out_file}")
+    if not table_after["passed"].all():
+        raise typer.Exit(1)
+
+
+def _pct(v: float) -> str:
+    return "–" if v != v else f"{v:+.1%}"
 
 
 def _num(v: float | None) -> str:

@@ -15,6 +15,7 @@ from privsim.cli import (
     ExecutorOpt,
     Format,
     Reps,
+    Scheduler,
     Seed,
     Sets,
     Size,
@@ -43,8 +44,6 @@ from privsim.sweep import DESIGNS, SweepResult
 from privsim.sweep import sweep as run_sweep
 from privsim.uncertainty import uncertainty as run_uncertainty
 
-Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Dask scheduler, tcp://HOST:PORT "
-                                                                     "(with --executor dask)")]
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
 Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
 SWEEP_COLUMNS = ("npv", "opt_outs", "complaints", "backlash_peak")
