@@ -16,15 +16,37 @@ Public API::
     privsim.calibrate(s, ["behavior.consent.intercept"], only=["opt_in_cross_context"]).to_frame()
 """
 
-from privsim.compare import Comparison, compare
-from privsim.experiments import RunResult, replicate, simulate
-from privsim.fit import Calibration, calibrate
-from privsim.frontier import Frontier, frontier
-from privsim.results import ReplicationResult
-from privsim.scenario import Scenario, dump_scenario, load_scenario, override, resize
-from privsim.sensitivity import Sensitivity, sensitivity
-from privsim.sweep import SweepResult, sweep
-from privsim.uncertainty import Uncertainty, uncertainty
+from importlib import import_module
+from typing import Any
+
+# name -> module: imported on first use, so a worker running replications never loads pandas or
+# scipy.stats (≈120 MB) it does not need.
+_API = {
+    "Calibration": "fit", "calibrate": "fit",
+    "Comparison": "compare", "compare": "compare",
+    "Frontier": "frontier", "frontier": "frontier",
+    "ReplicationResult": "results",
+    "RunResult": "experiments", "replicate": "experiments", "simulate": "experiments",
+    "Scenario": "scenario", "dump_scenario": "scenario", "load_scenario": "scenario", "override": "scenario",
+    "resize": "scenario",
+    "Sensitivity": "sensitivity", "sensitivity": "sensitivity",
+    "SweepResult": "sweep", "sweep": "sweep",
+    "Uncertainty": "uncertainty", "uncertainty": "uncertainty",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name not in _API:
+        raise AttributeError(f"module 'privsim' has no attribute {name!r}")
+    value = getattr(import_module(f"privsim.{_API[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
+
 
 __all__ = [
     "Calibration",

@@ -37,21 +37,30 @@ class SmallWorld:
 
 
 def small_world(n: int, degree: int, rewire: float, streams: Streams) -> sparse.csr_matrix:
-    """Watts–Strogatz graph: ring lattice of ``degree`` neighbours, each edge rewired with ``rewire``."""
+    """Watts–Strogatz graph: ring lattice of ``degree`` neighbours, each edge rewired with ``rewire``.
+
+    Built with int32 indices and no more than two edge copies alive at once (≈ 0.2 GB at 1M, degree 10).
+    """
     half = min(degree // 2, max((n - 1) // 2, 0))
     if n < 3 or half == 0:
         return sparse.csr_matrix((n, n), dtype=F32)
     gen = streams.generator(Decision.NETWORK)
-    src = np.repeat(np.arange(n, dtype=np.int64), half)
-    dst = (src + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
-    moved = gen.random(src.size) < rewire
-    dst[moved] = gen.integers(0, n, size=int(moved.sum()))
+    src = np.repeat(np.arange(n, dtype=np.int32), half)
+    dst = src + np.tile(np.arange(1, half + 1, dtype=np.int32), n)
+    dst[dst >= n] -= n
+    moved = gen.random(src.size, dtype=np.float32) < rewire
+    dst[moved] = gen.integers(0, n, size=int(moved.sum()), dtype=np.int32)
     streams.draws[Decision.NETWORK] += src.size + int(moved.sum())
+    del moved
     keep = src != dst
-    rows = np.concatenate([src[keep], dst[keep]])
-    cols = np.concatenate([dst[keep], src[keep]])
-    graph = sparse.coo_matrix((np.ones(rows.size, dtype=F32), (rows, cols)), shape=(n, n)).tocsr()
-    graph.data[:] = 1.0  # duplicate edges summed by tocsr count once
+    src, dst = src[keep], dst[keep]
+    rows = np.concatenate([src, dst])
+    cols = np.concatenate([dst, src])
+    del src, dst, keep
+    graph = sparse.csr_matrix((np.ones(rows.size, dtype=F32), (rows, cols)), shape=(n, n))
+    del rows, cols
+    graph.sum_duplicates()
+    graph.data[:] = 1.0  # an edge drawn twice counts once
     deg = np.diff(graph.indptr).astype(F32)
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
     graph.data *= np.repeat(inv, np.diff(graph.indptr))
