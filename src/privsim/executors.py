@@ -123,10 +123,12 @@ class Dask(Executor):
 
     name = "dask"
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None, *, processes: bool = True):
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, *, processes: bool = True,
+                 timeout: float = 10.0):
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.scheduler = scheduler
         self.processes = processes
+        self.timeout = timeout
         self._client: Any = None
         self._cluster: Any = None
 
@@ -138,7 +140,7 @@ class Dask(Executor):
 
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout=10, set_as_default=False)
+                self._client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError.single("--scheduler", f"cannot reach {self.scheduler!r} ({exc}); "
                                         "allowed: the address of a running Dask scheduler, tcp://HOST:PORT") from None
@@ -173,7 +175,8 @@ class Dask(Executor):
             futures = [self._client.submit(fn, task, key=f"privsim-{stage}-{batch}-{i}", pure=False)
                        for i, task in enumerate(tasks)]
             index = {f.key: i for i, f in enumerate(futures)}
-            for done, (future, result) in enumerate(dask_completed(futures, with_results=True), start=1):
+            arrivals = dask_completed(futures, loop=self._client.loop, with_results=True)
+            for done, (future, result) in enumerate(arrivals, start=1):
                 yield index[future.key], result
                 progress(done, len(tasks), stage)
         finally:

@@ -1,0 +1,134 @@
+"""Executors: results keyed by task index; serial, processes and Dask give identical results bit for bit."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from privsim.compare import compare
+from privsim.errors import InputError
+from privsim.executors import Dask, Processes, Serial, make_executor
+from privsim.scenario import override
+from privsim.sweep import sweep
+from tests.conftest import small
+
+DASK_BIN = Path(sys.executable).with_name("dask")
+
+
+def square(x):
+    return x * x
+
+
+@pytest.fixture(scope="module")
+def pair():
+    base = override(small("covert_sharing.yaml", 500), {"horizon_days": 160})
+    return [base, override(base, {"strategy.practices.partner_feed.data_revenue_per_record": 8.0})]
+
+
+@pytest.fixture(scope="module")
+def serial_compare(pair):
+    return compare(pair, 3)
+
+
+def same(a, b):
+    for x, y in zip(a.runs, b.runs, strict=True):
+        pd.testing.assert_frame_equal(x.kpis(), y.kpis())
+        pd.testing.assert_frame_equal(x.to_frame(), y.to_frame())
+    pd.testing.assert_frame_equal(a.differences(), b.differences())
+
+
+@pytest.mark.parametrize("runner", [Serial(), Processes(2)], ids=["serial", "processes"])
+def test_each_yields_every_index_once_and_map_keeps_order(runner):
+    seen = []
+    with runner:
+        pairs = dict(runner.each(square, list(range(7)), lambda d, t, s: seen.append((d, t, s)), "squares"))
+        assert pairs == {i: i * i for i in range(7)}
+        assert runner.map(square, [3, 1, 2]) == [9, 1, 4]
+    assert [d for d, _, _ in seen] == list(range(1, 8)) and {t for _, t, _ in seen} == {7}
+
+
+def test_processes_equal_serial_for_any_worker_count(pair, serial_compare):
+    for workers in (1, 2):
+        same(serial_compare, compare(pair, 3, executor="processes", workers=workers))
+
+
+def test_make_executor():
+    assert isinstance(make_executor("serial"), Serial)
+    assert isinstance(make_executor("processes", 2), Processes)
+    mine = Serial()
+    assert make_executor(mine) is mine
+    with pytest.raises(InputError, match="--executor dask"):
+        make_executor("processes", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(ValueError, match="allowed"):
+        make_executor("gpu")
+
+
+@pytest.mark.dask
+def test_dask_local_cluster_equals_serial(pair, serial_compare):
+    same(serial_compare, compare(pair, 3, executor=Dask(2, processes=False)))
+
+
+@pytest.mark.dask
+def test_dask_sweep_streams_the_same_points_as_serial(pair, tmp_path):
+    spec = ["strategy.practices.partner_feed.data_revenue_per_record=0:8:3"]
+    serial = sweep(pair[0], spec, reps=2)
+    with Dask(2, processes=False) as runner:
+        streamed = sweep(pair[0], spec, reps=2, executor=runner, out=tmp_path / "sw")
+    pd.testing.assert_frame_equal(serial.kpis, streamed.kpis)
+    assert len(list((tmp_path / "sw" / "points").glob("*.parquet"))) == 3
+
+
+@pytest.mark.dask
+def test_unreachable_scheduler_is_bad_input(pair):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(InputError, match="cannot reach"):
+        compare(pair, 1, executor=Dask(scheduler=f"tcp://127.0.0.1:{port}", timeout=2))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.dask
+@pytest.mark.skipif(not DASK_BIN.exists(), reason="the dask command is not installed")
+def test_dask_scheduler_and_worker_processes_equal_serial(pair, serial_compare, tmp_path):
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    logs = [open(tmp_path / name, "w") for name in ("scheduler.log", "worker.log")]  # noqa: SIM115
+    scheduler = subprocess.Popen([str(DASK_BIN), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], stdout=logs[0], stderr=subprocess.STDOUT, env=env)
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while "Scheduler at" not in (tmp_path / "scheduler.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        worker = subprocess.Popen([str(DASK_BIN), "worker", address, "--host", "127.0.0.1", "--nworkers", "2",
+                                   "--nthreads", "1", "--no-dashboard"], stdout=logs[1], stderr=subprocess.STDOUT,
+                                  env=env)
+        from dask.distributed import Client
+
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        same(serial_compare, compare(pair, 3, executor="dask", scheduler=address))
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
+        for log in logs:
+            log.close()
