@@ -32,13 +32,14 @@ import simpy
 
 from privsim import behavior as eq
 from privsim import events as ev
+from privsim import optout
 from privsim.backlash import Backlash, Source
 from privsim.flows import Flow, compile_flows
 from privsim.network import build as build_network
 from privsim.population import Population, build_population
 from privsim.practices import DENIED, GRANTED, Practices
 from privsim.recorder import Recorder
-from privsim.regulator import Regulator
+from privsim.regulator import Regulator, regulator_stage
 from privsim.rng import Decision, Streams
 from privsim.scenario import Scenario
 
@@ -260,73 +261,13 @@ class Replication:
             self.any_shock = True
 
     # ---------------------------------------------------------------- 5 opt-out
-    def request_opt_out(self, k: int, idx: np.ndarray, day: int) -> None:
-        """Customers ask to leave flow k; honoured after the latency, or never."""
-        idx = idx[~self.practices.requested[k, idx] & self.practices.reach[k, idx]]
-        if idx.size == 0:
-            return
-        self.practices.requested[k, idx] = True
-        self.count("opt_outs", idx)
-        self.count(f"opt_outs.{self.flows[k].id}", idx)
-        latency = self.controls.opt_out_latency_days
-        if self._opt_outs_unlawful():
-            self.regulator.record("opt_out_ignored", day, persons=idx.size * self.represents)
-        if latency == 0:
-            self.practices.set_reach(k, idx, False)
-        elif latency is not None:
-            self.pending[day + latency].append((k, idx))
-
-    def _opt_outs_unlawful(self) -> bool:
-        latency = self.controls.opt_out_latency_days
-        return latency is None or latency > self.regulator.opt_out_limit
-
     def stage_opt_out(self, day: int) -> None:
         """Honour due requests, then per-send (contact) or periodic (data use) opt-out draws."""
-        for k, idx in self.pending.pop(day, []):
-            self.practices.set_reach(k, idx[self.practices.requested[k, idx]], False)
-        o = self.b.opt_out
-        for k, f in enumerate(self.flows):
-            if not f.live or not self.practices.reach_count[k].any():
-                continue
-            sends = self.sends[k]
-            review = not f.contacts and day > f.start and (day - f.start) % o.review_interval_days == 0
-            if not sends and not review:
-                continue
-            reach = self.practices.reach[k]
-            u = self.streams.uniform(Decision.OPT_OUT, f.key, day, self._u)
-            idx = np.flatnonzero(reach)
-            uk = u[idx]
-            felt, concern, trust = self.practices.felt[k, idx], self.pop.concern[idx], self.pop.trust[idx]
-            asked = self.practices.requested[k, idx]
-            if sends:
-                unsub, complaint = eq.per_send_hazards(self.b, f.per_month, f.x, felt, concern, trust)
-                unsub *= F32(sends * f.deliverability)
-                complaint *= F32(sends)
-                complaint[asked] = F32(o.complaint_after_optout * sends)
-                unsub[asked] = 0.0
-                leave = ~asked & (uk < unsub)
-                spam = (uk >= unsub) & (uk < unsub + complaint)
-                self.count("complaints", idx[spam])
-                if asked.any() and self._opt_outs_unlawful():
-                    ignored = idx[spam & asked]
-                    self.count("formal_complaints", ignored,
-                               np.full(ignored.size, self.b.regulator.formal_share))
-                    late = float(asked.sum()) * sends * self.represents
-                    self.regulator.record("opt_out_ignored", day, messages=late)
-                self._deliverability(f, float(idx.size * sends), float(spam.sum()))
-            else:
-                hazard = eq.review_hazard(self.b, f.x, felt, concern, trust)
-                leave = ~asked & (uk < hazard)
-            self.request_opt_out(k, idx[leave], day)
+        optout.stage(self, day)
 
-    def _deliverability(self, f: Flow, sent: float, spam: float) -> None:
-        """Complaint rate per send (30-day memory); above the ceiling, a share of sends hits spam."""
-        keep = math.exp(-1.0 / 30.0)
-        f.sends_total = f.sends_total * keep + sent
-        f.spam_total = f.spam_total * keep + spam
-        rate = f.spam_total / f.sends_total if f.sends_total else 0.0
-        o = self.b.opt_out
-        f.deliverability = 1.0 - o.deliverability_penalty if rate >= o.deliverability_threshold else 1.0
+    def request_opt_out(self, k: int, idx: np.ndarray, day: int) -> None:
+        """Customers ask to leave flow k; honoured after the latency, or never."""
+        optout.request(self, k, idx, day)
 
     # ---------------------------------------------------------------- 6 churn
     def stage_churn(self, day: int) -> None:
@@ -340,7 +281,6 @@ class Replication:
             pop.stated *= F32(math.exp(-1.0 / self.b.churn.leave_delay_days))
             intent += pop.stated
             np.minimum(intent, F32(1.0), out=intent)
-        self.intent_sum = [float(intent[sl].sum()) for sl in pop.slices()]
         decided = self.exits.pop(day, None)
         if decided is not None:
             decided = decided[pop.active[decided]]
@@ -348,6 +288,8 @@ class Replication:
             gone = np.union1d(gone, decided)
         if gone.size:
             self.deactivate(gone, day)
+            intent[gone] = 0.0
+        self.intent_sum = [float(intent[sl].sum()) for sl in pop.slices()]
 
     def decide_exits(self, idx: np.ndarray, q: np.ndarray, v: np.ndarray, key: int, day: int) -> None:
         """Say → do: a customer stating intent q leaves with probability s·q, after an exponential delay."""
@@ -440,43 +382,7 @@ class Replication:
     # ---------------------------------------------------------------- 8 regulator
     def stage_regulator(self, day: int) -> None:
         """Violations on record and complaints drive the investigation hazard; outcomes apply."""
-        self._record_violations(day)
-        formal = float(self.day_counts["formal_complaints"].sum()) * self.represents
-        outcome = self.regulator.step(day, self.backlash.salience(day), formal)
-        if outcome is None:
-            return
-        self.recorder.mark(day, f"regulator_{outcome}", "")
-        if outcome in ("forced_opt_in", "fine"):
-            self.force_opt_in(day)
-        self.costs["fines"] += self.regulator.fine_on(day)
-
-    def _record_violations(self, day: int) -> None:
-        """Flows using sensitive data without opt-in, or consent-needing purposes without consent."""
-        eu_uk = any(j in ("eu", "uk") for j in self.s.jurisdictions)
-        for k, f in enumerate(self.flows):
-            if not f.live or f.mode == "opt_in":
-                continue
-            if f.sensitive:
-                kind = "sensitive_without_consent"
-            elif f.needs_consent and (f.mode in ("none", "notice_only") or eu_uk):
-                kind = "consent_bypassed"
-            else:
-                continue
-            touched = int(self.practices.touched_count[k])
-            new = touched - f.extra.get("counted", 0)
-            if touched:
-                self.regulator.record(kind, day, persons=new * self.represents, lasts=1)
-                f.extra["counted"] = touched
-
-    def force_opt_in(self, day: int) -> None:
-        """Regulator order: consent-needing flows switch to opt-in and re-ask everyone they reach."""
-        for k, f in enumerate(self.flows):
-            if f.live and f.mode != "opt_in" and (f.needs_consent or f.sensitive):
-                f.mode, f.disclosed = "opt_in", True
-                self.ask(ev.Ask(k, np.flatnonzero(self.practices.reach[k]), "opt_in", salt=0x0F0F))
-        latency = self.controls.opt_out_latency_days
-        if latency is None or latency > self.regulator.opt_out_limit:
-            self.controls = self.controls.model_copy(update={"opt_out_latency_days": self.regulator.opt_out_limit})
+        regulator_stage(self, day)
 
     # ---------------------------------------------------------------- 9 response
     def stage_response(self, day: int) -> None:

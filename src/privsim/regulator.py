@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from privsim import fines
 from privsim.coefficients import Behavior
+from privsim.events import Ask
 from privsim.rng import Decision, Streams
+
+if TYPE_CHECKING:
+    from privsim.engine import Replication
 
 # Legal limit for honouring an opt-out, days: GDPR Art. 12(3) one month; ICO one month;
 # CAN-SPAM 10 business days; CCPA regs §7026(f) 15 business days.
@@ -92,3 +99,45 @@ class Regulator:
     def fine_on(self, day: int) -> float:
         """Fine imposed on ``day`` (0 if none)."""
         return sum(a for d, kind, a in self.actions if d == day and kind == "fine")
+
+
+# ------------------------------------------------------------------ the engine's regulator stage
+def regulator_stage(eng: Replication, day: int) -> None:
+    """Violations on record and complaints drive the investigation hazard; outcomes apply."""
+    record_flow_violations(eng, day)
+    formal = float(eng.day_counts["formal_complaints"].sum()) * eng.represents
+    outcome = eng.regulator.step(day, eng.backlash.salience(day), formal)
+    if outcome is None:
+        return
+    eng.recorder.mark(day, f"regulator_{outcome}", "")
+    if outcome in ("forced_opt_in", "fine"):
+        force_opt_in(eng, day)
+    eng.costs["fines"] += eng.regulator.fine_on(day)
+
+def record_flow_violations(eng: Replication, day: int) -> None:
+    """Flows using sensitive data without opt-in, or consent-needing purposes without consent."""
+    eu_uk = any(j in ("eu", "uk") for j in eng.s.jurisdictions)
+    for k, f in enumerate(eng.flows):
+        if not f.live or f.mode == "opt_in":
+            continue
+        if f.sensitive:
+            kind = "sensitive_without_consent"
+        elif f.needs_consent and (f.mode in ("none", "notice_only") or eu_uk):
+            kind = "consent_bypassed"
+        else:
+            continue
+        touched = int(eng.practices.touched_count[k])
+        new = touched - f.extra.get("counted", 0)
+        if touched:
+            eng.regulator.record(kind, day, persons=new * eng.represents, lasts=1)
+            f.extra["counted"] = touched
+
+def force_opt_in(eng: Replication, day: int) -> None:
+    """Regulator order: consent-needing flows switch to opt-in and re-ask everyone they reach."""
+    for k, f in enumerate(eng.flows):
+        if f.live and f.mode != "opt_in" and (f.needs_consent or f.sensitive):
+            f.mode, f.disclosed = "opt_in", True
+            eng.ask(Ask(k, np.flatnonzero(eng.practices.reach[k]), "opt_in", salt=0x0F0F))
+    latency = eng.controls.opt_out_latency_days
+    if latency is None or latency > eng.regulator.opt_out_limit:
+        eng.controls = eng.controls.model_copy(update={"opt_out_latency_days": eng.regulator.opt_out_limit})
