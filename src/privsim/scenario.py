@@ -344,7 +344,7 @@ class Gate(Model):
     max_npv_loss: float | None = Field(
         None, ge=0.0, description="P95 of NPV loss against the no-practice baseline, economics.currency")
     max_npv_loss_share: float | None = Field(
-        0.05, ge=0.0, description="P95 of NPV loss as a share of the baseline NPV [A]")
+        0.01, ge=0.0, description="P95 of NPV loss as a share of the baseline NPV (materiality) [A]")
     max_regulator_probability: Share | None = Field(
         0.25, description="probability that a regulator opens an investigation [A]")
     max_backlash_peak: Share | None = Field(
