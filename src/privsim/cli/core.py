@@ -117,9 +117,9 @@ def calibrate(
         raise InputError.single("calibrate", "nothing to do; allowed: --check, or FILE --targets T --fit PATH")
     choice(executor, EXECUTORS, "--executor")
     choice(format, ("table", "json"), "--format")
-    reps = min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x) if (reps or env_cap("PRIVSIM_REPS")) else None
-    size = min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x) if (size or env_cap("PRIVSIM_SIZE")) else None
-    if not check:
+    if not check:  # the check runs every target at its documented size; PRIVSIM_SIZE/REPS cap fits only
+        reps = min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x) if (reps or env_cap("PRIVSIM_REPS")) else None
+        size = min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x) if (size or env_cap("PRIVSIM_SIZE")) else None
         assert scenario is not None
         fit_coefficients(scenario, targets, fit or [], only=only, maxiter=maxiter, seed=seed, reps=reps, size=size,
                          executor=executor, workers=workers, scheduler=scheduler, out_file=out_file, format=format)
