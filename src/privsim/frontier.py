@@ -32,7 +32,7 @@ CLIFF_FACTOR = 2.0
 CLIFF_FLOOR = 0.001
 OBJECTIVE = "npv"
 HARMS = ("opt_outs", "complaints", "backlash_peak")
-KPIS = ("npv", "revenue", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
+KPIS = ("npv", "npv_vs_baseline", "revenue", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
 
 
 @dataclass

@@ -46,7 +46,7 @@ from privsim.uncertainty import uncertainty as run_uncertainty
 
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
 Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
-SWEEP_COLUMNS = ("npv", "opt_outs", "complaints", "backlash_peak")
+SWEEP_COLUMNS = ("npv_vs_baseline", "opt_outs", "complaints", "backlash_peak")
 
 
 def _options(executor: str, format: str) -> None:
@@ -207,12 +207,14 @@ def frontier(
     else:
         currency = s.economics.currency
         table = Table(title=f"Tolerance frontier of {s.name} along {f.path}", title_justify="left")
-        for col in ("value", "NPV (95% CI)", "opt-outs", "complaints", "backlash peak", "privacy churn", "marks"):
+        for col in ("value", "NPV vs no practices (95% CI)", "opt-outs", "complaints", "backlash peak", "privacy churn",
+                    "marks"):
             table.add_column(col, justify="right")
         for r in f.to_frame().itertuples():
             tags = [t for t, on in (("NPV-optimal", r.optimal), ("Pareto", r.pareto), ("cliff", r.cliff)) if on]
-            table.add_row(str(r.value), f"{fmt('npv', r.npv, currency)} ({fmt('npv', r.npv_ci_low, currency)} – "
-                          f"{fmt('npv', r.npv_ci_high, currency)})", fmt("opt_outs", r.opt_outs),
+            gain = (fmt("npv_vs_baseline", v, currency) for v in (r.npv_vs_baseline, r.npv_vs_baseline_ci_low,
+                                                                       r.npv_vs_baseline_ci_high))
+            table.add_row(str(r.value), "{} ({} – {})".format(*gain), fmt("opt_outs", r.opt_outs),
                           fmt("complaints", r.complaints), fmt("backlash_peak", r.backlash_peak),
                           fmt("privacy_churn", r.privacy_churn), ", ".join(tags))
         out.print(table)
