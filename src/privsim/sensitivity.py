@@ -54,10 +54,11 @@ def factor_ranges(scenario: Scenario, include: Sequence[str] | None = None,
     if not include:
         return out
     chosen = {k: v for k, v in out.items() if any(k == p or k.startswith(p + ".") for p in include)}
+    groups = {k.rsplit(".", n)[0] for k in out for n in range(k.count("."))}
     for p in include:
         if not any(k == p or k.startswith(p + ".") for k in out):
-            raise InputError.single(source, f"no coefficient {p!r}{did_you_mean(p, out)}; allowed: a path or "
-                                    "group such as behavior.consent or economics.discount_rate")
+            raise InputError.single(source, f"no coefficient {p!r}{did_you_mean(p, [*out, *groups])}; allowed: a "
+                                    "path or group such as behavior.consent or economics.discount_rate")
     return chosen
 
 
