@@ -47,7 +47,7 @@ USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Usage
 
 def main() -> None:
     """Console-script entry point: usage errors become one ``error:`` line and exit code 2."""
-    from privsim.cli import core, experiments  # noqa: F401  (registers the commands)
+    from privsim.cli import core, experiments, tester  # noqa: F401  (registers the commands)
 
     try:
         code = app(standalone_mode=False)

@@ -1,0 +1,365 @@
+"""Worst-practice tester commands: lint, test (the stress-test gate) and cases list|show|run.
+
+Exit codes: 0 ok; 1 a finding at or above ``--fail-on``, a gate threshold exceeded or a
+replication failed; 2 bad input. Every output carries the "heuristics, not legal advice" notice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from privsim import cases as library
+from privsim.cli import (
+    ExecutorOpt,
+    Format,
+    Reps,
+    Scheduler,
+    Seed,
+    Sets,
+    Size,
+    Workers,
+    app,
+    choice,
+    env_cap,
+    err,
+    guarded,
+    out,
+    prepared,
+    progress_bar,
+    reps_for,
+)
+from privsim.display import fmt, money
+from privsim.executors import EXECUTORS
+from privsim.gate import GateResult, stress
+from privsim.lint import FAIL_ON, NOTICE, Finding, Report, lint, packs_for, price, to_dict, to_sarif
+from privsim.lint.runner import read
+from privsim.scenario import Gate, override, parse_assignment
+
+cases_app = typer.Typer(no_args_is_help=True, help="Historical worst-practice cases: list, show, run.")
+app.add_typer(cases_app, name="cases")
+
+Jurisdictions = Annotated[list[str] | None, typer.Option(
+    "--jurisdiction", "-j", help="jurisdiction pack(s): eu, uk, us, us_ca (default: the scenario's)")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="write the report to this file")]
+
+
+# ------------------------------------------------------------------ lint
+@app.command("lint")
+@guarded
+def lint_command(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or sarif")] = "table",
+    fail_on: Annotated[str, typer.Option("--fail-on", help=f"exit 1 at this severity or above: {', '.join(FAIL_ON)}")]
+    = "high",
+    jurisdiction: Jurisdictions = None,
+    do_price: Annotated[bool, typer.Option("--price/--no-price", help="simulate each fix (CRN)")] = True,
+    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="replications per pricing arm")] = 3,
+    size: Annotated[int, typer.Option("--size", min=1, help="simulated customers in pricing runs")] = 2000,
+    seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial", scheduler: Scheduler = None,
+    sets: Sets = None, output: Output = None,
+) -> None:
+    """Check a strategy against the worst-practice catalogue; price each finding by simulating its fix."""
+    choice(format, ("table", "json", "sarif"), "--format")
+    choice(fail_on, FAIL_ON, "--fail-on")
+    choice(executor, EXECUTORS, "--executor")
+    codes = [j.strip() for item in jurisdiction or [] for j in item.split(",") if j.strip()]
+    packs_for(codes)
+    s, lines = read(scenario)
+    if sets:
+        s = override(s, dict(parse_assignment(a) for a in sets))
+    report = lint(s, jurisdictions=codes or None, source=str(scenario), lines=lines)
+    if do_price:
+        with progress_bar(format == "table") as progress:
+            price(report, size=min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x),
+                  reps=min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x), seed=seed, executor=executor,
+                  workers=workers, scheduler=scheduler, progress=progress)
+    if format == "sarif":
+        _emit(json.dumps(to_sarif(report), indent=2), output)
+    elif format == "json":
+        _emit(json.dumps(_clean(to_dict(report) | {"fail_on": fail_on, "failed": report.exceeds(fail_on)}),
+                         indent=2), output)
+    else:
+        _lint_table(report, fail_on)
+        if output:
+            _emit(json.dumps(_clean(to_dict(report)), indent=2), output)
+    if report.exceeds(fail_on):
+        raise typer.Exit(1)
+
+
+def _lint_table(report: Report, fail_on: str) -> None:
+    currency = report.scenario.economics.currency
+    out.print(f"[bold]{report.source}[/bold] — {report.scenario.strategy.name}", markup=True)
+    out.print(f"notice: {report.notice}")
+    out.print("packs: " + "; ".join(f"{p.title} ({p.laws}; rules checked {p.checked.isoformat()})"
+                                    for p in report.packs))
+    table = Table(title="Findings", title_justify="left")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("line", justify="right")
+    table.add_column("finding and fix", ratio=3)
+    table.add_column("if fixed (paired, CRN): NPV · backlash peak", ratio=2)
+    for f in report.failures:
+        table.add_row(f.severity.upper(), f.check.id, str(f.line or "?"),
+                      f"{f.check.title}. {f.message}\nfix: {f.check.fix_hint}", _price_cell(f, currency))
+    out.print(table)
+    if report.unknowns:
+        out.print("cannot evaluate (an optional field is not stated; see docs/scenario.md):")
+        for f in report.unknowns:
+            out.print(f"  {f.check.id} {f.source}:{f.line or '?'}: {f.message}", markup=False)
+    counts = ", ".join(f"{n} {s}" for s, n in report.counts().items() if n) or "none"
+    verdict = "FAIL" if report.exceeds(fail_on) else "pass"
+    out.print(f"{len(report.failures)} findings ({counts}); {len(report.unknowns)} checks could not be evaluated; "
+              f"--fail-on {fail_on}: {verdict}")
+
+
+def _price_cell(f: Finding, currency: str) -> str:
+    p = f.price
+    if p is None:
+        return "–"
+    if p.status == "not_modelled":
+        return "not modelled (the fix changes no simulation input)"
+    if p.status == "no_fix":
+        return "no automatic fix"
+    if p.npv == 0 and p.backlash_peak == 0:
+        return "no simulated effect in this scenario"
+    npv = f"{'+' if (p.npv or 0) >= 0 else ''}{money(p.npv or 0.0, currency)}"
+    if p.npv_ci:
+        npv += f" (95% CI {money(p.npv_ci[0], currency)} – {money(p.npv_ci[1], currency)})"
+    return f"{npv} · {(p.backlash_peak or 0.0) * 100:+.2f} pp"
+
+
+# ------------------------------------------------------------------ test (the gate)
+@app.command("test")
+@guarded
+def test_command(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    max_npv_loss: Annotated[float | None, typer.Option(min=0.0, help="P95 NPV loss vs baseline, currency")] = None,
+    max_npv_loss_share: Annotated[float | None, typer.Option(min=0.0, help="P95 NPV loss / baseline NPV")] = None,
+    max_regulator_probability: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="probability of regulator action")] = None,
+    max_backlash_peak: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="P95 peak backlash, share of customers")] = None,
+    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
+    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, format: Format = "table",
+) -> None:
+    """Stress-test a strategy under adverse draws; exit 1 when a gate threshold is exceeded."""
+    choice(format, ("table", "json"), "--format")
+    choice(executor, EXECUTORS, "--executor")
+    s = prepared(scenario, sets, size)
+    flags = {"max_npv_loss": max_npv_loss, "max_npv_loss_share": max_npv_loss_share,
+             "max_regulator_probability": max_regulator_probability, "max_backlash_peak": max_backlash_peak}
+    gate = (s.gate or Gate()).model_copy(update={k: v for k, v in flags.items() if v is not None})
+    with progress_bar(format == "table") as progress:
+        result = stress(s, gate, reps_for(s, reps), seed=seed, executor=executor, workers=workers,
+                        scheduler=scheduler, progress=progress)
+    if format == "json":
+        out.print_json(json.dumps(_clean(_gate_dict(result))))
+    else:
+        _gate_table(result)
+    for r in result.run.failed:
+        err.print(f"replication {r.replicate} failed: {r.error}", markup=False)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+def _gate_dict(r: GateResult) -> dict[str, Any]:
+    return {
+        "notice": NOTICE, "scenario": r.scenario.name, "replications": len(r.run.replications),
+        "adverse_draws": _adverse_lines(r), "npv_loss": dict(zip(("p5", "p50", "p95"), r.npv_loss, strict=True)),
+        "baseline_npv": r.baseline_npv, "regulator_probability": r.regulator_probability,
+        "backlash_peak": dict(zip(("p50", "p95"), r.backlash_peak, strict=True)),
+        "verdicts": [{"threshold": v.name, "label": v.label, "value": v.value, "limit": v.limit, "passed": v.passed}
+                     for v in r.verdicts],
+        "failed_replications": [{"replicate": x.replicate, "error": x.error} for x in r.run.failed],
+        "passed": r.passed,
+    }
+
+
+def _adverse_lines(r: GateResult) -> list[str]:
+    g = r.gate
+    lines = [f"concern drift +{g.extra_concern_drift_per_year:g}/year"]
+    exposed = [e.practices[0] for e in r.scenario.events if e.type == "media_story" and (e.id or "").startswith(
+        "gate_exposes_")]
+    if exposed:
+        lines.append(f"covert practices exposed {g.discovery_after_days} days after they start: {', '.join(exposed)}")
+    if g.breaches:
+        lines.append("breaches and staff incidents at the yearly rates the controls imply")
+    return lines
+
+
+def _gate_table(r: GateResult) -> None:
+    currency = r.scenario.economics.currency
+    out.print(f"[bold]Stress test[/bold] — {r.scenario.name}: {len(r.run.replications)} replications × "
+              f"{r.scenario.population.size:,} customers (each = {r.scenario.population.represents:g})")
+    out.print(f"notice: {NOTICE}")
+    out.print("adverse draws: " + "; ".join(_adverse_lines(r)))
+    p5, p50, p95 = r.npv_loss
+    out.print(f"NPV loss vs no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
+              f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)})")
+    out.print(f"probability of regulator action: {r.regulator_probability:.0%}; peak backlash P50 "
+              f"{r.backlash_peak[0]:.2%}, P95 {r.backlash_peak[1]:.2%}")
+    table = Table(title="Gate", title_justify="left")
+    for col in ("threshold", "measured", "limit", "result"):
+        table.add_column(col)
+    for v in r.verdicts:
+        money_like = v.name == "max_npv_loss"
+        show = (lambda x: money(x, currency)) if money_like else (lambda x: "n/a" if math.isnan(x) else f"{x:.2%}")
+        table.add_row(v.label, show(v.value), "off" if v.limit is None else show(v.limit),
+                      "[green]pass[/green]" if v.passed else "[red]FAIL[/red]")
+    out.print(table)
+    out.print("gate: " + ("pass" if r.passed else "FAIL"))
+
+
+# ------------------------------------------------------------------ cases
+@cases_app.command("list")
+@guarded
+def cases_list(format: Format = "table") -> None:
+    """List the historical cases."""
+    choice(format, ("table", "json"), "--format")
+    loaded = [library.load_case(c) for c in library.case_ids()]
+    if format == "json":
+        out.print_json(json.dumps([{"id": c.id, "company": c.case.company, "year": c.case.year,
+                                    "name": c.scenario.name} for c in loaded]))
+        return
+    table = Table(title="Worst-practice cases (scenarios/cases/)", title_justify="left")
+    for col in ("id", "year", "company", "case"):
+        table.add_column(col)
+    for c in loaded:
+        table.add_row(c.id, str(c.case.year), c.case.company, c.scenario.name)
+    out.print(table)
+
+
+@cases_app.command("show")
+@guarded
+def cases_show(case_id: Annotated[str, typer.Argument(help="case id (see cases list) or file")],
+               format: Format = "table") -> None:
+    """Show a case: story, what happened, sources, lesson, the better practice and the checks it trips."""
+    choice(format, ("table", "json"), "--format")
+    c = library.load_case(case_id)
+    findings = lint(c.path).failures
+    meta = c.case
+    if format == "json":
+        out.print_json(json.dumps(_clean({
+            "id": c.id, "name": c.scenario.name, **meta.model_dump(mode="json"),
+            "counterfactual": c.scenario.counterfactual,
+            "checks_that_fire": sorted({f.check.id for f in findings})})))
+        return
+    out.print(f"[bold]{c.scenario.name}[/bold] — {meta.company}, {meta.year}")
+    for label, text in (("Story", meta.story), ("What happened", meta.what_happened), ("Lesson", meta.lesson)):
+        out.print(f"\n[bold]{label}[/bold]\n{text.strip()}")
+    out.print("\n[bold]The better practice (counterfactual)[/bold]")
+    for key, value in (c.scenario.counterfactual or {}).items():
+        out.print(f"  {key}: {value}", markup=False)
+    out.print("\n[bold]Checks that fire[/bold]")
+    for cid in sorted({f.check.id for f in findings}):
+        f = next(x for x in findings if x.check.id == cid)
+        out.print(f"  {cid} {f.check.title}", markup=False)
+    if meta.model_gap:
+        out.print(f"\n[bold]Where the model departs from history[/bold]\n{meta.model_gap.strip()}")
+    out.print("\n[bold]Sources[/bold]")
+    for s in meta.sources:
+        out.print(f"  {s}", markup=False)
+
+
+@cases_app.command("run")
+@guarded
+def cases_run(
+    case_id: Annotated[str, typer.Argument(help="case id (see cases list) or file")],
+    counterfactual: Annotated[bool, typer.Option("--counterfactual", help="also run the better practice")] = False,
+    reps: Reps = None, seed: Seed = None, size: Size = None, workers: Workers = None,
+    executor: ExecutorOpt = "serial", scheduler: Scheduler = None, format: Format = "table",
+) -> None:
+    """Replay a case: what happened beside what the simulation gives (and its counterfactual)."""
+    choice(format, ("table", "json"), "--format")
+    choice(executor, EXECUTORS, "--executor")
+    c = library.load_case(case_id)
+    cap = env_cap("PRIVSIM_SIZE")
+    size = min(x for x in (size, cap, c.scenario.population.size) if x)
+    with progress_bar(format == "table") as progress:
+        r = library.run_case(c, reps_for(c.scenario, reps), size=size, seed=seed, counterfactual=counterfactual,
+                             executor=executor, workers=workers, scheduler=scheduler, progress=progress)
+    if format == "json":
+        out.print_json(json.dumps(_clean(_case_dict(r))))
+    else:
+        _case_table(r)
+    failed = r.history.failed + (r.better.failed if r.better else [])
+    for x in failed:
+        err.print(f"replication {x.replicate} failed: {x.error}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+KEY_KPIS = ("npv", "backlash_peak", "regulator_action", "fines", "privacy_churn", "complaints")
+
+
+def _case_dict(r: library.CaseRun) -> dict[str, Any]:
+    return {
+        "id": r.case.id, "name": r.case.scenario.name, "replications": len(r.history.replications),
+        "comparisons": [{"kpi": x.observation.kpi, "observed": x.observation.value, "what_happened": x.observation.text,
+                         "simulated": x.simulated, "counterfactual": x.counterfactual, "agrees": x.agrees,
+                         "note": x.observation.note} for x in r.comparisons],
+        "kpis": {k: {"case": r.mean(k), "counterfactual": r.mean(k, True) if r.better else None} for k in KEY_KPIS},
+        "model_gap": r.case.case.model_gap,
+    }
+
+
+def _case_table(r: library.CaseRun) -> None:
+    s = r.case.scenario
+    currency = s.economics.currency
+    pop = r.history.scenario.population
+    out.print(f"[bold]{s.name}[/bold] — {len(r.history.replications)} replications × {pop.size:,} customers "
+              f"(each = {pop.represents:g}); the same seeds for both arms")
+    table = Table(title="What happened beside what the simulation gives", title_justify="left")
+    cols = ["KPI", "what happened", "simulated"] + (["counterfactual"] if r.better else []) + ["agrees?", "why not"]
+    for col in cols:
+        table.add_column(col)
+    for x in r.comparisons:
+        o = x.observation
+        row = [o.kpi, f"{fmt(o.kpi, o.value, currency)} — {o.text}", fmt(o.kpi, x.simulated, currency)]
+        if r.better:
+            row.append(fmt(o.kpi, x.counterfactual if x.counterfactual is not None else float("nan"), currency))
+        row += ["yes" if x.agrees else "[red]no[/red]", (o.note or "").strip() if not x.agrees else ""]
+        table.add_row(*row)
+    out.print(table)
+    if r.better:
+        diff = Table(title="Case against the better practice (means over replications)", title_justify="left")
+        for col in ("KPI", "as it happened", "better practice"):
+            diff.add_column(col)
+        for k in KEY_KPIS:
+            diff.add_row(k, fmt(k, r.mean(k), currency), fmt(k, r.mean(k, True), currency))
+        out.print(diff)
+    if r.case.case.model_gap:
+        out.print(f"where the model departs from history: {r.case.case.model_gap.strip()}")
+
+
+# ------------------------------------------------------------------ helpers
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` atomically (a killed run leaves no half-written file)."""
+    if output is None:
+        typer.echo(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    os.replace(tmp, output)
+    err.print(f"wrote {output}")
