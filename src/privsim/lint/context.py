@@ -1,7 +1,8 @@
 """What a check sees: the scenario, the selected packs, and every data use in one shape.
 
 A *use* is a strategy practice, or a ``data_merger`` / ``data_sale`` event (the engine
-runs those as flows too). Fix patches are ``override`` assignments addressed from
+runs those as flows too). A use that reaches nobody (``segments: []``, a sale of no
+records) is no use and is not checked, as in the engine. Fix patches are ``override`` assignments addressed from
 ``Use.prefix`` (``strategy.practices.<id>`` or ``events.<index>``).
 """
 
@@ -98,11 +99,12 @@ class Context:
 
     @property
     def uses(self) -> list[Use]:
-        """Every data use: practices first, then merger and sale events."""
+        """Every data use that reaches someone: practices first, then merger and sale events."""
         out = [Use(p.id, ("strategy", "practices", i), f"strategy.practices.{p.id}", p.purpose, tuple(p.data),
-                   p.consent, p.disclosed, p) for i, p in enumerate(self.scenario.strategy.practices)]
+                   p.consent, p.disclosed, p) for i, p in enumerate(self.scenario.strategy.practices)
+               if p.segments != []]
         for i, e in enumerate(self.scenario.events):
-            if isinstance(e, DataMerger | DataSale):
+            if isinstance(e, DataMerger) or (isinstance(e, DataSale) and e.share_of_records > 0):
                 out.append(Use(e.id or f"{e.type}_{i}", ("events", i), f"events.{i}", e.type, tuple(e.data),
                                e.consent, e.disclosed, None))
         return out
