@@ -147,3 +147,11 @@ def test_killed_sweep_resumes_losing_no_finished_point_and_repeating_none(tmp_pa
                    capture_output=True, timeout=300)
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "replications.parquet"),
                                   pd.read_parquet(fresh / "replications.parquet"))
+
+
+def test_public_names_stay_the_functions_after_their_modules_load():
+    code = ("import sys, privsim, privsim.frontier\n"          # loads privsim.sweep as a module too
+            "names = ('compare', 'sweep', 'frontier', 'sensitivity', 'uncertainty', 'calibrate')\n"
+            "assert all(callable(getattr(privsim, n)) for n in names)\n"
+            "assert sys.modules['privsim.sweep'].sweep is privsim.sweep")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)

@@ -16,7 +16,9 @@ Public API::
     privsim.calibrate(s, ["behavior.consent.intercept"], only=["opt_in_cross_context"]).to_frame()
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 # name -> module: imported on first use, so a worker running replications never loads pandas or
@@ -46,6 +48,22 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_API])
+
+
+class _Package(ModuleType):
+    """The package: ``privsim.sweep`` & co. stay the public functions after their same-named modules load.
+
+    Importing a submodule binds it as an attribute of its package; for the five experiment names whose
+    module shares the function's name that binding is skipped (the module stays in ``sys.modules``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _API.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
