@@ -151,9 +151,12 @@ def agrees(kpi: str, observed: float, simulated: float) -> bool:
     unit = describe_kpi(kpi)[1]
     if unit == "probability":
         return (simulated >= 0.5) == (observed >= 0.5)
-    if unit in ("share", "0–1") and abs(simulated - observed) <= AGREE_SHARE:
-        return True
-    if observed == 0:
+    if unit in ("share", "0–1"):
+        if abs(simulated - observed) <= AGREE_SHARE:
+            return True
+        if observed == 0:
+            return False
+    elif observed == 0:
         return abs(simulated) < 1.0
     ratio = simulated / observed
     return 1.0 / AGREE_FACTOR <= ratio <= AGREE_FACTOR

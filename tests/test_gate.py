@@ -1,0 +1,86 @@
+"""The stress-test gate: adverse draws, P5/P50/P95 NPV loss, regulator probability, peak backlash and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from privsim.gate import adverse, stress
+from privsim.scenario import Gate, override
+from tests.conftest import ROOT, SCENARIOS, small
+
+PRIVSIM = Path(sys.executable).parent / "privsim"
+
+
+def privsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PRIVSIM), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_adverse_draws_expose_covert_practices_add_breaches_and_drift():
+    s = small("covert_sharing.yaml")
+    gate = Gate(discovery_after_days=40, extra_concern_drift_per_year=0.05)
+    stressed = adverse(s, gate)
+    stories = [e for e in stressed.events if e.type == "media_story" and e.practices == ["partner_feed"]]
+    assert [e.day for e in stories if (e.id or "").startswith("gate_")] == [40]
+    breaches = [e for e in stressed.events if e.type == "breach"]
+    assert {e.cause for e in breaches} == {"intrusion", "lost_laptop", "remote_access"}
+    assert all(e.rate_per_year == "controls" for e in breaches)
+    assert any(e.type == "service_incident" and e.rate_per_year == "controls" for e in stressed.events)
+    assert stressed.population.concern_drift_per_year == pytest.approx(s.population.concern_drift_per_year + 0.05)
+    capped = adverse(override(s, {"population.concern_drift_per_year": 0.19}), gate)
+    assert capped.population.concern_drift_per_year == 0.2
+
+
+def test_disclosed_practices_are_not_forced_into_the_news():
+    s = small("newsletter_opt_in.yaml")
+    stressed = adverse(s, Gate(breaches=False, extra_concern_drift_per_year=0.0))
+    assert stressed.events == s.events and stressed.population == s.population
+
+
+def test_known_bad_strategy_fails_and_known_good_passes():
+    bad = stress(small("covert_sharing.yaml"), reps=3)
+    good = stress(small("newsletter_opt_in.yaml"), reps=3)
+    assert not bad.passed and good.passed
+    failed = {v.name for v in bad.verdicts if not v.passed}
+    assert {"max_regulator_probability", "max_backlash_peak"} <= failed
+    p5, p50, p95 = bad.npv_loss
+    assert p5 <= p50 <= p95 and p95 > 0            # covert sharing loses money against doing nothing
+    assert bad.backlash_peak[1] > good.backlash_peak[1]
+    assert bad.regulator_probability > good.regulator_probability
+
+
+def test_thresholds_come_from_the_gate_block():
+    s = small("newsletter_opt_in.yaml")
+    lenient = stress(s, reps=3)
+    strict = stress(override(s, {"gate": {"max_backlash_peak": 0.0, "max_regulator_probability": 0.0}}), reps=3)
+    assert lenient.passed
+    peak = strict.backlash_peak[1]
+    assert strict.passed == (peak == 0.0)
+    off = stress(override(small("covert_sharing.yaml"), {"gate": {
+        "max_npv_loss": None, "max_npv_loss_share": None, "max_regulator_probability": None,
+        "max_backlash_peak": None}}), reps=2)
+    assert off.passed and all(v.limit is None for v in off.verdicts)
+
+
+def test_cli_exit_codes_and_flags():
+    bad = privsim("test", "scenarios/covert_sharing.yaml", "--reps", "2", "--size", "1000")
+    assert bad.returncode == 1, bad.stderr
+    assert "FAIL" in bad.stdout and "not legal advice" in bad.stdout and "P95" in bad.stdout
+    good = privsim("test", "scenarios/newsletter_opt_in.yaml", "--reps", "2", "--size", "1000", "--format", "json")
+    assert good.returncode == 0, good.stderr
+    data = json.loads(good.stdout)
+    assert data["passed"] is True and set(data["npv_loss"]) == {"p5", "p50", "p95"}
+    loose = privsim("test", "scenarios/covert_sharing.yaml", "--reps", "2", "--size", "1000",
+                    "--max-regulator-probability", "1", "--max-backlash-peak", "1", "--max-npv-loss-share", "1")
+    assert loose.returncode == 0, loose.stdout
+
+
+def test_cli_bad_threshold_is_bad_input():
+    r = privsim("test", "scenarios/newsletter_opt_in.yaml", "--max-backlash-peak", "1.5")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.startswith("error:")
+    r = privsim("test", str(SCENARIOS / "nope.yaml"))
+    assert r.returncode == 2 and "no such file" in r.stderr
