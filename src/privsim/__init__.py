@@ -14,6 +14,10 @@ Public API::
     privsim.sensitivity(s, "tornado", params=["behavior.consent"]).to_frame()
     privsim.uncertainty(s, reps=3).to_frame()
     privsim.calibrate(s, ["behavior.consent.intercept"], only=["opt_in_cross_context"]).to_frame()
+    privsim.stress(s, reps=3).passed          # the stress-test gate under adverse draws
+    privsim.run_case(privsim.load_case("facebook_beacon_2007"), 3).comparisons
+
+The strategy lint is the ``privsim.lint`` package: ``from privsim.lint import lint, price, to_sarif``.
 """
 
 import sys
@@ -24,9 +28,11 @@ from typing import Any
 # name -> module: imported on first use, so a worker running replications never loads pandas or
 # scipy.stats (≈120 MB) it does not need.
 _API = {
+    "CaseRun": "cases", "case_ids": "cases", "load_case": "cases", "run_case": "cases",
     "Calibration": "fit", "calibrate": "fit",
     "Comparison": "compare", "compare": "compare",
     "Frontier": "frontier", "frontier": "frontier",
+    "GateResult": "gate", "stress": "gate",
     "ReplicationResult": "results",
     "RunResult": "experiments", "replicate": "experiments", "simulate": "experiments",
     "Scenario": "scenario", "dump_scenario": "scenario", "load_scenario": "scenario", "override": "scenario",
@@ -68,8 +74,10 @@ sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Calibration",
+    "CaseRun",
     "Comparison",
     "Frontier",
+    "GateResult",
     "ReplicationResult",
     "RunResult",
     "Scenario",
@@ -77,15 +85,19 @@ __all__ = [
     "SweepResult",
     "Uncertainty",
     "calibrate",
+    "case_ids",
     "compare",
     "dump_scenario",
     "frontier",
+    "load_case",
     "load_scenario",
     "override",
     "replicate",
     "resize",
+    "run_case",
     "sensitivity",
     "simulate",
+    "stress",
     "sweep",
     "uncertainty",
 ]
