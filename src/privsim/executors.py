@@ -19,7 +19,7 @@ from typing import Any
 from privsim.errors import InputError
 
 Progress = Callable[[int, int, str], None]
-PRELOAD = ["privsim.experiments", "privsim.arms"]
+PRELOAD = ["__main__", "privsim.experiments", "privsim.arms"]   # __main__: workers skip re-running the script
 
 
 def no_progress(done: int, total: int, stage: str) -> None:
@@ -136,7 +136,9 @@ class Dask(Executor):
         """Connect to the scheduler, or start a LocalCluster bound to 127.0.0.1."""
         if self._client is not None:
             return
+        import dask
         from dask.distributed import Client, LocalCluster
+        from distributed.utils import get_mp_context
 
         if self.scheduler:
             try:
@@ -149,7 +151,11 @@ class Dask(Executor):
                                    "processes": self.processes, "dashboard_address": None}
         if self.processes:
             options["host"] = "127.0.0.1"
-        self._cluster = LocalCluster(**options)
+            with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+                get_mp_context().set_forkserver_preload(["distributed", *PRELOAD])   # workers start warm
+                self._cluster = LocalCluster(**options)
+        else:
+            self._cluster = LocalCluster(**options)
         self._client = Client(self._cluster, set_as_default=False)
 
     def close(self) -> None:

@@ -1,0 +1,129 @@
+"""Experiment benchmark: a paired compare and a sweep on serial, local processes and Dask.
+
+- compare: ``newsletter_opt_in.yaml`` (4 e-mails a month) against the same newsletter at 8 a month,
+  20 replications each at 20,000 customers × 365 days, with the no-practice baseline arm (shared:
+  the two strategies differ only in their practices, so it runs once per replicate);
+- sweep: 20 points of ``contacts_per_month`` = 1 … 20 on the same scenario, 2 replications each.
+
+Every (experiment, executor) runs in a fresh child process (this script with ``--child``), so pool
+and cluster start-up and worker imports are inside the timed wall clock, as a user meets them
+(``--executor dask`` starts a LocalCluster of 2 worker processes). Each child also returns a hash
+of its KPI table: all executors must agree bit for bit. Targets on a 2-core machine: the compare
+≤ 12 s with processes and ≥ 1.7× faster than serial; Dask ≤ 10% slower than processes.
+
+The machine's busy cores are sampled for 1 s before each run (other work sharing the cores) and
+over the run itself; both are printed beside the times.
+
+Usage: ``python benchmarks/experiments.py [--size N] [--reps R] [--points P] [--json FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from engine import busy_seconds
+
+HERE = Path(__file__).resolve().parent
+SCENARIO = HERE.parent / "scenarios" / "newsletter_opt_in.yaml"
+CONTACTS = "strategy.practices.newsletter.contacts_per_month"
+EXECUTORS = ("serial", "processes", "dask")
+TARGET_SECONDS, TARGET_SPEEDUP, TARGET_DASK_OVERHEAD = 12.0, 1.7, 0.10
+
+
+def run_child(experiment: str, executor: str, size: int, reps: int, points: int, sweep_reps: int,
+              workers: int) -> dict[str, Any]:
+    """One experiment on one executor in this process: wall seconds and a hash of the KPI table."""
+    from privsim import compare, load_scenario, override, resize, sweep
+
+    base = resize(load_scenario(SCENARIO), size)
+    t0 = time.perf_counter()
+    if experiment == "compare":
+        twice = override(base, {CONTACTS: 8, "name": "Newsletter, 8 a month"})
+        result = compare([base, twice], reps, executor=executor, workers=workers)
+        table = result.to_frame()
+    else:
+        result = sweep(base, [f"{CONTACTS}=1:{points}:{points}"], reps=sweep_reps, executor=executor,
+                       workers=workers)
+        table = result.to_frame()
+    seconds = time.perf_counter() - t0
+    digest = hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()[:16]
+    return {"experiment": experiment, "executor": executor, "seconds": seconds, "kpi_hash": digest,
+            "rows": len(table)}
+
+
+def measure(args: argparse.Namespace, experiment: str, executor: str) -> dict[str, Any]:
+    """Run one child; add the machine's busy cores before (1 s sample) and during the run."""
+    b0 = busy_seconds()
+    time.sleep(1.0)
+    before = busy_seconds() - b0
+    print(f"  {experiment} on {executor} ...", file=sys.stderr, flush=True)
+    b0, w0 = busy_seconds(), time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", experiment, executor,
+                           str(args.size), str(args.reps), str(args.points), str(args.sweep_reps), str(args.workers)],
+                          capture_output=True, text=True, cwd=HERE)
+    wall, busy = time.perf_counter() - w0, busy_seconds() - b0
+    if proc.returncode != 0:
+        raise SystemExit(f"{experiment} on {executor} failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["busy_cores_before"] = before
+    result["busy_cores_during"] = busy / wall
+    return result
+
+
+def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Seconds, speed-ups and targets."""
+    by = {(r["experiment"], r["executor"]): r for r in results}
+    print(f"\nExperiments at {args.size:,} customers × 365 days, {args.workers} workers "
+          f"(compare: 2 scenarios × {args.reps} replications + baseline; sweep: {args.points} points × "
+          f"{args.sweep_reps} replications)\n")
+    print(f"{'experiment':<10} {'executor':<10} {'seconds':>8} {'vs serial':>10} {'vs processes':>13} "
+          f"{'busy before':>12} {'busy during':>12}  kpi hash")
+    for r in results:
+        serial = by[(r["experiment"], "serial")]["seconds"]
+        procs = by[(r["experiment"], "processes")]["seconds"]
+        print(f"{r['experiment']:<10} {r['executor']:<10} {r['seconds']:>8.2f} {serial / r['seconds']:>9.2f}× "
+              f"{r['seconds'] / procs - 1:>+12.1%} {r['busy_cores_before']:>11.2f}c {r['busy_cores_during']:>11.2f}c"
+              f"  {r['kpi_hash']}")
+    for experiment in ("compare", "sweep"):
+        hashes = {by[(experiment, e)]["kpi_hash"] for e in EXECUTORS}
+        print(f"{experiment}: identical KPI tables on every executor: {'yes' if len(hashes) == 1 else 'NO'}")
+    c = {e: by[("compare", e)]["seconds"] for e in EXECUTORS}
+    speedup, overhead = c["serial"] / c["processes"], c["dask"] / c["processes"] - 1
+    print(f"\ncompare with processes {c['processes']:.2f} s (target ≤ {TARGET_SECONDS:g} s): "
+          f"{'meets' if c['processes'] <= TARGET_SECONDS else 'MISSES'}")
+    print(f"speed-up over serial {speedup:.2f}× (target ≥ {TARGET_SPEEDUP}×): "
+          f"{'meets' if speedup >= TARGET_SPEEDUP else 'MISSES'}")
+    print(f"Dask overhead over processes {overhead:+.1%} (target ≤ {TARGET_DASK_OVERHEAD:.0%}): "
+          f"{'meets' if overhead <= TARGET_DASK_OVERHEAD else 'MISSES'}")
+
+
+def main() -> None:
+    """Parse arguments; run every experiment on every executor in child processes and report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=7, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--points", type=int, default=20)
+    parser.add_argument("--sweep-reps", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    if args.child:
+        experiment, executor, *numbers = args.child
+        print(json.dumps(run_child(experiment, executor, *map(int, numbers))))
+        return
+    results = [measure(args, experiment, executor) for experiment in ("compare", "sweep") for executor in EXECUTORS]
+    report(results, args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
