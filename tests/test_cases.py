@@ -144,3 +144,9 @@ def test_cli_list_show_run():
     table = privsim("cases", "run", "facebook_beacon_2007")
     assert table.returncode == 0 and "What happened beside what the simulation gives" in table.stdout
     assert privsim("cases", "run", "no_such_case").returncode == 2
+
+
+def test_docs_cover_every_case():
+    doc = (ROOT / "docs" / "cases.md").read_text()
+    for cid in IDS:
+        assert f"| `{cid}` |" in doc, cid

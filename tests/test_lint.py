@@ -149,3 +149,9 @@ def test_exceeds_respects_fail_on():
 def test_missing_file_is_bad_input():
     with pytest.raises(InputError, match="no such file"):
         lint(FIXTURES / "nope.yaml")
+
+
+def test_docs_list_every_check_with_its_severity():
+    doc = (ROOT / "docs" / "lint.md").read_text()
+    for c in CHECKS.values():
+        assert f"| {c.id} | {c.severity} | {c.title} |" in doc, c.id
