@@ -61,20 +61,28 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------------ compare
 def difference_table(cmp: Comparison, currency: str) -> Table:
-    """Per KPI of the whole population: reference, scenario, paired difference, both CIs, better share."""
+    """Per KPI of the whole population: reference, scenario, paired difference, both CIs, better share.
+
+    KPIs that are zero in every replication of both scenarios are left out.
+    """
     diff = cmp.differences()
-    diff = diff[diff["segment"] == "all"]
-    table = Table(title=f"Paired differences from {cmp.names[0]} — {diff['n'].max() if len(diff) else 0} "
-                        "replications on common random numbers", title_justify="left")
-    for col in ("scenario", "KPI", "reference", "scenario mean", "difference", "paired 95% CI", "unpaired 95% CI",
-                "better in"):
-        table.add_column(col, justify="left" if col in ("scenario", "KPI") else "right")
+    diff = diff[(diff["segment"] == "all") & ~((diff["mean_reference"] == 0) & (diff["mean"] == 0) &
+                                               (diff["ci_low"] == 0) & (diff["ci_high"] == 0))]
+    several = len(cmp.names) > 2
+    against = "" if several else f" — {cmp.names[1]}"
+    table = Table(title=f"Paired differences from {cmp.names[0]}{against} "
+                        f"({diff['n'].max() if len(diff) else 0} replications on common random numbers)",
+                  title_justify="left")
+    for col in ["scenario"] * several + ["KPI"]:
+        table.add_column(col, justify="left")
+    for col in ("reference", "scenario mean", "difference", "paired 95% CI", "unpaired 95% CI", "better in"):
+        table.add_column(col, justify="right")
     for r in diff.itertuples():
-        table.add_row(r.scenario, r.kpi, fmt(r.kpi, r.mean_reference, currency), fmt(r.kpi, r.mean, currency),
-                      fmt(r.kpi, r.diff, currency),
-                      f"{fmt(r.kpi, r.ci_low, currency)} – {fmt(r.kpi, r.ci_high, currency)}",
-                      f"{fmt(r.kpi, r.unpaired_ci_low, currency)} – {fmt(r.kpi, r.unpaired_ci_high, currency)}",
-                      "–" if np.isnan(r.better_share) else f"{r.better_share:.0%}")
+        cells = (fmt(r.kpi, r.mean_reference, currency), fmt(r.kpi, r.mean, currency), fmt(r.kpi, r.diff, currency),
+                 f"{fmt(r.kpi, r.ci_low, currency)} – {fmt(r.kpi, r.ci_high, currency)}",
+                 f"{fmt(r.kpi, r.unpaired_ci_low, currency)} – {fmt(r.kpi, r.unpaired_ci_high, currency)}",
+                 "–" if np.isnan(r.better_share) else f"{r.better_share:.0%}")
+        table.add_row(*((r.scenario,) if several else ()), r.kpi, *cells)
     return table
 
 
