@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -154,6 +156,18 @@ def point_table(result: SweepResult, currency: str, title: str) -> Table:
     return table
 
 
+@contextmanager
+def resumable(target: Path) -> Iterator[None]:
+    """On Ctrl-C, say that finished points are kept and how to resume (exit 130)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        kept = len(list((target / "points").glob("*.parquet")))
+        err.print(f"interrupted: {kept} finished point(s) kept in {target}; run the same command to resume",
+                  markup=False)
+        raise typer.Exit(130) from None
+
+
 def _sweep_json(result: SweepResult, target: Path, extra: dict[str, Any] | None = None) -> None:
     summary = result.summary()
     out.print_json(json.dumps({
@@ -177,7 +191,7 @@ def sweep(
     choice(design, DESIGNS, "--design")
     s = prepared(scenario, sets, size)
     target = out_dir or Path("runs") / f"sweep-{scenario.stem}"
-    with progress_bar(format == "table") as progress:
+    with resumable(target), progress_bar(format == "table") as progress:
         result = run_sweep(s, param, design=design, points=points, reps=reps_for(s, reps), seed=seed,
                            executor=executor, workers=workers, scheduler=scheduler, progress=progress, out=target)
     if format == "json":
@@ -206,7 +220,7 @@ def frontier(
     _options(executor, format)
     s = prepared(scenario, sets, size)
     target = out_dir or Path("runs") / f"frontier-{scenario.stem}"
-    with progress_bar(format == "table") as progress:
+    with resumable(target), progress_bar(format == "table") as progress:
         f = run_frontier(s, param, reps=reps_for(s, reps), seed=seed, executor=executor, workers=workers,
                          scheduler=scheduler, progress=progress, out=target, cliff_factor=cliff_factor)
     marks = {"optimum": f.value(f.optimum), "pareto": [f.value(p) for p in f.pareto], "cliff": f.value(f.cliff)}
