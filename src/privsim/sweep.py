@@ -183,17 +183,18 @@ class SweepResult:
         return s[(s["kpi"] == name) & (s["segment"] == segment)].reset_index(drop=True)
 
 
-def build_points(scenario: Scenario, points: list[dict[str, Any]]) -> list[Scenario | InputError]:
+def build_points(scenario: Scenario, points: list[dict[str, Any]]) -> tuple[dict[int, Scenario], dict[int, str]]:
     """Each point's scenario, or the error its values raise; every point failing is bad input."""
-    built: list[Scenario | InputError] = []
-    for values in points:
+    built: dict[int, Scenario] = {}
+    failures: dict[int, InputError] = {}
+    for i, values in enumerate(points):
         try:
-            built.append(override(scenario, values, source="--param"))
+            built[i] = override(scenario, values, source="--param")
         except InputError as exc:
-            built.append(exc)
-    if built and all(isinstance(b, InputError) for b in built):
-        raise built[0]  # type: ignore[misc]
-    return built
+            failures[i] = exc
+    if failures and not built:
+        raise failures[0]
+    return built, {i: "; ".join(str(p) for p in exc.problems) for i, exc in failures.items()}
 
 
 def _error(results: list[ReplicationResult]) -> str | None:
@@ -210,8 +211,7 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
     values = design_points(plist, design, points, seed)
-    built = build_points(scenario, values)
-    errors = {i: "; ".join(str(p) for p in b.problems) for i, b in enumerate(built) if isinstance(b, InputError)}
+    built, errors = build_points(scenario, values)
     store = None
     done: dict[int, pd.DataFrame] = {}
     if out is not None:
@@ -221,7 +221,7 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
         done = {i: f for i, f in store.finished().items() if i < len(values)}
         for i, error in errors.items():
             store.write_error(i, values[i], error)
-    todo = [i for i, b in enumerate(built) if not isinstance(b, InputError) and i not in done]
+    todo = [i for i in built if i not in done]
     frames = {i: f.assign(point=i) for i, f in done.items()}
     pending: dict[int, list[ReplicationResult]] = {i: [] for i in todo}
 
@@ -245,8 +245,7 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
     cells = [(built[i], r) for i in todo for r in range(reps)]
     if cells:
         with make_executor(executor, workers, scheduler) as runner:
-            run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points",  # type: ignore[arg-type]
-                      on_result=finished)
+            run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points", on_result=finished)
     columns = ["point", "replicate", "segment", "kpi", "value"]
     kpis = (pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)[columns] if frames
             else pd.DataFrame(columns=columns))
