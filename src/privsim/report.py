@@ -166,10 +166,17 @@ def _sensitivity(page: Page, folder: Path, info: dict[str, Any]) -> None:
 
 
 def _uncertainty(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    currency = info.get("currency", "USD")
     table = _read(folder, "uncertainty.csv")
     page.heading("Coefficient uncertainty beside replication noise (whole population)")
-    t = table[table["segment"].astype(str) == "all"].drop(columns="segment")
-    page.table(_rounded(t))
+    t = table[table["segment"].astype(str) == "all"]
+    page.table(pd.DataFrame({
+        "KPI": t["kpi"], "mean": [fmt(k, v, currency) for k, v in zip(t["kpi"], t["mean"], strict=True)],
+        "P5–P95 with coefficient uncertainty": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}"
+                                                for k, a, b in zip(t["kpi"], t["p5"], t["p95"], strict=True)],
+        "P5–P95 replication noise only": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}" for k, a, b in
+                                          zip(t["kpi"], t["noise_p5"], t["noise_p95"], strict=True)],
+        "variance from coefficients": [f"{v:.0%}" for v in t["coefficient_share"]], "n": t["n"]}))
     page.figure(charts.uncertainty_figure(_read(folder, "replications.csv")))
     page.heading("Over time")
     page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="arm",
