@@ -155,3 +155,11 @@ def test_docs_list_every_check_with_its_severity():
     doc = (ROOT / "docs" / "lint.md").read_text()
     for c in CHECKS.values():
         assert f"| {c.id} | {c.severity} | {c.title} |" in doc, c.id
+
+
+def test_public_api_lint_is_the_function_after_submodule_imports():
+    import privsim
+    import privsim.lint.sarif
+
+    report = privsim.lint(SCENARIOS / "covert_sharing.yaml")
+    assert {"LNT-01", "LNT-21"} <= {f.check.id for f in report.failures}

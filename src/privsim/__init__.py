@@ -16,8 +16,7 @@ Public API::
     privsim.calibrate(s, ["behavior.consent.intercept"], only=["opt_in_cross_context"]).to_frame()
     privsim.stress(s, reps=3).passed          # the stress-test gate under adverse draws
     privsim.run_case(privsim.load_case("facebook_beacon_2007"), 3).comparisons
-
-The strategy lint is the ``privsim.lint`` package: ``from privsim.lint import lint, price, to_sarif``.
+    report = privsim.lint("scenarios/covert_sharing.yaml")   # located findings; price, to_sarif in privsim.lint
 """
 
 import sys
@@ -33,6 +32,7 @@ _API = {
     "Comparison": "compare", "compare": "compare",
     "Frontier": "frontier", "frontier": "frontier",
     "GateResult": "gate", "stress": "gate",
+    "lint": "lint",
     "ReplicationResult": "results",
     "RunResult": "experiments", "replicate": "experiments", "simulate": "experiments",
     "Scenario": "scenario", "dump_scenario": "scenario", "load_scenario": "scenario", "override": "scenario",
@@ -89,6 +89,7 @@ __all__ = [
     "compare",
     "dump_scenario",
     "frontier",
+    "lint",
     "load_case",
     "load_scenario",
     "override",
