@@ -170,3 +170,33 @@ def test_salience_spikes_then_decays():
     assert s[59] == 0.0 and s[60] == pytest.approx(0.8)
     assert s[61] < s[60] and s[90] < 0.2 * s[60]
     assert np.all(np.diff(s[61:]) <= 1e-12)
+
+
+def test_a_sale_with_consent_sells_only_agreeing_records_and_stories_can_name_it():
+    body = """
+events:
+  - {type: data_sale, id: list_sale, day: 5, data: [contact, purchase_history], price_per_record: 2.0,
+     share_of_records: 0.5, consent: CONSENT, disclosed: true}
+  - {type: media_story, day: 20, practices: [list_sale], intensity: 0.8}
+"""
+    covert = simulate(scenario(body.replace("CONSENT", "none").replace("disclosed: true", "disclosed: false"),
+                               size=2000, horizon=60), 0)
+    asked = simulate(scenario(body.replace("CONSENT", "opt_in"), size=2000, horizon=60), 0)
+    sold = covert.series["consent.list_sale"][6, -1]
+    assert 0.45 < sold < 0.55
+    assert asked.series["consent.list_sale"][6, -1] < 0.5 * sold
+    assert asked.series["revenue"][5, -1] - asked.series["revenue"][4, -1] < \
+        covert.series["revenue"][5, -1] - covert.series["revenue"][4, -1]
+    assert any(kind == "discovery" and what == "list_sale" for _, kind, what in covert.marks)
+    assert covert.kpis[("all", "backlash_peak")] > asked.kpis[("all", "backlash_peak")]
+
+
+def test_breach_exposing_nobody_is_no_violation():
+    s = override(resize(load_scenario(SCENARIOS / "remote_breach_encrypted.yaml"), 500),
+                 {"strategy.controls.remote_data": "none", "events": [
+                     {"type": "breach", "day": 10, "share_of_records": 0.5, "cause": "lost_laptop"}]})
+    from privsim.engine import Replication
+
+    eng = Replication(s, 0)
+    eng.run()
+    assert "breach" not in eng.regulator.persons

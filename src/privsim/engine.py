@@ -427,7 +427,9 @@ class Replication:
                 revenue = revenue + f.lift * f.deliverability * self.practices.reach_value[k] / 365.0
             if f.data_revenue:
                 revenue = revenue + f.data_revenue * self.practices.reach_count[k] / 365.0
-        revenue = revenue + self.day_counts["one_off_revenue"]
+        for k, f in enumerate(self.flows):
+            if f.one_off_price and day == f.start:   # a sale: paid once for the records it reached today
+                revenue = revenue + f.one_off_price * self.practices.reach_count[k]
         self.revenue = revenue * self.represents
         complaints = float(self.day_counts["complaints"].sum())
         self.costs["complaints"] += complaints * self.s.economics.cost_per_complaint * self.represents

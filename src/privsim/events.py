@@ -120,12 +120,10 @@ def start_flow(eng: Replication, k: int, day: int) -> None:
     f = eng.flows[k]
     f.live = True
     idx = eng.practices.eligible(k)
-    if f.one_off_price or f.purpose == "data_sale":
+    if f.purpose == "data_sale":   # the records on sale; with consent, only those who agree are sold
         u = eng.streams.uniform(Decision.INCIDENT, f.key, day, eng._u)
         idx = idx[u[idx] < f.share_of_records]
-        eng.practices.set_reach(k, idx, True)
-        eng.count("one_off_revenue", idx, np.full(idx.size, f.one_off_price))
-    elif f.mode in ("opt_in", "opt_out"):
+    if f.mode in ("opt_in", "opt_out"):
         if f.ask_on_start:
             attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
             eng.ask(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
@@ -203,10 +201,10 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
     if kind == "breach":
         eng.costs["breach"] += convert(per_record, "USD", eng.s.economics.currency) * n_affected * eng.represents
         eng.count("breached", np.flatnonzero(affected))
-    eng.regulator.record("breach", day, persons=n_affected * eng.represents)
     eng.recorder.mark(day, kind, name)
     if n_affected == 0:
         return
+    eng.regulator.record("breach", day, persons=n_affected * eng.represents)
     intensity = min(1.0, sensitivity * math.sqrt(n_affected / eng.n)) if public else 0.0
     if notify:
         eng.backlash.story(source, day, intensity)

@@ -1,7 +1,8 @@
 """Schema migrations: older scenario files are rewritten, step by step, to the current schema.
 
 Schema 0 was the draft format of the research notes: ``categories``, ``consent_mode``,
-``notified``/``covert`` and ``contact_frequency`` (contacts per week). docs/scenario.md
+``notified``/``covert``, ``contact_frequency`` (contacts per week), ``optout_steps``/``optin_steps``
+and ``controls.honors_gpc``. docs/scenario.md
 documents each step. A file without ``schema:`` is read as the current schema.
 """
 
@@ -19,10 +20,17 @@ WEEKS_PER_MONTH = 365.25 / 12 / 7
 
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     """Rename draft practice fields to the schema-1 names; weekly frequency becomes monthly."""
-    practices = (data.get("strategy") or {}).get("practices") or []
+    strategy = data.get("strategy") or {}
+    controls = strategy.get("controls") if isinstance(strategy, dict) else None
+    if isinstance(controls, dict) and "honors_gpc" in controls:
+        controls["honours_gpc"] = controls.pop("honors_gpc")
+    practices = strategy.get("practices") or [] if isinstance(strategy, dict) else []
     for practice in practices:
         if not isinstance(practice, dict):
             continue
+        for old, new in (("optout_steps", "opt_out_steps"), ("optin_steps", "opt_in_steps")):
+            if old in practice:
+                practice[new] = practice.pop(old)
         if "categories" in practice:
             practice["data"] = practice.pop("categories")
         if "consent_mode" in practice:

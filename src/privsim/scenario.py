@@ -410,6 +410,12 @@ class Scenario(Model):
                     raise _located(("strategy", "practices", i, "segments"),
                                    f"unknown segment {s!r}; allowed: {', '.join(sorted(segments))}")
         ids = {p.id for p in self.strategy.practices}
+        for i, e in enumerate(self.events):   # data mergers and sales run as practices from their day
+            if isinstance(e, DataMerger | DataSale):
+                flow = e.id or f"{e.type}_{i}"
+                if flow in ids:
+                    raise _located(("events", i, "id"), f"id {flow!r} is already a practice id; allowed: a new id")
+                ids.add(flow)
         for i, e in enumerate(self.events):
             for ref in getattr(e, "practices", []):
                 if ref not in ids:
