@@ -163,6 +163,7 @@ def test_scenario_is_frozen():
 
 def test_schema_0_migrates_draft_tester_fields():
     draft = BASE.replace("schema: 1", "schema: 0").replace("consent: opt_in", "consent: opt_in\n      optout_steps: 3")
-    draft = draft.replace("controls: {opt_out_latency_days: 10,", "controls: {honors_gpc: true, opt_out_latency_days: 10,")
+    draft = draft.replace("controls: {opt_out_latency_days: 10,",
+                          "controls: {honors_gpc: true, opt_out_latency_days: 10,")
     s = scenario_from_text(draft)
     assert s.strategy.practices[0].opt_out_steps == 3 and s.strategy.controls.honours_gpc is True
