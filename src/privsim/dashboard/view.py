@@ -1,0 +1,66 @@
+"""Pieces every page shares: bad-input messages, the run button with its progress bar, charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from privsim.dashboard.cache import STORE
+from privsim.errors import InputError
+from privsim.executors import Progress
+
+CHART_CONFIG = {"displaylogo": False}
+
+
+def problems(exc: InputError) -> None:
+    """One error box per problem, worded as the command line words it (file:line: field: message)."""
+    for problem in exc.problems:
+        st.error(str(problem), icon=":material/error:")
+
+
+def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bool = False,
+           what: str = "simulation") -> Any:
+    """The stored result for ``key``; computed (with a progress bar) on a click, or at once when ``auto``.
+
+    Returns None while nothing is stored and the button has not been pressed, or when the input is bad.
+    """
+    stored = STORE.get(key)
+    clicked = auto or st.button(label, type="primary", disabled=stored is not None, key=f"run-{label}",
+                                help="Already simulated with these settings" if stored is not None else None)
+    fresh = False
+    if stored is None and clicked:
+        bar = st.progress(0.0, text=f"starting the {what}")
+
+        def progress(done: int, total: int, stage: str) -> None:
+            bar.progress(done / max(total, 1), text=f"{stage}: {done} of {total}")
+
+        try:
+            stored = STORE.compute(key, lambda: compute(progress))
+        except InputError as exc:
+            problems(exc)
+            return None
+        finally:
+            bar.empty()
+        fresh = True
+    if stored is None:
+        st.info(f"Press **{label}** to run the {what}.")
+        return None
+    note = "Simulated" if fresh else "From the result cache (nothing was rerun); simulated"
+    st.caption(f"{note} in {stored.seconds:.1f} s · run key {key[:12]}")
+    return stored.value
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """A Plotly figure at full width."""
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: str) -> str:
+    """Text shown literally where Streamlit reads Markdown (scenario names, money with ``$``)."""
+    return "".join(f"\\{c}" if c in MARKDOWN_SPECIAL else c for c in str(text))
