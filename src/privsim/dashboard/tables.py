@@ -60,7 +60,8 @@ def segments_data(frame: pd.DataFrame) -> tuple[dict[str, dict[str, Any]], list[
 def practices_frame(practices: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per practice with the simulated fields (lint-only fields stay in the YAML)."""
     rows = [{c: (p.get(c) or [] if c in LIST_COLUMNS else p.get(c)) for c in PRACTICE_COLUMNS} for p in practices]
-    return pd.DataFrame(rows, columns=list(PRACTICE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(PRACTICE_COLUMNS))
+    return frame.astype({"disclosed": "boolean", "ask_on_start": "boolean"})     # added rows start empty
 
 
 def practices_data(frame: pd.DataFrame, before: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,122 @@
+"""Dashboard as a whole: the app opens on Run & compare, run keys, the result store, settings, downloads, uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import privsim
+from privsim.compare import compare
+from privsim.dashboard import downloads, settings, workspace
+from privsim.dashboard.cache import ResultStore, run_key
+from privsim.errors import InputError
+from privsim.scenario import dump_scenario, override
+from tests.conftest import ROOT, small
+
+TIMEOUT = 300
+
+
+def page_app(module: str, size: int = 500, reps: int = 2, **state: object) -> AppTest:
+    """One dashboard page as an app, with small run settings."""
+    at = AppTest.from_string(f"from privsim.dashboard.{module} import page\npage()", default_timeout=TIMEOUT)
+    at.session_state[settings.SIZE] = size
+    at.session_state[settings.REPS] = reps
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def test_the_app_opens_on_run_and_compare_with_the_default_scenarios_and_settings():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Run & compare"
+    assert at.multiselect(key="compare-pick").value == list(workspace.DEFAULT_COMPARE)
+    assert at.sidebar.number_input(key=settings.SIZE).value == settings.DEFAULT_SIZE == 20_000
+    assert at.sidebar.number_input(key=settings.REPS).value == settings.DEFAULT_REPS
+    assert at.button(key="run-Run comparison").disabled is False
+    assert not at.get("plotly_chart"), "nothing is simulated before the user asks"
+
+
+def test_run_key_depends_on_scenario_seed_reps_options_and_version(monkeypatch):
+    s = small("newsletter_opt_in.yaml", 500)
+    key = run_key("compare", [s, s], 1, 3)
+    assert key == run_key("compare", [small("newsletter_opt_in.yaml", 500)] * 2, 1, 3)
+    others = {run_key("compare", [s, override(s, {"strategy.practices.newsletter.contacts_per_month": 5})], 1, 3),
+              run_key("compare", [s, s], 2, 3), run_key("compare", [s, s], 1, 4),
+              run_key("frontier", [s, s], 1, 3), run_key("compare", [s, s], 1, 3, param="x"),
+              run_key("compare", [small("newsletter_opt_in.yaml", 600)] * 2, 1, 3)}
+    monkeypatch.setattr(privsim, "__version__", "99.0")
+    others.add(run_key("compare", [s, s], 1, 3))
+    assert key not in others and len(others) == 7
+
+
+def test_store_computes_once_per_key_and_forgets_the_least_recently_used():
+    store = ResultStore(max_entries=2)
+    calls = []
+    for key in ("a", "b"):
+        store.compute(key, lambda k=key: calls.append(k) or k.upper())
+    assert store.get("a").value == "A"            # "a" is now the most recently used
+    store.compute("c", lambda: "C")
+    assert store.get("b") is None and store.get("a").value == "A" and store.get("c").value == "C"
+    assert store.computed == 3 and len(store) == 2 and calls == ["a", "b"]
+
+
+def test_settings_fit_never_simulates_more_customers_than_the_scenario_and_keeps_the_real_population():
+    s = small("newsletter_opt_in.yaml", 4000)
+    real = s.population.size * s.population.represents
+    fitted = settings.Settings(size=1000).fit(s)
+    assert fitted.population.size == 1000
+    assert fitted.population.size * fitted.population.represents == pytest.approx(real)
+    assert settings.Settings(size=50_000).fit(s) is s
+    assert settings.Settings(seed=None).seed_for(s) == s.seed and settings.Settings(seed=7).seed_for(s) == 7
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    a = small("newsletter_opt_in.yaml", 400)
+    b = override(a, {"strategy.practices.newsletter.contacts_per_month": 12, "name": "Three times as often"})
+    return compare([a, b], 2)
+
+
+def test_downloads_hold_the_comparison(comparison):
+    kpis = pd.read_csv(io.BytesIO(downloads.kpis_csv(comparison)))
+    assert len(kpis) == len(comparison.summary())
+    assert kpis["mean"].to_numpy() == pytest.approx(comparison.summary()["mean"].to_numpy(), nan_ok=True)
+    diff = pd.read_csv(io.BytesIO(downloads.differences_csv(comparison)))
+    assert set(diff["scenario"]) == {"Three times as often"}
+    assert len(pd.read_csv(io.BytesIO(downloads.replications_csv(comparison)))) == len(comparison.to_frame())
+    series = pd.read_parquet(io.BytesIO(downloads.timeseries_parquet(comparison)))
+    assert series.shape == comparison.timeseries().shape
+    html = downloads.report_html(comparison).decode()
+    assert html.startswith("<!DOCTYPE html>") and "Three times as often" in html
+    assert "<script src=" not in html and "Plotly" in html          # offline: plotly.js inlined
+
+
+def test_upload_limits_size_and_encoding_and_validates_through_the_one_door():
+    text = dump_scenario(small("newsletter_opt_in.yaml", 500))
+    scenario, kept = workspace.from_upload("mine.yaml", text.encode())
+    assert scenario.population.size == 500 and kept == text
+    with pytest.raises(InputError, match=r"mine.yaml: the file has 300 KB; allowed: up to 256 KB"):
+        workspace.from_upload("mine.yaml", b"#" * 300 * 1024)
+    with pytest.raises(InputError, match=r"mine.yaml: not UTF-8 text \(byte 6\)"):
+        workspace.from_upload("mine.yaml", b"name: \xff\xfe")
+    with pytest.raises(InputError) as bad:
+        workspace.from_upload("mine.yaml", b"name: x\npopulaton: {}\n")
+    assert any(p.line == 2 and "did you mean 'population'" in p.message for p in bad.value.problems)
+
+
+def test_bundled_scenarios_are_all_valid_workspace_entries():
+    entries = workspace.bundled()
+    assert workspace.DEFAULT in entries and set(workspace.DEFAULT_COMPARE) <= set(entries)
+    for entry in entries.values():
+        assert workspace.scenario(entry).name
+        assert workspace.lines(entry)[("population",)] > 1
+    assert json.dumps(sorted(entries)) == json.dumps(sorted(p.name for p in workspace.SCENARIOS_DIR.glob("*.yaml")))

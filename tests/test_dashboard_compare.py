@@ -1,0 +1,106 @@
+"""Run & compare page: the KPI cards show what privsim.compare gives; views never rerun a simulation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from privsim.compare import compare
+from privsim.dashboard import page_compare, view, workspace
+from privsim.dashboard.cache import STORE
+from privsim.display import fmt
+from privsim.scenario import resize
+from tests.test_dashboard import page_app, texts
+
+SIZE, REPS = 600, 2
+
+
+@pytest.fixture(scope="module")
+def ran():
+    at = page_app("page_compare", SIZE, REPS).run()
+    assert not at.exception and "Press **Run comparison**" in texts(at.info)[0]
+    before = STORE.computed
+    at.button(key="run-Run comparison").click().run()
+    assert not at.exception
+    assert STORE.computed == before + 1
+    return at
+
+
+@pytest.fixture(scope="module")
+def expected():
+    entries = workspace.bundled()
+    scenarios = [resize(workspace.scenario(entries[label]), SIZE) for label in workspace.DEFAULT_COMPARE]
+    return compare(scenarios, REPS)
+
+
+def test_kpi_cards_show_the_figures_privsim_compare_gives(ran, expected):
+    summary = expected.summary()
+    summary = summary[summary["segment"] == "all"].set_index(["scenario", "kpi"])["mean"]
+    diff = expected.differences()
+    diff = diff[diff["segment"] == "all"].set_index(["scenario", "kpi"])["diff"]
+    consent = sorted({k for _, k in summary.index if k.startswith("consent.")})
+    kpis = [*page_compare.HEADLINE, *consent]
+    metrics = list(ran.metric)
+    assert len(metrics) == len(kpis) * 2
+    for k, kpi in enumerate(kpis):
+        for i, name in enumerate(expected.names):
+            card = metrics[2 * k + i]
+            assert card.label.startswith(view.plain(name))
+            want = fmt(kpi, summary[(name, kpi)], "USD") if (name, kpi) in summary.index else "–"
+            assert card.value == want, (kpi, name)
+        if (expected.names[1], kpi) in diff.index:
+            d = diff[(expected.names[1], kpi)]
+            shown = "no difference" if d == 0 else page_compare.signed(kpi, d, "USD")
+            assert metrics[2 * k + 1].delta == shown, kpi
+
+
+def test_cards_state_their_three_uncertainty_figures(ran):
+    notes = [c for c in texts(ran.caption) if c.startswith("95% CI of mean")]
+    assert len(notes) >= 2 * len(page_compare.HEADLINE) - 2
+    assert any("paired Δ 95% CI" in n and "better in" in n for n in notes)
+    assert all("P5–P95" in n for n in notes)
+
+
+def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran, expected):
+    specs = [json.loads(c.proto.spec) for c in ran.get("plotly_chart")]
+    assert len(specs) == 4
+    series, segments, differences, npv = specs
+    assert {t.get("name") for t in series["data"]} >= set(expected.names)
+    marks = {a["text"] for a in series["layout"]["annotations"]}
+    assert {"start newsletter", "discovery ad_profiling", "reversal ad_profiling"} <= marks
+    assert "segment" in segments["layout"]["title"]["text"].lower()
+    assert "reference" in differences["layout"]["title"]["text"]
+    line = {t["name"]: t["line"]["color"] for t in series["data"] if t.get("name") in expected.names}
+    assert {t["name"]: t["marker"]["color"] for t in npv["data"]} == line      # same colour per scenario
+    assert npv["layout"]["xaxis"]["categoryarray"] == expected.names
+    labels = [b.label for b in ran.get("download_button")]
+    assert labels == ["KPIs (CSV)", "Differences (CSV)", "KPIs per replication (CSV)", "Daily series (Parquet)",
+                      "HTML report"]
+
+
+def test_changing_a_view_never_reruns_the_simulation(ran):
+    computed = STORE.computed
+    ran.multiselect(key="compare-series").set_value(["trust"]).run()
+    ran.selectbox(key="compare-segment").set_value("pragmatist").run()
+    assert not ran.exception and STORE.computed == computed
+    assert any(c.startswith("From the result cache (nothing was rerun)") for c in texts(ran.caption))
+    assert ran.button(key="run-Run comparison").disabled
+    spec = json.loads(ran.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["annotations"][0]["text"] == "mean trust of active customers"
+
+
+def test_new_settings_wait_for_the_button_and_the_old_ones_come_back_from_the_cache(ran):
+    computed = STORE.computed
+    ran.session_state["reps"] = REPS + 1
+    ran.run()
+    assert "Press **Run comparison**" in texts(ran.info)[0] and not ran.metric
+    ran.session_state["reps"] = REPS
+    ran.run()
+    assert ran.metric and STORE.computed == computed
+
+
+def test_fewer_than_two_scenarios_asks_for_more():
+    at = page_app("page_compare", SIZE, REPS).run()
+    at.multiselect(key="compare-pick").set_value([workspace.DEFAULT]).run()
+    assert "Pick two to four scenarios." in texts(at.info) and not at.button

@@ -1,0 +1,88 @@
+"""Worst-practice gallery: story, sources and lesson; history beside the simulation; timeline playback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from privsim.cases import load_case, run_case
+from privsim.dashboard import page_gallery, view
+from privsim.dashboard.cache import STORE
+from privsim.display import fmt
+from tests.test_dashboard import page_app, texts
+
+CASE, SIZE, REPS = "facebook_beacon_2007", 500, 2
+
+
+@pytest.fixture(scope="module")
+def gallery():
+    at = page_app("page_gallery", SIZE, REPS, **{"gallery-case": CASE}).run()
+    assert not at.exception
+    return at
+
+
+def day_shown(at) -> int:
+    header = next(m.value for m in at.markdown if m.value.startswith("**As it happened** · day "))
+    return int(header.rsplit(" ", 1)[1])
+
+
+def test_the_case_is_told_with_story_lesson_better_practice_and_sources(gallery):
+    case = load_case(CASE)
+    assert gallery.title[0].value == case.scenario.name
+    body = " ".join(texts(gallery.markdown))
+    assert view.plain(case.case.story.strip()) in body and view.plain(case.case.what_happened.strip()) in body
+    assert texts(gallery.info)[0] == view.plain(case.case.lesson.strip())
+    assert "`strategy.practices.beacon.consent` → `opt_in`" in body
+    assert all(f"<{url}>" in body for url in case.case.sources)
+
+
+def test_what_happened_stands_beside_the_simulated_case_and_its_counterfactual(gallery):
+    case = load_case(CASE)
+    run = run_case(case, REPS, size=SIZE)
+    table = gallery.dataframe[0].value
+    assert list(table["KPI"]) == [o.kpi for o in case.case.observed]
+    for row, x in zip(table.to_dict("records"), run.comparisons, strict=True):
+        assert row["simulated"] == fmt(x.observation.kpi, x.simulated, "USD")
+        assert row["better practice"] == fmt(x.observation.kpi, x.counterfactual, "USD")
+        assert row["agrees"] == ("yes" if x.agrees else "no")
+    whole = {m.label: m.value for m in gallery.metric if m.label in {"npv", "backlash peak"}}
+    assert whole["backlash peak"] == fmt("backlash_peak", run.mean("backlash_peak"), "USD")
+
+
+def test_the_day_slider_steps_the_readouts_and_the_chart(gallery):
+    gallery.slider(key=page_gallery.SLIDER).set_value(40).run()
+    assert day_shown(gallery) == 40
+    spec = json.loads(gallery.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["range"] == [0, 364]
+    events = next(c for c in texts(gallery.caption) if c.startswith("Events so far"))
+    assert "day 14: discovery beacon" in events and "reversal" not in events     # Facebook backed down later
+
+
+def test_play_steps_the_timeline_and_pause_stops_it_without_rerunning_the_simulation(gallery):
+    computed = STORE.computed
+    gallery.slider(key=page_gallery.SLIDER).set_value(100).run()
+    step = max(1, 365 // page_gallery.FRAMES)
+    gallery.button(key="gallery-play").click().run()
+    assert day_shown(gallery) == 100 + step and not gallery.slider
+    assert "reversal beacon" in next(c for c in texts(gallery.caption) if c.startswith("Events so far"))
+    assert gallery.button(key="gallery-play").label == "Pause"
+    gallery.run()
+    assert day_shown(gallery) == 100 + 2 * step
+    gallery.button(key="gallery-play").click().run()
+    assert day_shown(gallery) == 100 + 2 * step and gallery.slider(key=page_gallery.SLIDER).value == 100 + 2 * step
+    assert STORE.computed == computed
+
+
+def test_playback_stops_on_the_last_day_and_a_new_case_starts_at_day_zero(gallery):
+    gallery.slider(key=page_gallery.SLIDER).set_value(362).run()
+    gallery.button(key="gallery-play").click().run()
+    gallery.run()
+    assert day_shown(gallery) == 364 and gallery.button(key="gallery-play").label == "Play"
+    gallery.selectbox(key="gallery-case").set_value("path_address_book_2011").run()
+    assert day_shown(gallery) == 0 and not gallery.exception
+
+
+def test_presentation_mode_enlarges_the_type():
+    at = page_app("page_gallery", SIZE, REPS, **{"gallery-case": CASE, "gallery-present": True}).run()
+    assert any("font-size: 1.3rem" in h.proto.body for h in at.get("html"))
