@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from privsim.engine import Replication
+from privsim.engine import Probe, Replication
 from privsim.executors import Executor, Progress, no_progress
 from privsim.results import ReplicationResult, kpis_of
 from privsim.scenario import COMPANY_CAUSED, Scenario
@@ -40,10 +40,11 @@ def baseline_key(scenario: Scenario) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def arm(scenario: Scenario, replicate: int, seed: int, with_strategy: bool = True,
-        base: ReplicationResult | None = None) -> ReplicationResult:
+def arm(scenario: Scenario, replicate: int, seed: int | None, with_strategy: bool = True,
+        base: ReplicationResult | None = None, *, exclusions: dict[str, Any] | None = None,
+        probe: Probe | None = None) -> ReplicationResult:
     """One arm of one replication; ``base`` is the no-practice arm of the same replicate, if any."""
-    eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy)
+    eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe)
     rec = eng.run()
     return ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series, company=rec.company,
                              marks=rec.marks, kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)))  # type: ignore[arg-type]
