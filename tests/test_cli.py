@@ -107,20 +107,20 @@ def test_schema_prints_json_schema():
 
 
 def test_failed_replications_exit_1_and_are_named(tmp_path, monkeypatch):
-    import privsim.experiments as experiments
+    import privsim.arms as arms
     from privsim.cli import (
         app,
         core,  # noqa: F401
     )
 
-    real = experiments.simulate
+    real = arms.arm
 
-    def flaky(scenario, replicate=0, **kw):
-        if replicate == 1:
+    def flaky(scenario, replicate, seed, with_strategy=True, base=None, **kw):
+        if replicate == 1 and with_strategy:
             raise RuntimeError("disk on fire")
-        return real(scenario, replicate, **kw)
+        return real(scenario, replicate, seed, with_strategy, base, **kw)
 
-    monkeypatch.setattr(experiments, "simulate", flaky)
+    monkeypatch.setattr(arms, "arm", flaky)
     monkeypatch.setenv("PRIVSIM_SIZE", "300")
     result = CliRunner().invoke(app, ["run", str(SCENARIOS / "newsletter_opt_in.yaml"), "--reps", "3",
                                       "--out", str(tmp_path / "o")])

@@ -45,16 +45,16 @@ def test_summary_has_three_uncertainty_figures(covert):
 
 
 def test_failed_replication_is_recorded_and_the_rest_go_on(covert, monkeypatch):
-    import privsim.experiments as experiments
+    import privsim.arms as arms
 
-    real = experiments.simulate
+    real = arms.arm
 
-    def flaky(scenario, replicate=0, **kw):
-        if replicate == 0:
+    def flaky(scenario, replicate, seed, with_strategy=True, base=None, **kw):
+        if replicate == 0 and with_strategy:
             raise ValueError("boom")
-        return real(scenario, replicate, **kw)
+        return real(scenario, replicate, seed, with_strategy, base, **kw)
 
-    monkeypatch.setattr(experiments, "simulate", flaky)
+    monkeypatch.setattr(arms, "arm", flaky)
     run = replicate(covert, 3)
     assert [r.replicate for r in run.failed] == [0]
     assert "ValueError: boom" in run.failed[0].error

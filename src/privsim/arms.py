@@ -47,7 +47,7 @@ def arm(scenario: Scenario, replicate: int, seed: int | None, with_strategy: boo
     eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe)
     rec = eng.run()
     return ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series, company=rec.company,
-                             marks=rec.marks, kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)))  # type: ignore[arg-type]
+                             marks=rec.marks, kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)))
 
 
 def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) -> ReplicationResult:

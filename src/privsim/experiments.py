@@ -6,40 +6,24 @@ numbers), so privacy-driven churn and NPV against doing nothing are paired diffe
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from privsim.engine import Probe, Replication
+from privsim.arms import arm, run_cells
+from privsim.engine import Probe
 from privsim.executors import Progress, make_executor, no_progress
-from privsim.results import ReplicationResult, kpi_frame, kpis_of, summarize, timeseries_frame
+from privsim.results import ReplicationResult, kpi_frame, summarize, timeseries_frame
 from privsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def simulate(scenario: Scenario, replicate: int = 0, *, seed: int | None = None, baseline: bool = True,
              exclusions: dict[str, Any] | None = None, probe: Probe | None = None) -> ReplicationResult:
     """Run one replication (and its no-practice baseline arm) and return its series and KPIs."""
-    eng = Replication(scenario, replicate, seed=seed, exclusions=exclusions, probe=probe)
-    rec = eng.run()
-    base = None
-    if baseline:
-        base = Replication(scenario, replicate, seed=seed, with_strategy=False).run()
-    size0 = np.diff(eng.pop.bounds)
-    return ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series,
-                             company=rec.company, marks=rec.marks, kpis=kpis_of(rec, base, size0))
-
-
-def run_task(task: tuple[Scenario, int, int | None, bool]) -> ReplicationResult:
-    """Worker entry point: one replication; an exception is recorded, never raised."""
-    scenario, replicate, seed, baseline = task
-    try:
-        return simulate(scenario, replicate, seed=seed, baseline=baseline)
-    except Exception as exc:  # a failed replication is recorded; the rest go on
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return ReplicationResult(replicate=replicate, segments=[], error=detail)
+    base = arm(scenario, replicate, seed, with_strategy=False) if baseline else None
+    return arm(scenario, replicate, seed, base=base, exclusions=exclusions, probe=probe)
 
 
 @dataclass
@@ -80,7 +64,6 @@ def replicate(scenario: Scenario, reps: int | None = None, *, seed: int | None =
     """Run ``reps`` replications (default: the scenario's) on the chosen executor."""
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
-    tasks = [(scenario, r, seed, baseline) for r in range(reps)]
     runner = make_executor(executor, workers, scheduler)
-    results = runner.map(run_task, tasks, progress, "replications")
+    results = run_cells([(scenario, r) for r in range(reps)], seed, runner, baseline=baseline, progress=progress)
     return RunResult(scenario=scenario, seed=seed, replications=results)

@@ -8,13 +8,14 @@ difference with its CI (experiments.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 from privsim.recorder import COMPANY_METRICS, Recorder
+
+if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replications never need them
+    import pandas as pd
 
 BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
 
@@ -62,7 +63,8 @@ class ReplicationResult:
         return self.error is not None
 
 
-def kpis_of(rec: Recorder, base: Recorder | None, size0: np.ndarray) -> dict[tuple[str, str], float]:
+def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
+            size0: np.ndarray) -> dict[tuple[str, str], float]:
     """KPIs of one replication; ``base`` is the no-practice arm on the same seed (or None)."""
     out: dict[tuple[str, str], float] = {}
     s = rec.series
@@ -121,6 +123,8 @@ def kpis_of(rec: Recorder, base: Recorder | None, size0: np.ndarray) -> dict[tup
 # ------------------------------------------------------------------ frames
 def timeseries_frame(results: list[ReplicationResult]) -> pd.DataFrame:
     """Tidy daily series: one row per (replicate, day, segment), one column per metric."""
+    import pandas as pd
+
     frames = []
     for r in results:
         if r.failed:
@@ -141,6 +145,8 @@ def timeseries_frame(results: list[ReplicationResult]) -> pd.DataFrame:
 
 def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
     """Long KPI table: replicate, segment, kpi, value."""
+    import pandas as pd
+
     rows = [(r.replicate, seg, kpi, value) for r in results if not r.failed
             for (seg, kpi), value in r.kpis.items()]
     return pd.DataFrame(rows, columns=["replicate", "segment", "kpi", "value"])
@@ -148,6 +154,8 @@ def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
 
 def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Per (segment, kpi): mean, CI of the mean (t), spread P5–P95 over replications, n."""
+    import pandas as pd
+
     rows = []
     for (seg, kpi), g in kpis.groupby(["segment", "kpi"], sort=False, observed=True):
         v = g["value"].to_numpy(dtype=float)
@@ -162,6 +170,8 @@ def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """t-based confidence interval of the mean (degenerate to the mean for n = 1 or no spread)."""
+    from scipy import stats
+
     v = np.asarray(values, dtype=float)
     m = float(v.mean())
     if v.size < 2 or float(v.std()) == 0.0:

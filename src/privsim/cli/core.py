@@ -45,7 +45,7 @@ from privsim.sweepstore import write_atomic
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     reps: Reps = None, seed: Seed = None, workers: Workers = None,
-    executor: ExecutorOpt = "serial", sets: Sets = None, size: Size = None,
+    executor: ExecutorOpt = "serial", scheduler: Scheduler = None, sets: Sets = None, size: Size = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>)")] = None,
     format: Format = "table",
 ) -> None:
@@ -55,7 +55,7 @@ def run(
     s = prepared(scenario, sets, size)
     with progress_bar(format == "table") as progress:
         result = replicate(s, reps_for(s, reps), seed=seed, executor=executor, workers=workers,
-                           progress=progress)
+                           scheduler=scheduler, progress=progress)
     target = out_dir or Path("runs") / scenario.stem
     write_run(result, target)
     if format == "json":

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from privsim.arms import run_cells
 from privsim.executors import Progress, make_executor, no_progress
-from privsim.experiments import run_task
 from privsim.lint.base import Price
 from privsim.lint.runner import Report
 from privsim.results import ReplicationResult, mean_ci
@@ -73,8 +73,9 @@ def price(report: Report, *, size: int = 2000, reps: int = 3, seed: int | None =
     if not variants:
         return
     arms = [s, *variants.values()]
-    tasks = [(arm, r, seed, False) for arm in arms for r in range(reps)]
-    results = make_executor(executor, workers, scheduler).map(run_task, tasks, progress, "pricing findings")
+    cells = [(arm, r) for arm in arms for r in range(reps)]
+    results = run_cells(cells, s.seed if seed is None else seed, make_executor(executor, workers, scheduler),
+                        baseline=False, progress=progress, stage="pricing findings")
     runs = {key: results[(j + 1) * reps:(j + 2) * reps] for j, key in enumerate(variants)}
     original = results[:reps]
     for i, f in enumerate(report.failures):
