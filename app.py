@@ -2,4 +2,5 @@
 
 from privsim.dashboard.main import main
 
-main()
+if __name__ == "__main__":      # worker processes re-import this file as __mp_main__: they draw nothing
+    main()

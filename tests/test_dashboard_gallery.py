@@ -40,14 +40,14 @@ def test_the_case_is_told_with_story_lesson_better_practice_and_sources(gallery)
 def test_what_happened_stands_beside_the_simulated_case_and_its_counterfactual(gallery):
     case = load_case(CASE)
     run = run_case(case, REPS, size=SIZE)
-    table = gallery.dataframe[0].value
+    table = gallery.table[0].value.reset_index()
     assert list(table["KPI"]) == [o.kpi for o in case.case.observed]
     for row, x in zip(table.to_dict("records"), run.comparisons, strict=True):
         assert row["simulated"] == fmt(x.observation.kpi, x.simulated, "USD")
         assert row["better practice"] == fmt(x.observation.kpi, x.counterfactual, "USD")
         assert row["agrees"] == ("yes" if x.agrees else "no")
-    whole = {m.label: m.value for m in gallery.metric if m.label in {"npv", "backlash peak"}}
-    assert whole["backlash peak"] == fmt("backlash_peak", run.mean("backlash_peak"), "USD")
+    whole = {m.label: m.value for m in gallery.metric if m.label in {"NPV", "Backlash peak"}}
+    assert whole["Backlash peak"] == fmt("backlash_peak", run.mean("backlash_peak"), "USD")
 
 
 def test_the_day_slider_steps_the_readouts_and_the_chart(gallery):

@@ -17,9 +17,7 @@ from privsim.errors import InputError
 from privsim.recorder import COMPANY_METRICS, SEGMENT_METRICS
 from privsim.results import describe_kpi
 
-HEADLINE = {"npv": "NPV", "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
-            "opt_outs": "Opt-outs", "complaints": "Complaints", "backlash_peak": "Backlash peak",
-            "regulator_action": "Regulator action", "fines": "Fines"}
+HEADLINE = tuple(view.KPI_LABELS)
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "npv")
 SHARE_UNITS = ("share", "0–1", "probability")
@@ -82,14 +80,6 @@ def signed(kpi: str, value: float, currency: str) -> str:
     return text if text.startswith("-") or value == 0 else f"+{text}"
 
 
-def label(kpi: str) -> str:
-    """A short card title."""
-    if kpi in HEADLINE:
-        return HEADLINE[kpi]
-    base, _, flow = kpi.partition(".")
-    return f"Consent: {flow}" if base == "consent" else kpi
-
-
 def cards(cmp: Comparison) -> None:
     """KPI cards: a box per KPI with a column per scenario, each with its three uncertainty figures."""
     st.subheader("KPIs")
@@ -107,7 +97,7 @@ def cards(cmp: Comparison) -> None:
     for start in range(0, len(kpis), per_row):
         for outer, kpi in zip(st.columns(per_row), kpis[start:start + per_row], strict=False):
             with outer.container(border=True):
-                st.markdown(f"**{label(kpi)}**", help=describe_kpi(kpi)[0])
+                st.markdown(f"**{view.kpi_label(kpi)}**", help=describe_kpi(kpi)[0])
                 for col, (i, name) in zip(st.columns(len(cmp.names)), enumerate(cmp.names), strict=True):
                     with col:
                         card(kpi, i, name, summary, diff, currency)

@@ -178,7 +178,7 @@ def outcome(run: CaseRun, currency: str) -> None:
     st.subheader("Over the whole horizon")
     for col, kpi in zip(st.columns(len(WHOLE)), WHOLE, strict=True):
         case_value, better = run.mean(kpi), run.mean(kpi, counterfactual=True)
-        col.metric(kpi.replace("_", " "), fmt(kpi, case_value, currency),
+        col.metric(view.kpi_label(kpi), fmt(kpi, case_value, currency),
                    delta=f"better practice: {fmt(kpi, better, currency)}", delta_arrow="off", delta_color="off")
     st.subheader("What happened beside the simulation")
     rows = [{"KPI": x.observation.kpi, "what happened": x.observation.text,
@@ -188,7 +188,7 @@ def outcome(run: CaseRun, currency: str) -> None:
                                     else float("nan"), currency),
              "agrees": "yes" if x.agrees else "no", "why not": "" if x.agrees else (x.observation.note or "").strip()}
             for x in run.comparisons]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.table(pd.DataFrame(rows).set_index("KPI"))
     gap = run.case.case.model_gap
     if gap:
         with st.expander("Where the model departs from history"):

@@ -13,6 +13,7 @@ from privsim.errors import InputError
 from privsim.executors import Progress
 
 CHART_CONFIG = {"displaylogo": False}
+REQUEST = "run-requested"      # session key: run key of the experiment the user asked for
 
 
 def problems(exc: InputError) -> None:
@@ -21,17 +22,21 @@ def problems(exc: InputError) -> None:
         st.error(str(problem), icon=":material/error:")
 
 
+def request(key: str) -> None:
+    """Button callback: run the experiment with this key in the script run that follows."""
+    st.session_state[REQUEST] = key
+
+
 def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bool = False,
            what: str = "simulation") -> Any:
     """The stored result for ``key``; computed (with a progress bar) on a click, or at once when ``auto``.
 
+    The button is drawn after the run, so it shows at once that these settings are simulated.
     Returns None while nothing is stored and the button has not been pressed, or when the input is bad.
     """
     stored = STORE.get(key)
-    clicked = auto or st.button(label, type="primary", disabled=stored is not None, key=f"run-{label}",
-                                help="Already simulated with these settings" if stored is not None else None)
     fresh = False
-    if stored is None and clicked:
+    if stored is None and (auto or st.session_state.pop(REQUEST, None) == key):
         bar = st.progress(0.0, text=f"starting the {what}")
 
         def progress(done: int, total: int, stage: str) -> None:
@@ -41,12 +46,16 @@ def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bo
             stored = STORE.compute(key, lambda: compute(progress))
         except InputError as exc:
             problems(exc)
-            return None
+        else:
+            fresh = True
         finally:
             bar.empty()
-        fresh = True
+    if not auto:
+        st.button(label, type="primary", disabled=stored is not None, key=f"run-{label}", on_click=request,
+                  args=(key,), help="Already simulated with these settings" if stored is not None else None)
     if stored is None:
-        st.info(f"Press **{label}** to run the {what}.")
+        if not auto:
+            st.info(f"Press **{label}** to run the {what}.")
         return None
     note = "Simulated" if fresh else "From the result cache (nothing was rerun); simulated"
     st.caption(f"{note} in {stored.seconds:.1f} s · run key {key[:12]}")
@@ -56,6 +65,19 @@ def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bo
 def chart(fig: go.Figure, key: str) -> None:
     """A Plotly figure at full width."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+
+
+KPI_LABELS = {"npv": "NPV", "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
+              "opt_outs": "Opt-outs", "complaints": "Complaints", "backlash_peak": "Backlash peak",
+              "regulator_action": "Regulator action", "fines": "Fines"}
+
+
+def kpi_label(kpi: str) -> str:
+    """A short title for a KPI."""
+    if kpi in KPI_LABELS:
+        return KPI_LABELS[kpi]
+    base, _, flow = kpi.partition(".")
+    return f"Consent: {flow}" if base == "consent" else kpi.replace("_", " ")
 
 
 MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"

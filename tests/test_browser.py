@@ -1,0 +1,184 @@
+"""End to end in a real browser: ``streamlit run app.py`` driven by Debian's Chromium through Playwright.
+
+The server starts on a free 127.0.0.1 port and is stopped by its PID. Runs are small through the
+URL (``?size=…&reps=…``, the sidebar's query parameters). Screenshots and timings go to
+``test-artifacts/``. With ``CI=true`` a missing Chromium or Playwright fails the test instead of
+skipping it (``make test`` installs Chromium where it is missing; never ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from privsim.compare import compare
+from privsim.dashboard import page_compare, workspace
+from privsim.display import fmt
+from privsim.scenario import resize
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+SIZE, REPS = 2000, 3
+WAIT = 180_000          # ms; JavaScript parsing and the runs share 2 cores with everything else
+CHART = '[data-testid="stPlotlyChart"] .scatterlayer path.js-line'
+
+
+def unavailable(why: str) -> None:
+    """Skip, or fail under CI=true, where the browser test must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{why}; with CI=true the browser test must run (make test installs Chromium)")
+    pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def shoot(page, name: str) -> Path:
+    """A screenshot of the whole page (Streamlit scrolls inside its main block, so the viewport grows)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.mouse.move(0, 0)                     # no tooltip over the picture
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(max(height, 900), 12_000)})
+    page.wait_for_timeout(1500)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    return path
+
+
+def record(**timings: float) -> None:
+    path = ARTIFACTS / "timings.json"
+    old = json.loads(path.read_text()) if path.exists() else {}
+    path.write_text(json.dumps({**old, **timings}, indent=2) + "\n")
+
+
+def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    opened = time.perf_counter()
+    page.goto(f"{server}/?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    button = page.get_by_role("button", name="Run comparison")
+    button.wait_for(state="visible", timeout=WAIT)
+    assert page.get_by_text(f"{REPS} replications × {SIZE:,} simulated customers").is_visible()
+    shoot(page, "1-compare-before-run")
+    loaded = time.perf_counter()
+    button.click()
+    page.locator(".st-key-kpi-1-npv [data-testid='stMetricValue']").wait_for(timeout=WAIT)
+    cards = time.perf_counter()
+    page.wait_for_selector(CHART, state="visible", timeout=WAIT)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 4
+    charts = time.perf_counter()
+    record(page_ready_s=round(loaded - opened, 1), click_to_kpi_cards_s=round(cards - loaded, 1),
+           click_to_charts_s=round(charts - loaded, 1), size=SIZE, reps=REPS)
+    shoot(page, "2-compare-results")
+
+    entries = workspace.bundled()
+    expected = compare([resize(workspace.scenario(entries[label]), SIZE) for label in workspace.DEFAULT_COMPARE],
+                       REPS)
+    summary = expected.summary()
+    summary = summary[summary["segment"] == "all"].set_index(["scenario", "kpi"])["mean"]
+    diff = expected.differences()
+    diff = diff[diff["segment"] == "all"].set_index(["scenario", "kpi"])["diff"]
+    for i, name in enumerate(expected.names):
+        for kpi in page_compare.HEADLINE:
+            card = page.locator(f".st-key-kpi-{i}-{kpi}")
+            assert card.locator("[data-testid='stMetricValue']").inner_text() == fmt(kpi, summary[(name, kpi)]), kpi
+            if i and diff[(name, kpi)] != 0:
+                delta = card.locator("[data-testid='stMetricDelta']").inner_text()
+                assert page_compare.signed(kpi, diff[(name, kpi)], "USD") in delta, kpi
+
+    assert page.get_by_role("button", name="Run comparison").is_disabled()
+    assert page.get_by_text("Simulated in").is_visible()
+
+    reps = page.get_by_role("spinbutton", name="Replications")      # new settings: the cards wait for the button
+    reps.fill(str(REPS - 1))
+    reps.press("Enter")
+    page.get_by_text("Press Run comparison").wait_for(timeout=WAIT)
+    assert page.locator(".st-key-kpi-1-npv").count() == 0
+    again = time.perf_counter()
+    page.get_by_role("button", name="Run comparison").click()
+    page.locator(".st-key-kpi-1-npv [data-testid='stMetricValue']").wait_for(timeout=WAIT)
+    page.wait_for_selector(CHART, state="visible", timeout=WAIT)
+    record(second_run_click_to_charts_s=round(time.perf_counter() - again, 1))
+    page.close()
+
+
+def test_the_gallery_plays_a_case_day_by_day(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/gallery?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    page.locator(".st-key-gallery-better-practice [data-testid='stMetricValue']").first.wait_for(timeout=WAIT)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=WAIT)
+    shoot(page, "3-gallery-day-0")
+    page.get_by_role("button", name="Play").click()
+    progress = page.get_by_text("Day ", exact=False).filter(has_text=" of ")
+    progress.first.wait_for(timeout=WAIT)
+    first = int(progress.first.inner_text().split()[1])
+    page.wait_for_timeout(5000)
+    later = int(progress.first.inner_text().split()[1])
+    assert later > first
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("slider").wait_for(timeout=WAIT)
+    shoot(page, "4-gallery-paused")
+    page.close()
