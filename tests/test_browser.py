@@ -115,7 +115,7 @@ def record(**timings: float) -> None:
     path.write_text(json.dumps({**old, **timings}, indent=2) + "\n")
 
 
-def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(server, browser):
+def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     opened = time.perf_counter()
     page.goto(f"{server}/?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
@@ -165,7 +165,7 @@ def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(ser
     page.close()
 
 
-def test_the_gallery_plays_a_case_day_by_day(server, browser):
+def test_the_gallery_plays_a_case_day_by_day(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{server}/gallery?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
     page.locator(".st-key-gallery-better-practice [data-testid='stMetricValue']").first.wait_for(timeout=WAIT)
