@@ -19,7 +19,7 @@ from privsim.results import describe_kpi
 
 HEADLINE = tuple(view.KPI_LABELS)
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
-DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "npv")
+DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
 SHARE_UNITS = ("share", "0–1", "probability")
 
 
