@@ -56,7 +56,7 @@ def replay(c: CaseFile, cfg: settings.Settings, seed: int, progress: Progress) -
 def page() -> None:
     """The Worst-practice gallery page."""
     if st.toggle("Presentation mode", key="gallery-present", persist_state="session",
-                 help="Larger type for a room; technical tables fold away."):
+                 help="Larger type for showing the case to a room."):
         st.html(PRESENTATION_CSS)
     ids = case_ids()
     cid = st.selectbox("Case", ids, key="gallery-case", persist_state="session",
