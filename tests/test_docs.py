@@ -34,3 +34,14 @@ def test_readme_starts_with_the_two_commands():
     quick = readme.index("## Quickstart")
     assert readme.index("make run") > quick and readme.index("make test") > quick
     assert readme.index("make run") < readme.index("make test") < readme.index("##", quick + 3)
+
+
+def test_scenario_doc_example_is_a_valid_scenario():
+    import re
+
+    from privsim.scenario import scenario_from_text
+
+    text = (ROOT / "docs" / "scenario.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    s = scenario_from_text(example, "docs/scenario.md")
+    assert s.population.represents == 10 and s.events[0].type == "policy_change"
