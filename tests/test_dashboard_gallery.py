@@ -55,6 +55,11 @@ def test_the_day_slider_steps_the_readouts_and_the_chart(gallery):
     assert day_shown(gallery) == 40
     spec = json.loads(gallery.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["xaxis"]["range"] == [0, 364]
+    gallery.slider(key=page_gallery.SLIDER).set_value(300).run()
+    later = json.loads(gallery.get("plotly_chart")[0].proto.spec)
+    assert later["layout"]["yaxis"]["range"] == spec["layout"]["yaxis"]["range"]     # axes stay put
+    assert spec["layout"]["yaxis"]["range"][1] > 0.01        # room for the backlash peak still to come
+    gallery.slider(key=page_gallery.SLIDER).set_value(40).run()
     events = next(c for c in texts(gallery.caption) if c.startswith("Events so far"))
     assert "day 14: discovery beacon" in events and "reversal" not in events     # Facebook backed down later
 

@@ -31,10 +31,11 @@ PRESENTATION_CSS = """<style>
 
 @dataclass(frozen=True)
 class Replay:
-    """A replayed case and its whole-population daily series, one ``arm`` per run."""
+    """A replayed case, its whole-population daily series (one ``arm`` per run) and their y-ranges."""
 
     run: CaseRun
     series: pd.DataFrame
+    ranges: dict[str, tuple[float, float]]
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,7 +51,13 @@ def replay(c: CaseFile, cfg: settings.Settings, seed: int, progress: Progress) -
     assert run.better is not None
     frames = [r.to_frame().assign(arm=arm) for r, arm in ((run.history, HISTORY), (run.better, BETTER))]
     series = pd.concat(frames, ignore_index=True)
-    return Replay(run, series[series["segment"].astype(str) == "all"].reset_index(drop=True))
+    series = series[series["segment"].astype(str) == "all"].reset_index(drop=True)
+    ranges = {}
+    for metric, _ in TIMELINE:
+        lo, hi = float(series[metric].min()), float(series[metric].max())
+        pad = 0.05 * (hi - lo) or 0.05 * abs(hi) or 0.01
+        ranges[metric] = (lo - pad, hi + pad)
+    return Replay(run, series, ranges)
 
 
 def page() -> None:
@@ -134,6 +141,8 @@ def timeline(r: Replay, horizon: int, currency: str) -> None:
         shown = r.series[r.series["day"] <= day]
         marks = [m for m in r.run.history.marks if m[0] <= day]
         fig = charts.timeseries_figure(shown, TIMELINE, by="arm", marks=marks)
+        for row, (metric, _) in enumerate(TIMELINE, start=1):      # axes stay put while the lines grow
+            fig.update_yaxes(range=list(r.ranges[metric]), row=row, col=1)
         view.chart(fig.update_xaxes(range=[0, horizon - 1]), "gallery-timeline")
 
     frame()
