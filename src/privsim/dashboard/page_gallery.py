@@ -165,8 +165,9 @@ def readouts(r: Replay, day: int, currency: str) -> None:
             cells = st.columns(3)
             for k, (name, value) in enumerate(values[arm].items()):
                 show = shown.get(name, compact)
-                delta = None if arm == HISTORY else value - values[HISTORY][name]
-                cells[k % 3].metric(name, show(value), delta=None if delta is None or delta == 0 else show(delta),
+                delta = 0.0 if arm == HISTORY else value - values[HISTORY][name]
+                change = None if delta == 0 else f"{delta * 100:+.2f} pp" if name == "Backlash" else show(delta)
+                cells[k % 3].metric(name, show(value), delta=change,
                                     delta_color="normal" if name in ("Mean trust", "Active customers",
                                                                      "Cumulative NPV") else "inverse")
     events = [f"day {d}: {kind.replace('_', ' ')} {what}".strip() for d, kind, what in r.run.history.marks
