@@ -19,7 +19,9 @@ from typing import Any
 from privsim.errors import InputError
 
 Progress = Callable[[int, int, str], None]
-PRELOAD = ["__main__", "privsim.experiments", "privsim.arms"]   # __main__: workers skip re-running the script
+# The forkserver imports these once and forks warm workers from it. "__main__" is the calling script (under
+# Streamlit, app.py): its top level must be guarded by ``if __name__ == "__main__"``, as app.py is.
+PRELOAD = ["__main__", "privsim.experiments", "privsim.arms"]
 
 
 def no_progress(done: int, total: int, stage: str) -> None:

@@ -76,6 +76,19 @@ class GateResult:
         """Every threshold held and no replication failed."""
         return all(v.passed for v in self.verdicts) and not self.run.failed
 
+    def adverse_draws(self) -> list[str]:
+        """The adverse draws this stress test added, in words."""
+        g = self.gate
+        lines = [f"concern drift +{g.extra_concern_drift_per_year:g}/year"]
+        exposed = [e.practices[0] for e in self.scenario.events
+                   if e.type == "media_story" and (e.id or "").startswith("gate_exposes_")]
+        if exposed:
+            lines.append(f"covert practices exposed {g.discovery_after_days} days after they start: "
+                         f"{', '.join(exposed)}")
+        if g.breaches:
+            lines.append("breaches and staff incidents at the yearly rates the controls imply")
+        return lines
+
 
 def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None, *, seed: int | None = None,
            executor: str = "serial", workers: int | None = None, scheduler: str | None = None,

@@ -173,7 +173,7 @@ def test_command(
 def _gate_dict(r: GateResult) -> dict[str, Any]:
     return {
         "notice": NOTICE, "scenario": r.scenario.name, "replications": len(r.run.replications),
-        "adverse_draws": _adverse_lines(r), "npv_loss": dict(zip(("p5", "p50", "p95"), r.npv_loss, strict=True)),
+        "adverse_draws": r.adverse_draws(), "npv_loss": dict(zip(("p5", "p50", "p95"), r.npv_loss, strict=True)),
         "baseline_npv": r.baseline_npv, "regulator_probability": r.regulator_probability,
         "backlash_peak": dict(zip(("p50", "p95"), r.backlash_peak, strict=True)),
         "verdicts": [{"threshold": v.name, "label": v.label, "value": v.value, "limit": v.limit, "passed": v.passed}
@@ -183,24 +183,12 @@ def _gate_dict(r: GateResult) -> dict[str, Any]:
     }
 
 
-def _adverse_lines(r: GateResult) -> list[str]:
-    g = r.gate
-    lines = [f"concern drift +{g.extra_concern_drift_per_year:g}/year"]
-    exposed = [e.practices[0] for e in r.scenario.events if e.type == "media_story" and (e.id or "").startswith(
-        "gate_exposes_")]
-    if exposed:
-        lines.append(f"covert practices exposed {g.discovery_after_days} days after they start: {', '.join(exposed)}")
-    if g.breaches:
-        lines.append("breaches and staff incidents at the yearly rates the controls imply")
-    return lines
-
-
 def _gate_table(r: GateResult) -> None:
     currency = r.scenario.economics.currency
     out.print(f"[bold]Stress test[/bold] — {r.scenario.name}: {len(r.run.replications)} replications × "
               f"{r.scenario.population.size:,} customers (each = {r.scenario.population.represents:g})")
     out.print(f"notice: {NOTICE}")
-    out.print("adverse draws: " + "; ".join(_adverse_lines(r)))
+    out.print("adverse draws: " + "; ".join(r.adverse_draws()))
     p5, p50, p95 = r.npv_loss
     out.print(f"NPV loss vs no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
               f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)})")

@@ -108,6 +108,7 @@ def verdict(r: GateResult) -> None:
         st.success("Gate: pass", icon=":material/check_circle:")
     else:
         st.error("Gate: FAIL", icon=":material/cancel:")
+    st.caption("Adverse draws: " + "; ".join(r.adverse_draws()))
     p5, p50, p95 = r.npv_loss
     st.caption(f"NPV loss against the no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
                f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)}) · regulator action "
