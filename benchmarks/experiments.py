@@ -7,7 +7,9 @@
 
 Every (experiment, executor) runs in a fresh child process (this script with ``--child``), so pool
 and cluster start-up and worker imports are inside the timed wall clock, as a user meets them
-(``--executor dask`` starts a LocalCluster of 2 worker processes). Each child also returns a hash
+(``--executor dask`` starts a LocalCluster of 2 worker processes); start-up (including a trivial
+warm-up batch) is also timed apart, and "warm" is the experiment on workers already running, as on a
+long-lived cluster or pool. Each child also returns a hash
 of its KPI table: all executors must agree bit for bit. Targets on a 2-core machine: the compare
 ≤ 12 s with processes and ≥ 1.7× faster than serial; Dask ≤ 10% slower than processes.
 
@@ -41,21 +43,25 @@ def run_child(experiment: str, executor: str, size: int, reps: int, points: int,
               workers: int) -> dict[str, Any]:
     """One experiment on one executor in this process: wall seconds and a hash of the KPI table."""
     from privsim import compare, load_scenario, override, resize, sweep
+    from privsim.executors import make_executor
 
     base = resize(load_scenario(SCENARIO), size)
     t0 = time.perf_counter()
+    runner = make_executor(executor, workers)
+    runner.open()                      # pool / cluster start-up, timed apart as well:
+    runner.map(abs, range(2 * workers))   # a trivial batch starts a lazy pool and warms every worker
+    t1 = time.perf_counter()
     if experiment == "compare":
         twice = override(base, {CONTACTS: 8, "name": "Newsletter, 8 a month"})
-        result = compare([base, twice], reps, executor=executor, workers=workers)
+        result = compare([base, twice], reps, executor=runner)
         table = result.to_frame()
     else:
-        result = sweep(base, [f"{CONTACTS}=1:{points}:{points}"], reps=sweep_reps, executor=executor,
-                       workers=workers)
+        result = sweep(base, [f"{CONTACTS}=1:{points}:{points}"], reps=sweep_reps, executor=runner)
         table = result.to_frame()
-    seconds = time.perf_counter() - t0
+    t2 = time.perf_counter()
     digest = hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()[:16]
-    return {"experiment": experiment, "executor": executor, "seconds": seconds, "kpi_hash": digest,
-            "rows": len(table)}
+    return {"experiment": experiment, "executor": executor, "seconds": t2 - t0, "startup": t1 - t0,
+            "warm": t2 - t1, "kpi_hash": digest, "rows": len(table)}
 
 
 def measure(args: argparse.Namespace, experiment: str, executor: str) -> dict[str, Any]:
@@ -83,14 +89,15 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print(f"\nExperiments at {args.size:,} customers × 365 days, {args.workers} workers "
           f"(compare: 2 scenarios × {args.reps} replications + baseline; sweep: {args.points} points × "
           f"{args.sweep_reps} replications)\n")
-    print(f"{'experiment':<10} {'executor':<10} {'seconds':>8} {'vs serial':>10} {'vs processes':>13} "
-          f"{'busy before':>12} {'busy during':>12}  kpi hash")
+    print(f"{'experiment':<10} {'executor':<10} {'seconds':>8} {'start-up':>9} {'warm':>7} {'vs serial':>10} "
+          f"{'vs processes':>13} {'warm vs proc':>13} {'busy before':>12} {'busy during':>12}  kpi hash")
     for r in results:
         serial = by[(r["experiment"], "serial")]["seconds"]
-        procs = by[(r["experiment"], "processes")]["seconds"]
-        print(f"{r['experiment']:<10} {r['executor']:<10} {r['seconds']:>8.2f} {serial / r['seconds']:>9.2f}× "
-              f"{r['seconds'] / procs - 1:>+12.1%} {r['busy_cores_before']:>11.2f}c {r['busy_cores_during']:>11.2f}c"
-              f"  {r['kpi_hash']}")
+        procs = by[(r["experiment"], "processes")]
+        print(f"{r['experiment']:<10} {r['executor']:<10} {r['seconds']:>8.2f} {r['startup']:>9.2f} {r['warm']:>7.2f} "
+              f"{serial / r['seconds']:>9.2f}× {r['seconds'] / procs['seconds'] - 1:>+12.1%} "
+              f"{r['warm'] / procs['warm'] - 1:>+12.1%} {r['busy_cores_before']:>11.2f}c "
+              f"{r['busy_cores_during']:>11.2f}c  {r['kpi_hash']}")
     for experiment in ("compare", "sweep"):
         hashes = {by[(experiment, e)]["kpi_hash"] for e in EXECUTORS}
         print(f"{experiment}: identical KPI tables on every executor: {'yes' if len(hashes) == 1 else 'NO'}")
@@ -100,8 +107,11 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
           f"{'meets' if c['processes'] <= TARGET_SECONDS else 'MISSES'}")
     print(f"speed-up over serial {speedup:.2f}× (target ≥ {TARGET_SPEEDUP}×): "
           f"{'meets' if speedup >= TARGET_SPEEDUP else 'MISSES'}")
-    print(f"Dask overhead over processes {overhead:+.1%} (target ≤ {TARGET_DASK_OVERHEAD:.0%}): "
+    warm = by[("compare", "dask")]["warm"] / by[("compare", "processes")]["warm"] - 1
+    print(f"Dask overhead over processes, start-up included {overhead:+.1%} (target ≤ {TARGET_DASK_OVERHEAD:.0%}): "
           f"{'meets' if overhead <= TARGET_DASK_OVERHEAD else 'MISSES'}")
+    print(f"Dask overhead over processes, workers already running {warm:+.1%} (target ≤ {TARGET_DASK_OVERHEAD:.0%}): "
+          f"{'meets' if warm <= TARGET_DASK_OVERHEAD else 'MISSES'}")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from types import TracebackType
@@ -28,15 +29,15 @@ def no_progress(done: int, total: int, stage: str) -> None:
     """The default progress callback: nothing."""
 
 
-class Executor:
+class Executor(ABC):
     """Runs ``fn`` over ``tasks``; subclasses implement ``each`` (and ``open``/``close`` if they hold workers)."""
 
     name = "executor"
 
+    @abstractmethod
     def each(self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress = no_progress,
              stage: str = "replications") -> Iterator[tuple[int, Any]]:
         """Yield ``(task index, result)`` as tasks finish."""
-        raise NotImplementedError
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress = no_progress,
             stage: str = "replications") -> list[Any]:
@@ -46,10 +47,10 @@ class Executor:
             out[i] = result
         return out
 
-    def open(self) -> None:
+    def open(self) -> None:  # noqa: B027 (a hook: executors without workers have nothing to start)
         """Start workers (nothing to start by default)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027
         """Stop workers started by ``open``."""
 
     def __enter__(self) -> Executor:

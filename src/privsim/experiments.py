@@ -64,6 +64,7 @@ def replicate(scenario: Scenario, reps: int | None = None, *, seed: int | None =
     """Run ``reps`` replications (default: the scenario's) on the chosen executor."""
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
-    runner = make_executor(executor, workers, scheduler)
-    results = run_cells([(scenario, r) for r in range(reps)], seed, runner, baseline=baseline, progress=progress)
+    with make_executor(executor, workers, scheduler) as runner:   # one pool for baseline and strategy arms
+        results = run_cells([(scenario, r) for r in range(reps)], seed, runner, baseline=baseline,
+                            progress=progress)
     return RunResult(scenario=scenario, seed=seed, replications=results)
