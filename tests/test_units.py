@@ -85,3 +85,14 @@ def test_display_formats_by_unit():
     assert fmt("churn", 0.1234) == "12.34%"
     assert fmt("opt_outs", 12345.0) == "12,345"
     assert fmt("npv", float("nan")) == "–"
+
+
+def test_confidence_intervals_respect_the_kpi_range():
+    rows = [{"replicate": r, "segment": "all", "kpi": kpi, "value": v}
+            for kpi, values in (("regulator_action", [0.0, 0.0, 1.0]), ("complaints", [0.0, 0.0, 900.0]),
+                                ("npv", [-5.0, 0.0, 5.0]))
+            for r, v in enumerate(values)]
+    table = summarize(pd.DataFrame(rows)).set_index("kpi")
+    assert table.loc["regulator_action", "ci_low"] == 0.0 and table.loc["regulator_action", "ci_high"] == 1.0
+    assert table.loc["complaints", "ci_low"] == 0.0 and table.loc["complaints", "ci_high"] > 900
+    assert table.loc["npv", "ci_low"] < -5.0

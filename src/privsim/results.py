@@ -19,6 +19,8 @@ if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replic
 
 BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
 BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
+COUNT_UNITS = ("customers", "requests", "complaints", "days")   # … and these to ≥ 0
+NONNEGATIVE = ("fines", "breach_costs", "revenue")
 
 # kpi -> (meaning, unit); "per segment" KPIs are also given for every segment
 KPIS: dict[str, tuple[str, str]] = {
@@ -164,8 +166,11 @@ def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         if v.size == 0:
             continue
         low, high = mean_ci(v, level)
-        if describe_kpi(kpi)[1] in BOUNDED_UNITS:   # a share's CI cannot leave [0, 1]
+        unit = describe_kpi(kpi)[1]
+        if unit in BOUNDED_UNITS:   # a share's CI cannot leave [0, 1], a count's cannot go below 0
             low, high = max(low, 0.0), min(high, 1.0)
+        elif unit in COUNT_UNITS or kpi in NONNEGATIVE:
+            low = max(low, 0.0)
         rows.append({"segment": seg, "kpi": kpi, "mean": float(v.mean()), "ci_low": low, "ci_high": high,
                      "p5": float(np.percentile(v, 5)), "p95": float(np.percentile(v, 95)), "n": int(v.size)})
     return pd.DataFrame(rows, columns=["segment", "kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n"])
