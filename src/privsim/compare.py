@@ -19,7 +19,7 @@ from privsim.arms import run_cells
 from privsim.errors import InputError
 from privsim.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments import RunResult
-from privsim.results import mean_ci
+from privsim.results import BOUNDED_UNITS, describe_kpi, mean_ci
 from privsim.scenario import Scenario
 
 # which way is better, per KPI: +1 higher, −1 lower (per-flow KPIs by their prefix)
@@ -97,6 +97,8 @@ class Comparison:
                 d = a - b
                 low, high = mean_ci(d)
                 ulow, uhigh = welch_ci(a, b)
+                if describe_kpi(str(kpi))[1] in BOUNDED_UNITS:   # a difference of shares lies in [−1, 1]
+                    low, high, ulow, uhigh = (min(max(x, -1.0), 1.0) for x in (low, high, ulow, uhigh))
                 sign = direction(str(kpi))
                 rows.append({
                     "scenario": self.names[i], "reference": self.names[reference], "segment": segment, "kpi": kpi,

@@ -26,6 +26,7 @@ VIOLATIONS = {
     "retroactive_change": "retroactive change of terms without opt-in",
     "repermission_to_opted_out": "consent asked again of people who opted out",
     "breach": "a security failure exposed records",
+    "invalid_consent": "consent obtained by a dark pattern (pre-ticked, hidden reject …)",
 }
 
 
@@ -93,6 +94,9 @@ class Regulator:
         amount = fines.worst_fine(self.jurisdictions, sum(self.messages.values()),
                                   sum(self.persons.values()), self.turnover, self.currency,
                                   r.enforcement)
+        if amount <= 0.0:   # nothing on record to fine: the investigation closes without action
+            self.actions.append((day, "no_action", 0.0))
+            return "no_action"
         self.actions.append((day, "fine", amount))
         return "fine"
 
@@ -115,12 +119,17 @@ def regulator_stage(eng: Replication, day: int) -> None:
     eng.costs["fines"] += eng.regulator.fine_on(day)
 
 def record_flow_violations(eng: Replication, day: int) -> None:
-    """Flows using sensitive data without opt-in, or consent-needing purposes without consent."""
+    """Sensitive data without opt-in; consent-needing purposes without consent; consent by dark pattern."""
     eu_uk = any(j in ("eu", "uk") for j in eng.s.jurisdictions)
+    strict = eu_uk or "us_ca" in eng.s.jurisdictions
     for k, f in enumerate(eng.flows):
-        if not f.live or f.mode == "opt_in":
+        if not f.live:
             continue
-        if f.sensitive:
+        if f.mode == "opt_in":
+            if not (f.dark and strict):
+                continue
+            kind = "invalid_consent"   # pre-ticked or hidden-reject consent is no consent (Planet49; CPPA v Honda)
+        elif f.sensitive:
             kind = "sensitive_without_consent"
         elif f.needs_consent and (f.mode in ("none", "notice_only") or eu_uk):
             kind = "consent_bypassed"
@@ -131,6 +140,7 @@ def record_flow_violations(eng: Replication, day: int) -> None:
         if touched:
             eng.regulator.record(kind, day, persons=new * eng.represents, lasts=1)
             f.extra["counted"] = touched
+
 
 def force_opt_in(eng: Replication, day: int) -> None:
     """Regulator order: consent-needing flows switch to opt-in and re-ask everyone they reach."""
