@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,15 @@ SCENARIOS = ROOT / "scenarios"
 
 os.environ.setdefault("PRIVSIM_SIZE", "2000")
 os.environ.setdefault("PRIVSIM_REPS", "3")
+MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """Streamlit's AppTest leaves its page script as ``__main__``: a worker pool started later would
+    re-run that script in every worker (the forkserver imports ``__main__``), so put pytest's back."""
+    yield
+    sys.modules["__main__"] = MAIN
 
 
 def small(path: str | Path, size: int = 1000) -> Scenario:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from privsim.arms import run_cells
 from privsim.errors import InputError
@@ -48,6 +47,8 @@ def welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, 
     se = float(np.sqrt(va + vb))
     if se == 0.0:
         return diff, diff
+    from scipy import stats  # loads on first use: the CLI starts without it
+
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df) * se)
     return diff - half, diff + half

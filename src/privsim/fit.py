@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from privsim.arms import run_cells
 from privsim.calibration import DEFAULT_TARGETS, Target, load_targets, metric_value, scenario_for
@@ -155,6 +154,8 @@ def calibrate(scenario: Scenario, params: Sequence[str], targets: str | Path = D
     if missing:
         raise InputError.single("--fit", f"{missing[0]!r} is a group or has no range; allowed: single coefficients "
                                 "such as behavior.consent.intercept")
+    from scipy import optimize  # loads on first use: the CLI starts without it
+
     seed = scenario.seed if seed is None else seed
     with make_executor(executor, workers, scheduler) as runner:
         objective = Objective(scenario, chosen, Path(targets).parent, ranges, reps, seed, size, runner, progress,

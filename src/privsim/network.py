@@ -6,11 +6,15 @@ float32 weights 1/degree, so word of mouth is one sparse matrix–vector product
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
 
 from privsim.rng import Decision, Streams
 from privsim.scenario import Network
+
+if TYPE_CHECKING:   # scipy.sparse loads when a graph is built: mean-field runs never need it
+    from scipy import sparse
 
 F32 = np.float32
 
@@ -41,6 +45,8 @@ def small_world(n: int, degree: int, rewire: float, streams: Streams) -> sparse.
 
     Built with int32 indices and no more than two edge copies alive at once (≈ 0.2 GB at 1M, degree 10).
     """
+    from scipy import sparse
+
     half = min(degree // 2, max((n - 1) // 2, 0))
     if n < 3 or half == 0:
         return sparse.csr_matrix((n, n), dtype=F32)

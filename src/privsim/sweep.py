@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy.stats import qmc
 
 from privsim.arms import run_cells
 from privsim.errors import InputError
@@ -119,6 +118,8 @@ def design_points(params: Sequence[Param], design: str = "grid", points: int | N
             raise InputError.single("--param", "START:STOP needs :N on a grid; allowed: START:STOP:N",
                                     field=short[0])
         return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(p.values for p in params))]
+    from scipy.stats import qmc  # loads on first use: the CLI starts without it
+
     k = points or 10
     gen = Streams(seed, 0).generator(Decision.COEFFICIENTS, source_key("sweep.lhs"))
     unit = qmc.LatinHypercube(len(params), rng=gen).random(k)

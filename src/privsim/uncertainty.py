@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from privsim.arms import run_cells
 from privsim.executors import Executor, Progress, make_executor, no_progress
@@ -68,6 +67,8 @@ class Uncertainty:
 
     def drivers(self, kpi: str, segment: str = "all") -> pd.DataFrame:
         """Spearman rank correlation of each drawn coefficient with a KPI, strongest first."""
+        from scipy import stats  # loads on first use: the CLI starts without it
+
         k = self.drawn.kpis()
         k = k[(k["kpi"] == kpi) & (k["segment"] == segment)].set_index("replicate")["value"]
         d = self.draws.set_index("replicate").loc[k.index]
