@@ -17,6 +17,7 @@ from privsim.errors import InputError
 from tests.conftest import ROOT
 
 PRIVSIM = Path(sys.executable).parent / "privsim"
+pytestmark = pytest.mark.xdist_group("cases")   # one worker runs the whole library once
 IDS = case_ids()
 
 
