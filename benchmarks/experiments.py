@@ -13,10 +13,12 @@ long-lived cluster or pool. Each child also returns a hash
 of its KPI table: all executors must agree bit for bit. Targets on a 2-core machine: the compare
 ≤ 12 s with processes and ≥ 1.7× faster than serial; Dask ≤ 10% slower than processes.
 
-The machine's busy cores are sampled for 1 s before each run (other work sharing the cores) and
-over the run itself; both are printed beside the times.
+The machine's speed drifts by up to a quarter from minute to minute (a shared host), so the
+executors run in interleaved rounds (serial, processes, Dask, serial, …) and every figure is the
+median over the rounds, with the range of the total beside it. The machine's busy cores are sampled
+for 1 s before each run (other work sharing the cores) and over the run itself.
 
-Usage: ``python benchmarks/experiments.py [--size N] [--reps R] [--points P] [--json FILE]``.
+Usage: ``python benchmarks/experiments.py [--rounds K] [--size N] [--reps R] [--points P] [--json FILE]``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -83,18 +86,32 @@ def measure(args: argparse.Namespace, experiment: str, executor: str) -> dict[st
     return result
 
 
+def medians(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One (experiment, executor) over its rounds: median of every figure, range of the total."""
+    out = dict(rounds[0])
+    for key in ("seconds", "startup", "warm", "busy_cores_before", "busy_cores_during"):
+        out[key] = statistics.median(r[key] for r in rounds)
+    out["low"], out["high"] = min(r["seconds"] for r in rounds), max(r["seconds"] for r in rounds)
+    out["kpi_hash"] = "/".join(sorted({r["kpi_hash"] for r in rounds}))
+    out["rounds"] = len(rounds)
+    return out
+
+
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    """Seconds, speed-ups and targets."""
+    """Seconds, speed-ups and targets (medians over the rounds)."""
     by = {(r["experiment"], r["executor"]): r for r in results}
     print(f"\nExperiments at {args.size:,} customers × 365 days, {args.workers} workers "
           f"(compare: 2 scenarios × {args.reps} replications + baseline; sweep: {args.points} points × "
-          f"{args.sweep_reps} replications)\n")
-    print(f"{'experiment':<10} {'executor':<10} {'seconds':>8} {'start-up':>9} {'warm':>7} {'vs serial':>10} "
-          f"{'vs processes':>13} {'warm vs proc':>13} {'busy before':>12} {'busy during':>12}  kpi hash")
+          f"{args.sweep_reps} replications); medians of {args.rounds} interleaved rounds\n")
+    print(f"{'experiment':<10} {'executor':<10} {'seconds':>8} {'range':>13} {'start-up':>9} {'warm':>7} "
+          f"{'vs serial':>10} {'vs processes':>13} {'warm vs proc':>13} {'busy before':>12} {'busy during':>12}"
+          "  kpi hash")
     for r in results:
         serial = by[(r["experiment"], "serial")]["seconds"]
         procs = by[(r["experiment"], "processes")]
-        print(f"{r['experiment']:<10} {r['executor']:<10} {r['seconds']:>8.2f} {r['startup']:>9.2f} {r['warm']:>7.2f} "
+        spread = f"{r['low']:.1f}–{r['high']:.1f}"
+        print(f"{r['experiment']:<10} {r['executor']:<10} {r['seconds']:>8.2f} {spread:>13} {r['startup']:>9.2f} "
+              f"{r['warm']:>7.2f} "
               f"{serial / r['seconds']:>9.2f}× {r['seconds'] / procs['seconds'] - 1:>+12.1%} "
               f"{r['warm'] / procs['warm'] - 1:>+12.1%} {r['busy_cores_before']:>11.2f}c "
               f"{r['busy_cores_during']:>11.2f}c  {r['kpi_hash']}")
@@ -123,13 +140,19 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=20)
     parser.add_argument("--sweep-reps", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; figures are their medians")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     if args.child:
         experiment, executor, *numbers = args.child
         print(json.dumps(run_child(experiment, executor, *map(int, numbers))))
         return
-    results = [measure(args, experiment, executor) for experiment in ("compare", "sweep") for executor in EXECUTORS]
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for _ in range(args.rounds):
+        for experiment in ("compare", "sweep"):
+            for executor in EXECUTORS:
+                runs.setdefault((experiment, executor), []).append(measure(args, experiment, executor))
+    results = [medians(rounds) for rounds in runs.values()]
     report(results, args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
