@@ -40,7 +40,8 @@ def test_pricing_adds_the_simulated_effect_of_each_fix(check):
     assert any("NPV" in c and "95% CI" in c for c in prices)
 
 
-def test_the_gate_verdict_is_the_stress_test_result(check):
+def test_the_gate_verdict_is_the_stress_test_result():
+    check = page_app("page_check", SIZE, REPS, **{"check-pick": FILE}).run()   # fresh: nothing priced before
     check.button(key="run-Run the stress test").click().run()
     result = stress(resize(workspace.scenario(workspace.bundled()[FILE]), SIZE), reps=REPS)
     verdict = texts(check.success) + texts(check.error)

@@ -36,7 +36,10 @@ def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bo
     """
     stored = STORE.get(key)
     fresh = False
-    if stored is None and (auto or st.session_state.pop(REQUEST, None) == key):
+    requested = st.session_state.get(REQUEST) == key      # only this result's button takes the request:
+    if requested:                                          # a page with two buttons must not lose the other's
+        del st.session_state[REQUEST]
+    if stored is None and (auto or requested):
         bar = st.progress(0.0, text=f"starting the {what}")
 
         def progress(done: int, total: int, stage: str) -> None:
