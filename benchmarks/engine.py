@@ -41,7 +41,8 @@ STORY = {"type": "media_story", "day": 90, "practices": ["covert_feed"], "intens
 # ------------------------------------------------------------------ child side
 def scenario(variant: str, size: int) -> Any:
     """The benchmark scenario at ``size``: ``three`` as shipped, or ``covert_<network kind>``."""
-    from privsim.scenario import load_scenario, override
+    from privsim.scenario.load import load_scenario
+    from privsim.scenario.overrides import override
 
     s = override(load_scenario(SCENARIO), {"population.size": size, "horizon_days": DAYS})
     if variant == "three":
@@ -54,7 +55,7 @@ def scenario(variant: str, size: int) -> Any:
 
 def run_child(kind: str, variant: str, size: int) -> dict[str, Any]:
     """One configuration in this process; returns timings, peak RSS and the per-stage profile."""
-    import privsim.engine  # noqa: F401  (imports first, so their memory is reported apart)
+    import privsim.model.engine  # noqa: F401  (imports first, so their memory is reported apart)
 
     out: dict[str, Any] = {"kind": kind, "variant": variant, "n": size, "days": DAYS,
                            "import_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -66,7 +67,7 @@ def run_child(kind: str, variant: str, size: int) -> dict[str, Any]:
         naive.run(s)
         out.update(setup=0.0, sim=time.perf_counter() - t0)
     else:
-        from privsim.engine import Replication
+        from privsim.model.engine import Replication
 
         spreading: list[int] = []
 
@@ -120,7 +121,7 @@ def mark(ok: bool) -> str:
 
 def report(results: dict[str, dict[str, Any]], big: int, naive_n: int) -> None:
     """Print the throughput table, the targets, the per-stage table and the naive ratio."""
-    from privsim.engine import STEP_ORDER
+    from privsim.model.engine import STEP_ORDER
 
     print(f"\nEngine benchmark: {DAYS} days, one replication per row, each in a fresh process "
           f"(load average now {Path('/proc/loadavg').read_text().split()[0]})\n")

@@ -45,8 +45,9 @@ TARGET_SECONDS, TARGET_SPEEDUP, TARGET_DASK_OVERHEAD = 12.0, 1.7, 0.10
 def run_child(experiment: str, executor: str, size: int, reps: int, points: int, sweep_reps: int,
               workers: int) -> dict[str, Any]:
     """One experiment on one executor in this process: wall seconds and a hash of the KPI table."""
-    from privsim import compare, load_scenario, override, resize, sweep
-    from privsim.executors import make_executor
+    from privsim import load_scenario, override, resize
+    from privsim.experiments import compare, sweep
+    from privsim.experiments.executors import make_executor
 
     base = resize(load_scenario(SCENARIO), size)
     t0 = time.perf_counter()

@@ -29,9 +29,11 @@ from typing import Any
 
 import simpy
 
-from privsim import taxonomy
-from privsim.population import block_sizes
-from privsim.scenario import Scenario, load_scenario, override
+from privsim.model.population import block_sizes
+from privsim.scenario import taxonomy
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override
+from privsim.scenario.schema import Scenario
 
 SCENARIO = Path(__file__).with_name("three_practices.yaml")
 UNASKED, GRANTED, DENIED = 0, 1, 2

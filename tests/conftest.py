@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from privsim.scenario import Scenario, load_scenario, resize
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import resize
+from privsim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

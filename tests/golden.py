@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from privsim.experiments import replicate
-from privsim.scenario import load_scenario, resize
+from privsim.experiments.runs import replicate
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import resize
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = Path(__file__).with_name("golden.json")

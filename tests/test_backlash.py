@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from privsim import fines
-from privsim.calibration import DEFAULT_TARGETS
-from privsim.experiments import replicate, simulate
-from privsim.scenario import load_scenario, override, resize
+from privsim.experiments.calibration import DEFAULT_TARGETS
+from privsim.experiments.runs import replicate, simulate
+from privsim.model import fines
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override, resize
 from tests.conftest import SCENARIOS
 from tests.test_engine import scenario
 
@@ -144,7 +145,7 @@ def test_violations_raise_the_odds_of_regulator_action():
 
 def test_retroactive_change_tells_readers_and_is_a_violation():
     s = resize(load_scenario(SCENARIOS / "retroactive_policy_change.yaml"), 2000)
-    from privsim.engine import Replication
+    from privsim.model.engine import Replication
 
     eng = Replication(s, 0)
     eng.run()
@@ -195,7 +196,7 @@ def test_breach_exposing_nobody_is_no_violation():
     s = override(resize(load_scenario(SCENARIOS / "remote_breach_encrypted.yaml"), 500),
                  {"strategy.controls.remote_data": "none", "events": [
                      {"type": "breach", "day": 10, "share_of_records": 0.5, "cause": "lost_laptop"}]})
-    from privsim.engine import Replication
+    from privsim.model.engine import Replication
 
     eng = Replication(s, 0)
     eng.run()

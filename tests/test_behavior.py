@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from pydantic import BaseModel
 
-from privsim import behavior as eq
-from privsim import taxonomy
-from privsim.coefficients import Behavior, coefficient_ranges
+from privsim.model import behavior as eq
+from privsim.scenario import taxonomy
+from privsim.scenario.coefficients import Behavior, coefficient_ranges
 
 B = Behavior()
 

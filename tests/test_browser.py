@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from privsim.compare import compare
-from privsim.dashboard import page_compare, workspace
-from privsim.display import fmt
-from privsim.scenario import resize
+from privsim.dashboard import workspace
+from privsim.dashboard.pages import compare as page_compare
+from privsim.experiments.compare import compare
+from privsim.output.formatting import fmt
+from privsim.scenario.overrides import resize
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e

@@ -2,8 +2,8 @@
 
 import pytest
 
-from privsim.calibration import DEFAULT_TARGETS, check_all, load_targets, scenario_for
 from privsim.errors import InputError
+from privsim.experiments.calibration import DEFAULT_TARGETS, check_all, load_targets, scenario_for
 
 
 def test_targets_file_is_complete():

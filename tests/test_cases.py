@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from privsim.cases import CASES_DIR, agrees, case_ids, load_case, run_case
 from privsim.errors import InputError
+from privsim.tester.cases import CASES_DIR, agrees, case_ids, load_case, run_case
 from tests.conftest import ROOT
 
 PRIVSIM = Path(sys.executable).parent / "privsim"

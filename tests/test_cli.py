@@ -89,7 +89,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     kpis = pd.read_csv(out / "kpis.csv")
     assert {"kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n", "unit"} <= set(kpis.columns)
     assert "npv" in result.stdout and "95% CI of mean" in result.stdout
-    from privsim.scenario import load_scenario
+    from privsim.scenario.load import load_scenario
 
     assert load_scenario(out / "scenario.yaml").population.size == 500
 
@@ -107,7 +107,7 @@ def test_schema_prints_json_schema():
 
 
 def test_failed_replications_exit_1_and_are_named(tmp_path, monkeypatch):
-    import privsim.arms as arms
+    import privsim.experiments.arms as arms
     from privsim.cli import (
         app,
         core,  # noqa: F401
@@ -159,7 +159,7 @@ def test_the_command_line_and_a_mean_field_replication_start_without_scipy():
             "import privsim.cli.core, privsim.cli.experiments, privsim.cli.tester\n"
             "assert not [m for m in sys.modules if m.split('.')[0] == 'scipy'], 'the CLI imports scipy'\n"
             "from privsim import load_scenario, resize\n"
-            "from privsim.arms import arm\n"
+            "from privsim.experiments.arms import arm\n"
             f"arm(resize(load_scenario({str(SCENARIOS / 'covert_sharing.yaml')!r}), 300), 0, 1)\n"
             "assert not [m for m in sys.modules if m.split('.')[0] == 'scipy'], 'a replication imports scipy'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from privsim.compare import compare, direction, welch_ci
 from privsim.errors import InputError
-from privsim.experiments import replicate
-from privsim.scenario import override
+from privsim.experiments.compare import compare, direction, welch_ci
+from privsim.experiments.runs import replicate
+from privsim.scenario.overrides import override
 from tests.conftest import SCENARIOS, small
 
 
@@ -51,7 +51,7 @@ def test_shared_baseline_is_exact_on_a_small_world_network(covert):
 
 
 def test_baseline_arm_runs_once_per_replicate_when_only_practices_differ(newsletters, monkeypatch):
-    arms = sys.modules["privsim.arms"]
+    arms = sys.modules["privsim.experiments.arms"]
     calls = []
     real = arms.arm
 

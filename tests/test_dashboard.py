@@ -10,11 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import privsim
-from privsim.compare import compare
 from privsim.dashboard import downloads, settings, workspace
 from privsim.dashboard.cache import ResultStore, run_key
 from privsim.errors import InputError
-from privsim.scenario import dump_scenario, override
+from privsim.experiments.compare import compare
+from privsim.scenario.load import dump_scenario
+from privsim.scenario.overrides import override
 from tests.conftest import ROOT, small
 
 TIMEOUT = 300

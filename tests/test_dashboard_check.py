@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from privsim.dashboard import workspace
-from privsim.gate import stress
-from privsim.lint import NOTICE, lint
-from privsim.scenario import resize
+from privsim.scenario.overrides import resize
+from privsim.tester.gate import stress
+from privsim.tester.lint import NOTICE, lint
 from tests.test_dashboard import page_app, texts
 
 SIZE, REPS, FILE = 500, 2, "dark_pattern_consent.yaml"
@@ -15,7 +15,7 @@ SIZE, REPS, FILE = 500, 2, "dark_pattern_consent.yaml"
 
 @pytest.fixture(scope="module")
 def check():
-    at = page_app("page_check", SIZE, REPS, **{"check-pick": FILE}).run()
+    at = page_app("pages.check", SIZE, REPS, **{"check-pick": FILE}).run()
     assert not at.exception
     return at
 
@@ -41,7 +41,7 @@ def test_pricing_adds_the_simulated_effect_of_each_fix(check):
 
 
 def test_the_gate_verdict_is_the_stress_test_result():
-    check = page_app("page_check", SIZE, REPS, **{"check-pick": FILE}).run()   # fresh: nothing priced before
+    check = page_app("pages.check", SIZE, REPS, **{"check-pick": FILE}).run()   # fresh: nothing priced before
     check.button(key="run-Run the stress test").click().run()
     result = stress(resize(workspace.scenario(workspace.bundled()[FILE]), SIZE), reps=REPS)
     verdict = texts(check.success) + texts(check.error)

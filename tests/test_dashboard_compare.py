@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from privsim.compare import compare
-from privsim.dashboard import page_compare, view, workspace
+from privsim.dashboard import view, workspace
 from privsim.dashboard.cache import STORE
-from privsim.display import fmt
-from privsim.scenario import resize
+from privsim.dashboard.pages import compare as page_compare
+from privsim.experiments.compare import compare
+from privsim.output.formatting import fmt
+from privsim.scenario.overrides import resize
 from tests.test_dashboard import page_app, texts
 
 SIZE, REPS = 600, 2
@@ -18,7 +19,7 @@ SIZE, REPS = 600, 2
 
 @pytest.fixture(scope="module")
 def ran():
-    at = page_app("page_compare", SIZE, REPS).run()
+    at = page_app("pages.compare", SIZE, REPS).run()
     assert not at.exception and "Press **Run comparison**" in texts(at.info)[0]
     before = STORE.computed
     at.button(key="run-Run comparison").click().run()
@@ -101,6 +102,6 @@ def test_new_settings_wait_for_the_button_and_the_old_ones_come_back_from_the_ca
 
 
 def test_fewer_than_two_scenarios_asks_for_more():
-    at = page_app("page_compare", SIZE, REPS).run()
+    at = page_app("pages.compare", SIZE, REPS).run()
     at.multiselect(key="compare-pick").set_value([workspace.DEFAULT]).run()
     assert "Pick two to four scenarios." in texts(at.info) and not at.button

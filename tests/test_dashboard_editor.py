@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import yaml
 
-from privsim.dashboard import page_editor, workspace
-from privsim.scenario import dump_scenario, override
+from privsim.dashboard import workspace
+from privsim.dashboard.pages import editor as page_editor
+from privsim.scenario.load import dump_scenario
+from privsim.scenario.overrides import override
 from tests.conftest import small
 from tests.test_dashboard import page_app, texts
 
 
 def editor():
-    at = page_app("page_editor").run()
+    at = page_app("pages.editor").run()
     assert not at.exception
     return at
 

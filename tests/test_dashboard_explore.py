@@ -6,10 +6,10 @@ import json
 
 from privsim.dashboard import workspace
 from privsim.dashboard.cache import STORE
-from privsim.display import fmt
-from privsim.frontier import frontier
-from privsim.scenario import resize
-from privsim.sensitivity import sensitivity
+from privsim.experiments.frontier import frontier
+from privsim.experiments.sensitivity import sensitivity
+from privsim.output.formatting import fmt
+from privsim.scenario.overrides import resize
 from tests.test_dashboard import page_app, texts
 
 SIZE, REPS = 400, 2
@@ -21,7 +21,7 @@ def default(size: int = SIZE):
 
 
 def test_frontier_page_marks_what_privsim_frontier_finds():
-    at = page_app("page_frontier", SIZE, REPS, **{"frontier-points": 3}).run()
+    at = page_app("pages.frontier", SIZE, REPS, **{"frontier-points": 3}).run()
     assert not at.exception
     assert any(f"`{PARAM}`" in c for c in texts(at.caption))
     at.button(key="run-Run frontier").click().run()
@@ -35,7 +35,7 @@ def test_frontier_page_marks_what_privsim_frontier_finds():
 
 
 def test_frontier_consent_axis_sweeps_the_modes_picked():
-    at = page_app("page_frontier", SIZE, REPS, **{"frontier-axis": "consent"}).run()
+    at = page_app("pages.frontier", SIZE, REPS, **{"frontier-axis": "consent"}).run()
     at.multiselect(key="frontier-modes").set_value(["opt_in"]).run()
     assert "Pick at least two consent modes." in texts(at.info)
     at.multiselect(key="frontier-modes").set_value(["opt_in", "opt_out"]).run()
@@ -43,7 +43,7 @@ def test_frontier_consent_axis_sweeps_the_modes_picked():
 
 
 def test_sensitivity_page_ranks_like_privsim_sensitivity_and_caches_the_result():
-    at = page_app("page_sensitivity", SIZE, REPS).run()
+    at = page_app("pages.sensitivity", SIZE, REPS).run()
     assert any(c.startswith("3 coefficients → 7 points × 2 replications") for c in texts(at.caption))
     at.button(key="run-Run sensitivity").click().run()
     assert not at.exception

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from privsim.cases import load_case, run_case
-from privsim.dashboard import page_gallery, view
+from privsim.dashboard import view
 from privsim.dashboard.cache import STORE
-from privsim.display import fmt
+from privsim.dashboard.pages import gallery as page_gallery
+from privsim.output.formatting import fmt
+from privsim.tester.cases import load_case, run_case
 from tests.test_dashboard import page_app, texts
 
 CASE, SIZE, REPS = "facebook_beacon_2007", 500, 2
@@ -17,7 +18,7 @@ CASE, SIZE, REPS = "facebook_beacon_2007", 500, 2
 
 @pytest.fixture(scope="module")
 def gallery():
-    at = page_app("page_gallery", SIZE, REPS, **{"gallery-case": CASE}).run()
+    at = page_app("pages.gallery", SIZE, REPS, **{"gallery-case": CASE}).run()
     assert not at.exception
     return at
 
@@ -89,5 +90,5 @@ def test_playback_stops_on_the_last_day_and_a_new_case_starts_at_day_zero(galler
 
 
 def test_presentation_mode_enlarges_the_type():
-    at = page_app("page_gallery", SIZE, REPS, **{"gallery-case": CASE, "gallery-present": True}).run()
+    at = page_app("pages.gallery", SIZE, REPS, **{"gallery-case": CASE, "gallery-present": True}).run()
     assert any("font-size: 1.3rem" in h.proto.body for h in at.get("html"))

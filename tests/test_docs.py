@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel
 
-from privsim.coefficients import Behavior
-from privsim.engine import STEP_ORDER
+from privsim.model.engine import STEP_ORDER
+from privsim.scenario.coefficients import Behavior
 from tests.conftest import ROOT
 
 MODEL = (ROOT / "docs" / "model.md").read_text()
@@ -39,7 +39,7 @@ def test_readme_starts_with_the_two_commands():
 def test_scenario_doc_example_is_a_valid_scenario():
     import re
 
-    from privsim.scenario import scenario_from_text
+    from privsim.scenario.load import scenario_from_text
 
     text = (ROOT / "docs" / "scenario.md").read_text()
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)

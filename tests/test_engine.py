@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from privsim.engine import STEP_ORDER, Replication
-from privsim.experiments import simulate
-from privsim.practices import GRANTED, UNASKED
-from privsim.scenario import override, scenario_from_text
+from privsim.experiments.runs import simulate
+from privsim.model.engine import STEP_ORDER, Replication
+from privsim.model.practices import GRANTED, UNASKED
+from privsim.scenario.load import scenario_from_text
+from privsim.scenario.overrides import override
 
 POPULATION = """
 population:
@@ -63,7 +64,7 @@ def test_step_order_is_documented_and_complete():
                      "response", "money", "record"]
     for name in names:
         assert callable(getattr(Replication, f"stage_{name}"))
-    import privsim.engine as engine
+    import privsim.model.engine as engine
 
     for name in names:
         assert name in engine.__doc__
@@ -154,8 +155,8 @@ def test_more_contacts_mean_more_unsubscribes_per_customer():
 
 
 def test_trust_falls_faster_than_it_recovers():
-    from privsim import behavior as eq
-    from privsim.coefficients import Behavior
+    from privsim.model import behavior as eq
+    from privsim.scenario.coefficients import Behavior
 
     b = Behavior()
     n = 1000

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from privsim.compare import compare
 from privsim.errors import InputError
-from privsim.executors import Dask, Processes, Serial, make_executor
-from privsim.scenario import override
-from privsim.sweep import sweep
+from privsim.experiments.compare import compare
+from privsim.experiments.executors import Dask, Processes, Serial, make_executor
+from privsim.experiments.sweep import sweep
+from privsim.scenario.overrides import override
 from tests.conftest import small
 
 DASK_BIN = Path(sys.executable).with_name("dask")

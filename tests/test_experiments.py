@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import privsim
-from privsim.experiments import replicate, simulate
+from privsim.experiments.runs import replicate, simulate
 from tests.conftest import SCENARIOS, small
 
 
@@ -45,7 +45,7 @@ def test_summary_has_three_uncertainty_figures(covert):
 
 
 def test_failed_replication_is_recorded_and_the_rest_go_on(covert, monkeypatch):
-    import privsim.arms as arms
+    import privsim.experiments.arms as arms
 
     real = arms.arm
 

@@ -5,10 +5,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from privsim.calibration import DEFAULT_TARGETS
 from privsim.errors import InputError
-from privsim.fit import calibrate
-from privsim.scenario import load_scenario, override
+from privsim.experiments.calibration import DEFAULT_TARGETS
+from privsim.experiments.fit import calibrate
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override
 from tests.conftest import SCENARIOS
 
 INTERCEPT = "behavior.consent.intercept"

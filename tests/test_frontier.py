@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from privsim.errors import InputError
-from privsim.frontier import CLIFF_FACTOR, CLIFF_FLOOR, find_cliff, frontier, pareto_efficient
-from privsim.scenario import load_scenario
+from privsim.experiments.frontier import CLIFF_FACTOR, CLIFF_FLOOR, find_cliff, frontier, pareto_efficient
+from privsim.scenario.load import load_scenario
 from tests.conftest import ROOT, SCENARIOS
 
 SYNTHETIC = ROOT / "docs" / "examples" / "incentive_frontier.yaml"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from privsim.gate import adverse, stress
-from privsim.scenario import Gate, override
+from privsim.scenario.overrides import override
+from privsim.scenario.schema import Gate
+from privsim.tester.gate import adverse, stress
 from tests.conftest import ROOT, SCENARIOS, small
 
 PRIVSIM = Path(sys.executable).parent / "privsim"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from privsim.errors import InputError
-from privsim.lint import CHECKS, NOTICE, PACKS, lint, packs_for
-from privsim.scenario import load_scenario, override
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override
+from privsim.tester.lint import CHECKS, NOTICE, PACKS, lint, packs_for
 from tests.conftest import ROOT, SCENARIOS
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
@@ -159,7 +160,7 @@ def test_docs_list_every_check_with_its_severity():
 
 def test_public_api_lint_is_the_function_after_submodule_imports():
     import privsim
-    import privsim.lint.sarif
+    import privsim.tester.lint.sarif
 
     report = privsim.lint(SCENARIOS / "covert_sharing.yaml")
     assert {"LNT-01", "LNT-21"} <= {f.check.id for f in report.failures}

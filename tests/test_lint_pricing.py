@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from privsim.lint import lint, price, simulated_inputs
-from privsim.scenario import load_scenario, override
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override
+from privsim.tester.lint import lint, price, simulated_inputs
 from tests.conftest import ROOT, SCENARIOS
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"

@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from privsim.lint import lint, to_sarif
-from privsim.lint.sarif import SCHEMA_FILE
+from privsim.tester.lint import lint, to_sarif
+from privsim.tester.lint.sarif import SCHEMA_FILE
 from tests.conftest import ROOT, SCENARIOS
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"

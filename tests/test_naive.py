@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from privsim.experiments import simulate
-from privsim.scenario import Scenario, override
+from privsim.experiments.runs import simulate
+from privsim.scenario.overrides import override
+from privsim.scenario.schema import Scenario
 from tests.conftest import ROOT, small
 
 spec = importlib.util.spec_from_file_location("bench_naive", ROOT / "benchmarks" / "naive.py")

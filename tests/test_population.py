@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from privsim.coefficients import Behavior
-from privsim.population import block_sizes, build_population
-from privsim.rng import Streams
+from privsim.model.population import block_sizes, build_population
+from privsim.model.rng import Streams
+from privsim.scenario.coefficients import Behavior
 from tests.conftest import small
 
 

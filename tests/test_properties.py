@@ -4,10 +4,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privsim import taxonomy
-from privsim.engine import Replication
-from privsim.experiments import simulate
-from privsim.scenario import scenario_from_data
+from privsim.experiments.runs import simulate
+from privsim.model.engine import Replication
+from privsim.scenario import taxonomy
+from privsim.scenario.load import scenario_from_data
 
 SEGMENTS = {
     "fundamentalist": {"share": 0.25, "concern": 0.85, "trust": 0.45, "annual_value": 300, "churn_per_year": 0.12},

@@ -7,17 +7,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from privsim.compare import compare
 from privsim.errors import InputError
-from privsim.experiments import replicate
-from privsim.frontier import frontier
-from privsim.outputs import write_comparison, write_sensitivity, write_uncertainty
-from privsim.report import build_report, write_report
-from privsim.runfolder import write_run
-from privsim.scenario import override
-from privsim.sensitivity import sensitivity
-from privsim.sweep import sweep
-from privsim.uncertainty import uncertainty
+from privsim.experiments.compare import compare
+from privsim.experiments.frontier import frontier
+from privsim.experiments.runs import replicate
+from privsim.experiments.sensitivity import sensitivity
+from privsim.experiments.sweep import sweep
+from privsim.experiments.uncertainty import uncertainty
+from privsim.output.folders import write_comparison, write_run, write_sensitivity, write_uncertainty
+from privsim.output.report import build_report, write_report
+from privsim.scenario.overrides import override
 from tests.conftest import small
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

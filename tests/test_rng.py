@@ -1,6 +1,6 @@
 import numpy as np
 
-from privsim.rng import Decision, Streams, source_key
+from privsim.model.rng import Decision, Streams, source_key
 
 
 def draw(streams, decision, source, day, n=1000):

@@ -4,16 +4,9 @@ import pytest
 import yaml
 
 from privsim.errors import InputError
-from privsim.scenario import (
-    SCHEMA_VERSION,
-    Scenario,
-    dump_scenario,
-    json_schema,
-    load_scenario,
-    override,
-    resize,
-    scenario_from_text,
-)
+from privsim.scenario.load import dump_scenario, json_schema, load_scenario, scenario_from_text
+from privsim.scenario.overrides import override, resize
+from privsim.scenario.schema import SCHEMA_VERSION, Scenario
 from tests.conftest import SCENARIOS
 
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from privsim.errors import InputError
-from privsim.rng import Streams
-from privsim.scenario import override
-from privsim.sensitivity import ECONOMICS, factor_ranges, morris_design, sensitivity
+from privsim.experiments.sensitivity import ECONOMICS, factor_ranges, morris_design, sensitivity
+from privsim.model.rng import Streams
+from privsim.scenario.overrides import override
 from tests.conftest import small
 
 FACTORS = ["behavior.discovery.media_reach", "economics.discount_rate"]

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from privsim.errors import InputError
-from privsim.experiments import replicate
-from privsim.scenario import override
-from privsim.sweep import Param, design_points, parse_param, sweep
+from privsim.experiments.runs import replicate
+from privsim.experiments.sweep import Param, design_points, parse_param, sweep
+from privsim.scenario.overrides import override
 from tests.conftest import ROOT, SCENARIOS, small
 
 CONTACTS = "strategy.practices.newsletter.contacts_per_month"
@@ -150,8 +150,8 @@ def test_killed_sweep_resumes_losing_no_finished_point_and_repeating_none(tmp_pa
 
 
 def test_public_names_stay_the_functions_after_their_modules_load():
-    code = ("import sys, privsim, privsim.frontier\n"          # loads privsim.sweep as a module too
-            "names = ('compare', 'sweep', 'frontier', 'sensitivity', 'uncertainty', 'calibrate')\n"
-            "assert all(callable(getattr(privsim, n)) for n in names)\n"
-            "assert sys.modules['privsim.sweep'].sweep is privsim.sweep")
+    code = ("import types, privsim, privsim.experiments.frontier, privsim.experiments.sweep\n"
+            "assert privsim.__all__ == sorted(privsim._API)\n"
+            "assert not [n for n in privsim.__all__ if isinstance(getattr(privsim, n), types.ModuleType)]\n"
+            "assert privsim.sweep is privsim.experiments.sweep.sweep")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from privsim.experiments import replicate
-from privsim.scenario import override
-from privsim.sensitivity import factor_ranges
-from privsim.uncertainty import draw_coefficients, uncertainty
+from privsim.experiments.runs import replicate
+from privsim.experiments.sensitivity import factor_ranges
+from privsim.experiments.uncertainty import draw_coefficients, uncertainty
+from privsim.scenario.overrides import override
 from tests.conftest import small
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privsim.display import fmt, money
 from privsim.errors import InputError
-from privsim.flows import compile_flows
-from privsim.network import small_world
-from privsim.results import mean_ci, summarize
-from privsim.rng import Streams
-from privsim.runfolder import atomic_folder
-from privsim.yamlmap import dotted, line_of, parse
+from privsim.experiments.results import mean_ci, summarize
+from privsim.model.flows import compile_flows
+from privsim.model.network import small_world
+from privsim.model.rng import Streams
+from privsim.output.folders import atomic_folder
+from privsim.output.formatting import fmt, money
+from privsim.scenario.yamlmap import dotted, line_of, parse
 from tests.conftest import small
 
 
@@ -35,7 +35,7 @@ def test_yaml_tags_are_never_constructed():
 @pytest.mark.parametrize("per_month", [1, 4, 30.4375, 60])
 def test_sends_follow_the_monthly_rate(per_month):
     s = small("newsletter_opt_in.yaml", 100)
-    from privsim.scenario import override
+    from privsim.scenario.overrides import override
 
     [flow] = compile_flows(override(s, {"strategy.practices.newsletter.contacts_per_month": per_month}))
     sends = [flow.sends_on(d) for d in range(365)]

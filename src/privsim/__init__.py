@@ -16,31 +16,32 @@ Public API::
     privsim.calibrate(s, ["behavior.consent.intercept"], only=["opt_in_cross_context"]).to_frame()
     privsim.stress(s, reps=3).passed          # the stress-test gate under adverse draws
     privsim.run_case(privsim.load_case("facebook_beacon_2007"), 3).comparisons
-    report = privsim.lint("scenarios/covert_sharing.yaml")   # located findings; price, to_sarif in privsim.lint
+    report = privsim.lint("scenarios/covert_sharing.yaml")   # located findings; price, to_sarif in privsim.tester.lint
 """
 
-import sys
 from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 # name -> module: imported on first use, so a worker running replications never loads pandas or
 # scipy.stats (≈120 MB) it does not need.
 _API = {
-    "CaseRun": "cases", "case_ids": "cases", "load_case": "cases", "run_case": "cases",
-    "Calibration": "fit", "calibrate": "fit",
-    "Comparison": "compare", "compare": "compare",
-    "Frontier": "frontier", "frontier": "frontier",
-    "GateResult": "gate", "stress": "gate",
-    "lint": "lint",
-    "ReplicationResult": "results",
-    "RunResult": "experiments", "replicate": "experiments", "simulate": "experiments",
-    "Scenario": "scenario", "dump_scenario": "scenario", "load_scenario": "scenario", "override": "scenario",
-    "resize": "scenario",
-    "Sensitivity": "sensitivity", "sensitivity": "sensitivity",
-    "SweepResult": "sweep", "sweep": "sweep",
-    "Uncertainty": "uncertainty", "uncertainty": "uncertainty",
+    "CaseRun": "tester.cases", "case_ids": "tester.cases", "load_case": "tester.cases", "run_case": "tester.cases",
+    "Calibration": "experiments.fit", "calibrate": "experiments.fit",
+    "Comparison": "experiments.compare", "compare": "experiments.compare",
+    "Frontier": "experiments.frontier", "frontier": "experiments.frontier",
+    "GateResult": "tester.gate", "stress": "tester.gate",
+    "lint": "tester.lint",
+    "ReplicationResult": "experiments.results",
+    "RunResult": "experiments.runs", "replicate": "experiments.runs", "simulate": "experiments.runs",
+    "Scenario": "scenario.schema",
+    "dump_scenario": "scenario.load", "load_scenario": "scenario.load",
+    "override": "scenario.overrides", "resize": "scenario.overrides",
+    "Sensitivity": "experiments.sensitivity", "sensitivity": "experiments.sensitivity",
+    "SweepResult": "experiments.sweep", "sweep": "experiments.sweep",
+    "Uncertainty": "experiments.uncertainty", "uncertainty": "experiments.uncertainty",
 }
+__all__ = sorted(_API)
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
@@ -54,52 +55,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_API])
-
-
-class _Package(ModuleType):
-    """The package: ``privsim.sweep`` & co. stay the public functions after their same-named modules load.
-
-    Importing a submodule binds it as an attribute of its package; for the five experiment names whose
-    module shares the function's name that binding is skipped (the module stays in ``sys.modules``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, ModuleType) and _API.get(name) == name:
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
-__all__ = [
-    "Calibration",
-    "CaseRun",
-    "Comparison",
-    "Frontier",
-    "GateResult",
-    "ReplicationResult",
-    "RunResult",
-    "Scenario",
-    "Sensitivity",
-    "SweepResult",
-    "Uncertainty",
-    "calibrate",
-    "case_ids",
-    "compare",
-    "dump_scenario",
-    "frontier",
-    "lint",
-    "load_case",
-    "load_scenario",
-    "override",
-    "replicate",
-    "resize",
-    "run_case",
-    "sensitivity",
-    "simulate",
-    "stress",
-    "sweep",
-    "uncertainty",
-]
-__version__ = "0.1.0"

@@ -22,11 +22,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from privsim.display import fmt
 from privsim.errors import InputError, did_you_mean
-from privsim.executors import EXECUTORS
-from privsim.experiments import RunResult
-from privsim.scenario import Scenario, load_scenario, override, parse_assignment, resize
+from privsim.experiments.executors import EXECUTORS
+from privsim.experiments.runs import RunResult
+from privsim.output.formatting import fmt
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override, parse_assignment, resize
+from privsim.scenario.schema import Scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Privacy-risk simulator and worst-practice tester for CRM strategies.")

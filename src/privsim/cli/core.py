@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from privsim import calibration
-from privsim import fit as fitting
 from privsim.cli import (
     ExecutorOpt,
     Format,
@@ -32,11 +30,13 @@ from privsim.cli import (
     reps_for,
 )
 from privsim.errors import InputError
-from privsim.executors import EXECUTORS
-from privsim.experiments import replicate
-from privsim.runfolder import write_run
-from privsim.scenario import dump_scenario, json_schema, load_scenario
-from privsim.sweepstore import write_atomic
+from privsim.experiments import calibration
+from privsim.experiments import fit as fitting
+from privsim.experiments.executors import EXECUTORS
+from privsim.experiments.runs import replicate
+from privsim.files import write_atomic
+from privsim.output.folders import write_run
+from privsim.scenario.load import dump_scenario, json_schema, load_scenario
 
 
 # ------------------------------------------------------------------ commands

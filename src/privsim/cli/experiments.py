@@ -32,19 +32,19 @@ from privsim.cli import (
     progress_bar,
     reps_for,
 )
-from privsim.compare import Comparison
-from privsim.compare import compare as run_compare
-from privsim.display import fmt
-from privsim.executors import EXECUTORS
-from privsim.frontier import CLIFF_FACTOR
-from privsim.frontier import frontier as run_frontier
-from privsim.outputs import write_comparison, write_sensitivity, write_uncertainty
-from privsim.report import write_report
-from privsim.sensitivity import DEFAULT_REPS, KPIS, METHODS
-from privsim.sensitivity import sensitivity as run_sensitivity
-from privsim.sweep import DESIGNS, SweepResult
-from privsim.sweep import sweep as run_sweep
-from privsim.uncertainty import uncertainty as run_uncertainty
+from privsim.experiments.compare import Comparison
+from privsim.experiments.compare import compare as run_compare
+from privsim.experiments.executors import EXECUTORS
+from privsim.experiments.frontier import CLIFF_FACTOR
+from privsim.experiments.frontier import frontier as run_frontier
+from privsim.experiments.sensitivity import DEFAULT_REPS, KPIS, METHODS
+from privsim.experiments.sensitivity import sensitivity as run_sensitivity
+from privsim.experiments.sweep import DESIGNS, SweepResult
+from privsim.experiments.sweep import sweep as run_sweep
+from privsim.experiments.uncertainty import uncertainty as run_uncertainty
+from privsim.output.folders import write_comparison, write_sensitivity, write_uncertainty
+from privsim.output.formatting import fmt
+from privsim.output.report import write_report
 
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
 Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]

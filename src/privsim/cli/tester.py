@@ -16,7 +16,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from privsim import cases as library
 from privsim.cli import (
     ExecutorOpt,
     Format,
@@ -36,12 +35,14 @@ from privsim.cli import (
     progress_bar,
     reps_for,
 )
-from privsim.display import fmt, money
-from privsim.executors import EXECUTORS
-from privsim.gate import GateResult, stress
-from privsim.lint import FAIL_ON, NOTICE, Finding, Report, lint, packs_for, price, to_dict, to_sarif
-from privsim.lint.runner import read
-from privsim.scenario import Gate, override, parse_assignment
+from privsim.experiments.executors import EXECUTORS
+from privsim.output.formatting import fmt, money
+from privsim.scenario.load import read_scenario
+from privsim.scenario.overrides import override, parse_assignment
+from privsim.scenario.schema import Gate
+from privsim.tester import cases as library
+from privsim.tester.gate import GateResult, stress
+from privsim.tester.lint import FAIL_ON, NOTICE, Finding, Report, lint, packs_for, price, to_dict, to_sarif
 
 cases_app = typer.Typer(no_args_is_help=True, help="Historical worst-practice cases: list, show, run.")
 app.add_typer(cases_app, name="cases")
@@ -72,7 +73,7 @@ def lint_command(
     choice(executor, EXECUTORS, "--executor")
     codes = [j.strip() for item in jurisdiction or [] for j in item.split(",") if j.strip()]
     packs_for(codes)
-    s, lines = read(scenario)
+    s, lines = read_scenario(scenario)
     if sets:
         s = override(s, dict(parse_assignment(a) for a in sets))
     report = lint(s, jurisdictions=codes or None, source=str(scenario), lines=lines)

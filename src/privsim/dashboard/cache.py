@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import privsim
-from privsim.scenario import Scenario
+from privsim.scenario.schema import Scenario
 
 MAX_ENTRIES = 24
 

@@ -6,9 +6,9 @@ import io
 import tempfile
 from pathlib import Path
 
-from privsim.compare import Comparison
-from privsim.outputs import write_comparison
-from privsim.report import build_report
+from privsim.experiments.compare import Comparison
+from privsim.output.folders import write_comparison
+from privsim.output.report import build_report
 
 
 def kpis_csv(cmp: Comparison) -> bytes:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from privsim.dashboard import (
-    page_check,
-    page_compare,
-    page_editor,
-    page_frontier,
-    page_gallery,
-    page_sensitivity,
-    settings,
-)
+from privsim.dashboard import settings
+from privsim.dashboard.pages import check, compare, editor, frontier, gallery, sensitivity
 
 
 def main() -> None:
@@ -20,17 +13,17 @@ def main() -> None:
     st.set_page_config(page_title="privsim", page_icon=":material/shield:", layout="wide")
     nav = st.navigation({
         "Strategist": [
-            st.Page(page_compare.page, title="Run & compare", icon=":material/compare_arrows:", url_path="compare",
+            st.Page(compare.page, title="Run & compare", icon=":material/compare_arrows:", url_path="compare",
                     default=True),
-            st.Page(page_editor.page, title="Scenario editor", icon=":material/edit_note:", url_path="editor"),
-            st.Page(page_frontier.page, title="Tolerance frontier", icon=":material/show_chart:", url_path="frontier"),
-            st.Page(page_sensitivity.page, title="Sensitivity", icon=":material/tune:", url_path="sensitivity"),
+            st.Page(editor.page, title="Scenario editor", icon=":material/edit_note:", url_path="editor"),
+            st.Page(frontier.page, title="Tolerance frontier", icon=":material/show_chart:", url_path="frontier"),
+            st.Page(sensitivity.page, title="Sensitivity", icon=":material/tune:", url_path="sensitivity"),
         ],
         "Trainer": [
-            st.Page(page_gallery.page, title="Worst-practice gallery", icon=":material/school:", url_path="gallery"),
+            st.Page(gallery.page, title="Worst-practice gallery", icon=":material/school:", url_path="gallery"),
         ],
         "Tester": [
-            st.Page(page_check.page, title="Strategy check", icon=":material/policy:", url_path="check"),
+            st.Page(check.page, title="Strategy check", icon=":material/policy:", url_path="check"),
         ],
     })
     settings.sidebar()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from privsim.dashboard import settings, view, workspace
 from privsim.errors import InputError
-from privsim.scenario import Scenario
+from privsim.scenario.schema import Scenario
 
 
 def scenario(key: str, default: str = workspace.DEFAULT) -> tuple[workspace.Entry, Scenario] | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from privsim.scenario import Scenario, resize
+from privsim.scenario.overrides import resize
+from privsim.scenario.schema import Scenario
 
 DEFAULT_SIZE = 20_000      # simulated customers; ``represents`` keeps the real population
 DEFAULT_REPS = 5           # a 2-strategy compare at these defaults takes about 7 s here

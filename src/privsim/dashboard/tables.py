@@ -17,7 +17,7 @@ import yaml
 
 from privsim.dashboard.forms import accepts_none
 from privsim.errors import Problem
-from privsim.scenario import Practice, Segment
+from privsim.scenario.schema import Practice, Segment
 
 SEGMENT_COLUMNS = ("share", "concern", "trust", "annual_value", "churn_per_year", "privacy_active")
 PRACTICE_COLUMNS = ("id", "purpose", "data", "consent", "disclosed", "ask_on_start", "notice", "framing",

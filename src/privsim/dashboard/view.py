@@ -10,7 +10,7 @@ import streamlit as st
 
 from privsim.dashboard.cache import STORE
 from privsim.errors import InputError
-from privsim.executors import Progress
+from privsim.experiments.executors import Progress
 
 CHART_CONFIG = {"displaylogo": False}
 REQUEST = "run-requested"      # session key: run key of the experiment the user asked for

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from privsim.cases import CASES_DIR
 from privsim.errors import InputError
-from privsim.scenario import Scenario, scenario_from_text
-from privsim.yamlmap import Path as LinePath
-from privsim.yamlmap import parse
+from privsim.scenario.load import scenario_from_text
+from privsim.scenario.schema import Scenario
+from privsim.scenario.yamlmap import LineMap, parse
+from privsim.tester.cases import CASES_DIR
 
 SCENARIOS_DIR = CASES_DIR.parent
 DEFAULT = "newsletter_opt_in.yaml"
@@ -41,7 +41,7 @@ def scenario(entry: Entry) -> Scenario:
     return scenario_from_text(entry.text, entry.source)
 
 
-def lines(entry: Entry) -> dict[LinePath, int]:
+def lines(entry: Entry) -> LineMap:
     """Line of every field in the entry's YAML (to locate lint findings)."""
     return parse(entry.text, entry.source)[1]
 

@@ -1,0 +1,129 @@
+"""Strategy check: lint findings with severity and simulated price, and the stress-test gate."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from privsim.dashboard import pick, settings, view, workspace
+from privsim.dashboard.cache import run_key
+from privsim.dashboard.forms import describe
+from privsim.experiments.executors import Progress
+from privsim.output.formatting import money
+from privsim.scenario.schema import Gate, Jurisdiction, Scenario
+from privsim.tester.gate import GateResult, stress
+from privsim.tester.lint import NOTICE, SEVERITIES, Finding, Report, lint, price
+
+BADGE = {"critical": "red", "high": "orange", "medium": "violet", "low": "gray"}
+
+
+def page() -> None:
+    """The Strategy check page."""
+    st.title("Strategy check")
+    st.warning(NOTICE, icon=":material/gavel:")
+    chosen = pick.scenario("check-pick")
+    if chosen is None:
+        return
+    entry, fitted = chosen
+    written = workspace.scenario(entry)
+    codes = list(describe(Jurisdiction)[2])
+    juris = st.multiselect("Jurisdictions", codes, default=list(written.jurisdictions), key="check-jurisdictions",
+                           help="Which jurisdiction packs of checks apply (default: the scenario's).")
+    cfg = settings.current()
+    seed = cfg.seed_for(written)
+    st.subheader("Lint: worst practices in the strategy as written")
+    report = lint(written, jurisdictions=juris or None, source=entry.source, lines=workspace.lines(entry))
+    st.caption("Packs: " + "; ".join(f"{p.title} ({p.laws}; rules checked {p.checked.isoformat()})"
+                                     for p in report.packs))
+    for col, (severity, n) in zip(st.columns(len(SEVERITIES)), report.counts().items(), strict=True):
+        col.metric(severity, n)
+    if report.failures:
+        key = run_key("lint-price", [written], seed, cfg.reps, size=cfg.size, jurisdictions=juris)
+        priced = view.result(key, lambda progress: priced_report(written, juris, entry, cfg, seed, progress),
+                             label="Price each fix", what="pricing of the fixes (fixed vs as written, same seeds)")
+        findings(priced or report, written.economics.currency)
+    else:
+        st.success("No check fired.", icon=":material/check_circle:")
+    if report.unknowns:
+        with st.expander(f"{len(report.unknowns)} check(s) could not be evaluated (an optional field is not stated)"):
+            st.dataframe(pd.DataFrame([{"check": f.check.id, "line": f.line, "field": f.field, "why": f.message}
+                                       for f in report.unknowns]), hide_index=True)
+    gate_section(fitted, seed, cfg)
+
+
+def priced_report(scenario: Scenario, juris: list[str], entry: workspace.Entry, cfg: settings.Settings, seed: int,
+                  progress: Progress) -> Report:
+    """Lint again and attach a simulated price to every finding."""
+    report = lint(scenario, jurisdictions=juris or None, source=entry.source, lines=workspace.lines(entry))
+    price(report, size=cfg.size, reps=cfg.reps, seed=seed, executor=cfg.executor, progress=progress)
+    return report
+
+
+def price_text(f: Finding, currency: str) -> str:
+    """What fixing a finding does in the simulation."""
+    p = f.price
+    if p is None:
+        return "not priced yet"
+    if p.status != "priced":
+        return {"not_modelled": "not modelled (the fix changes no simulation input)",
+                "no_fix": "no automatic fix"}[p.status]
+    if p.npv == 0 and p.backlash_peak == 0:
+        return "no simulated effect in this scenario"
+    npv = money(p.npv or 0.0, currency)
+    ci = f" (95% CI {money(p.npv_ci[0], currency)} – {money(p.npv_ci[1], currency)})" if p.npv_ci else ""
+    return f"NPV {'+' if (p.npv or 0) >= 0 else ''}{npv}{ci} · backlash peak {(p.backlash_peak or 0) * 100:+.2f} pp"
+
+
+def findings(report: Report, currency: str) -> None:
+    """A card per finding, most severe first: where it is, what is wrong, the fix and its simulated price."""
+    for f in report.failures:
+        with st.container(border=True, key=f"finding-{f.check.id}-{f.line}"):
+            st.markdown(f":{BADGE[f.severity]}-badge[{f.severity.upper()}] **{f.check.id}** "
+                        f"{view.plain(f.check.title)} · line {f.line or '?'} · `{f.field}`")
+            st.markdown(view.plain(f.message))
+            st.caption(f"Fix: {view.plain(f.check.fix_hint)}  \nIf fixed (simulated, same seeds): "
+                       f"{view.plain(price_text(f, currency))}")
+
+
+def gate_section(scenario: Scenario, seed: int, cfg: settings.Settings) -> None:
+    """The stress-test gate: the strategy under adverse draws against the thresholds."""
+    st.subheader("Stress-test gate: the strategy under adverse draws")
+    gate = scenario.gate or Gate()
+    st.caption("Thresholds and adverse draws (the scenario's `gate:` block, or the defaults): " + " · ".join(
+        f"{name.replace('_', ' ')} {'off' if value is None else value}" for name, value in gate.model_dump().items()))
+    key = run_key("gate", [scenario], seed, cfg.reps)
+    result = view.result(key, lambda progress: stress(scenario, reps=cfg.reps, seed=seed, executor=cfg.executor,
+                                                      progress=progress),
+                         label="Run the stress test", what="stress test")
+    if result is not None:
+        verdict(result)
+
+
+def verdict(r: GateResult) -> None:
+    """Pass or fail, with every threshold's measured figure."""
+    currency = r.scenario.economics.currency
+    if r.passed:
+        st.success("Gate: pass", icon=":material/check_circle:")
+    else:
+        st.error("Gate: FAIL", icon=":material/cancel:")
+    st.caption("Adverse draws: " + "; ".join(r.adverse_draws()))
+    p5, p50, p95 = r.npv_loss
+    st.caption(f"NPV loss against the no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
+               f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)}) · regulator action "
+               f"{r.regulator_probability:.0%} · peak backlash P50 {r.backlash_peak[0]:.2%}, P95 "
+               f"{r.backlash_peak[1]:.2%}")
+
+    def shown(name: str, x: float | None) -> str:
+        if x is None:
+            return "off"
+        if math.isnan(x):
+            return "n/a"
+        return money(x, currency) if name == "max_npv_loss" else f"{x:.2%}"
+
+    st.dataframe(pd.DataFrame([{"threshold": v.label, "measured": shown(v.name, v.value),
+                                "limit": shown(v.name, v.limit), "result": "pass" if v.passed else "FAIL"}
+                               for v in r.verdicts]), hide_index=True)
+    for x in r.run.failed:
+        st.warning(f"Replication {x.replicate} failed: {x.error}")

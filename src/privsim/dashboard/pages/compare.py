@@ -1,0 +1,193 @@
+"""Run & compare: two to four scenarios side by side on the same seeds (common random numbers)."""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from privsim.dashboard import downloads, settings, view, workspace
+from privsim.dashboard.cache import run_key
+from privsim.errors import InputError
+from privsim.experiments.compare import Comparison, compare, direction
+from privsim.experiments.results import describe_kpi
+from privsim.model.recorder import COMPANY_METRICS, SEGMENT_METRICS
+from privsim.output import charts
+from privsim.output.formatting import fmt
+
+HEADLINE = tuple(view.KPI_LABELS)
+SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
+DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
+SHARE_UNITS = ("share", "0–1", "probability")
+
+
+def page() -> None:
+    """The Run & compare page."""
+    st.title("Run & compare")
+    st.caption("Strategies run on the same simulated customers and random numbers, so their differences are "
+               "due to the strategy, not to chance.")
+    entries = workspace.entries()
+    labels = st.multiselect("Scenarios to compare (the first is the reference)", list(entries),
+                            default=[lab for lab in workspace.DEFAULT_COMPARE if lab in entries], max_selections=4,
+                            format_func=workspace.title, key="compare-pick", persist_state="session",
+                            help="Bundled scenarios, and those saved or uploaded in the Scenario editor.")
+    if len(labels) < 2:
+        st.info("Pick two to four scenarios.")
+        return
+    cfg = settings.current()
+    try:
+        scenarios = [cfg.fit(workspace.scenario(entries[label])) for label in labels]
+    except InputError as exc:
+        view.problems(exc)
+        return
+    seed = cfg.seed_for(scenarios[0])
+    pop = scenarios[0].population
+    st.caption(f"{cfg.reps} replications × {pop.size:,} simulated customers, each standing for "
+               f"{pop.represents:,.4g} real ones · seed {seed} · set them in the sidebar")
+    key = run_key("compare", scenarios, seed, cfg.reps)
+    cmp = view.result(key, lambda progress: compare(scenarios, cfg.reps, seed=seed, executor=cfg.executor,
+                                                    progress=progress),
+                      label="Run comparison", what="comparison")
+    if cmp is None:
+        return
+    for name, replicate, error in cmp.failed:
+        st.warning(f"Replication {replicate} of {name} failed: {error}")
+    cards(cmp)
+    over_time(cmp)
+    view.chart(charts.segment_figure(cmp.summary(), by="scenario").update_layout(height=440),
+               "compare-segments")
+    differences(cmp)
+    view.chart(npv_figure(cmp), "compare-npv")
+    files(cmp)
+
+
+def npv_figure(cmp: Comparison) -> go.Figure:
+    """NPV of every replication per scenario, in the scenarios' order and colours."""
+    fig = charts.uncertainty_figure(cmp.to_frame().rename(columns={"scenario": "arm"}), ("npv", "npv_vs_baseline"))
+    for trace in fig.data:
+        trace.marker.color = charts.COLORS[cmp.names.index(trace.name) % len(charts.COLORS)]
+    fig.update_xaxes(categoryorder="array", categoryarray=cmp.names)
+    return fig.update_layout(title="NPV of each replication (box: quartiles; dots: replications)")
+
+
+def signed(kpi: str, value: float, currency: str) -> str:
+    """A difference with its sign; shares in percentage points."""
+    if describe_kpi(kpi)[1] in SHARE_UNITS:
+        return f"{value * 100:+.2f} pp"
+    text = fmt(kpi, value, currency)
+    return text if text.startswith("-") or value == 0 else f"+{text}"
+
+
+def cards(cmp: Comparison) -> None:
+    """KPI cards: a box per KPI with a column per scenario, each with its three uncertainty figures."""
+    st.subheader("KPIs")
+    st.caption("Mean over replications. Below each: the 95% CI of the mean and the P5–P95 spread over "
+               "replications; for the other scenarios, the paired difference from the reference (same seeds) "
+               "with its 95% CI and the share of replications in which the scenario does better.")
+    summary = cmp.summary()
+    summary = summary[summary["segment"] == "all"].set_index(["scenario", "kpi"])
+    diff = cmp.differences()
+    diff = diff[diff["segment"] == "all"].set_index(["scenario", "kpi"])
+    currency = cmp.runs[0].scenario.economics.currency
+    consent = sorted({k for _, k in summary.index if k.startswith("consent.")})
+    kpis = [*HEADLINE, *consent]
+    per_row = 2 if len(cmp.names) <= 2 else 1
+    for start in range(0, len(kpis), per_row):
+        for outer, kpi in zip(st.columns(per_row), kpis[start:start + per_row], strict=False):
+            with outer.container(border=True):
+                st.markdown(f"**{view.kpi_label(kpi)}**", help=describe_kpi(kpi)[0])
+                for col, (i, name) in zip(st.columns(len(cmp.names)), enumerate(cmp.names), strict=True):
+                    with col:
+                        card(kpi, i, name, summary, diff, currency)
+
+
+def card(kpi: str, i: int, name: str, summary: pd.DataFrame, diff: pd.DataFrame, currency: str) -> None:
+    """One KPI of one scenario (container key ``kpi-<scenario index>-<kpi>``)."""
+    title = view.plain(name) + (" (reference)" if i == 0 else "")
+    with st.container(key=f"kpi-{i}-{kpi.replace('.', '-')}"):
+        if (name, kpi) not in summary.index:
+            st.metric(title, "–")
+            st.caption("not in this scenario")
+            return
+        row = summary.loc[(name, kpi)]
+        f = functools.partial(fmt, kpi, currency=currency)
+        notes = [f"95% CI of mean {f(row['ci_low'])} – {f(row['ci_high'])}",
+                 f"P5–P95 {f(row['p5'])} – {f(row['p95'])}"]
+        delta, arrow = None, "auto"
+        if i > 0 and (name, kpi) in diff.index:
+            d = diff.loc[(name, kpi)]
+            delta = "no difference" if d["diff"] == 0 else signed(kpi, d["diff"], currency)
+            arrow = "off" if d["diff"] == 0 else "auto"
+            better = "" if pd.isna(d["better_share"]) else f" · better in {d['better_share']:.0%}"
+            notes.append(f"paired Δ 95% CI {signed(kpi, d['ci_low'], currency)} – "
+                         f"{signed(kpi, d['ci_high'], currency)}{better}")
+        sign = direction(kpi)
+        st.metric(title, f(row["mean"]), delta=delta, delta_arrow=arrow,
+                  delta_color="off" if arrow == "off" else "normal" if sign > 0 else "inverse" if sign < 0 else "off",
+                  delta_description="vs reference" if delta else None)
+        st.caption("  \n".join(view.plain(n) for n in notes))
+
+
+def series_labels(series: pd.DataFrame) -> dict[str, str]:
+    """Chartable daily metrics present in ``series``, with their meaning."""
+    meanings = {**SEGMENT_METRICS, **COMPANY_METRICS}
+    out = {m: f"consent to {m.partition('.')[2]}: share of targeted customers reached"
+           for m in series.columns if m.startswith("consent.")}
+    out.update({m: meanings[m][0] for m in SERIES if m in series})
+    return out
+
+
+def over_time(cmp: Comparison) -> None:
+    """Daily series with P5–P95 bands and event markers, the metrics and segment chosen by the user."""
+    st.subheader("Over time")
+    series = cmp.timeseries()
+    labels = series_labels(series)
+    left, right = st.columns([3, 1])
+    segments = sorted(set(series["segment"]), key=lambda s: (s != "all", s))
+    segment = right.selectbox("Segment", segments, key="compare-segment")
+    shown = series[series["segment"] == segment]
+    available = [m for m in labels if shown[m].notna().any()]
+    default = [m for m in labels if m.startswith("consent.") or m in DEFAULT_SERIES]
+    picked = left.multiselect("Series", available, default=[m for m in default if m in available],
+                              format_func=lambda m: labels[m], key="compare-series")
+    if not picked:
+        return
+    marks = sorted({m for run in cmp.runs for m in run.marks})
+    fig = charts.timeseries_figure(series, [(m, labels[m]) for m in picked], by="scenario", marks=marks,
+                                   segment=segment)
+    view.chart(fig, "compare-timeseries")
+
+
+def differences(cmp: Comparison) -> None:
+    """Paired against unpaired CIs of the differences, as a chart and a table."""
+    diff = cmp.differences()
+    view.chart(charts.differences_figure(diff), "compare-differences")
+    with st.expander("Table of differences (whole population)"):
+        d = diff[diff["segment"] == "all"]
+        currency = cmp.runs[0].scenario.economics.currency
+        st.dataframe(pd.DataFrame({
+            "scenario": d["scenario"], "KPI": d["kpi"],
+            "reference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean_reference"], strict=True)],
+            "scenario mean": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean"], strict=True)],
+            "difference": [signed(k, v, currency) for k, v in zip(d["kpi"], d["diff"], strict=True)],
+            "paired 95% CI": [f"{signed(k, a, currency)} – {signed(k, b, currency)}"
+                              for k, a, b in zip(d["kpi"], d["ci_low"], d["ci_high"], strict=True)],
+            "unpaired 95% CI": [f"{signed(k, a, currency)} – {signed(k, b, currency)}" for k, a, b in
+                                zip(d["kpi"], d["unpaired_ci_low"], d["unpaired_ci_high"], strict=True)]}),
+            hide_index=True)
+
+
+def files(cmp: Comparison) -> None:
+    """Download buttons; each file is built only when its button is pressed."""
+    st.subheader("Downloads")
+    items = (("KPIs (CSV)", downloads.kpis_csv, "kpis.csv", "text/csv"),
+             ("Differences (CSV)", downloads.differences_csv, "differences.csv", "text/csv"),
+             ("KPIs per replication (CSV)", downloads.replications_csv, "replications.csv", "text/csv"),
+             ("Daily series (Parquet)", downloads.timeseries_parquet, "timeseries.parquet",
+              "application/vnd.apache.parquet"),
+             ("HTML report", downloads.report_html, "report.html", "text/html"))
+    for col, (text, build, name, mime) in zip(st.columns(len(items)), items, strict=True):
+        col.download_button(text, functools.partial(build, cmp), file_name=f"privsim-compare-{name}", mime=mime,
+                            on_click="ignore", key=f"download-{name}")

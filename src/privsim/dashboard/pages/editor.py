@@ -1,0 +1,242 @@
+"""Scenario editor: start from a bundled scenario, an upload or a blank one; edit; validate live; save."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from privsim.dashboard import forms, tables, view, workspace
+from privsim.errors import InputError, Problem
+from privsim.scenario.load import dump_scenario, scenario_from_data, scenario_from_text
+from privsim.scenario.schema import (
+    EVENT_TYPES,
+    Controls,
+    Economics,
+    Network,
+    Population,
+    Practice,
+    ResponsePolicy,
+    Scenario,
+    Segment,
+    Strategy,
+)
+
+BASE, VERSION, SOURCE, UPLOAD = "ed-base", "ed-version", "ed-source", "ed-upload"
+BLANK: dict[str, Any] = {
+    "schema": 1, "name": "New scenario", "horizon_days": 365, "replications": 20,
+    "population": {"size": 20_000, "represents": 1, "segments": {
+        "everyone": {"share": 1.0, "concern": 0.5, "trust": 0.6, "annual_value": 300, "churn_per_year": 0.1}}}}
+TABS = ("General", "Segments", "Practices", "Events", "Controls & response", "Economics", "YAML")
+
+
+def load(scenario: Scenario, source: str) -> None:
+    """Make ``scenario`` the editor's starting point (every widget restarts from it)."""
+    st.session_state[BASE] = scenario.model_dump(mode="json", by_alias=True)
+    st.session_state[SOURCE] = source
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def page() -> None:
+    """The Scenario editor page."""
+    st.title("Scenario editor")
+    if BASE not in st.session_state:
+        entry = workspace.bundled()[workspace.DEFAULT]
+        load(workspace.scenario(entry), entry.source)
+    start()
+    base, v = st.session_state[BASE], st.session_state[VERSION]
+    st.caption(f"Editing: {st.session_state[SOURCE]}")
+    status = st.container()
+    tabs = st.tabs(TABS)
+    data, problems = copy.deepcopy(base), []
+    with tabs[0]:
+        data = general(data, f"ed-{v}")
+    with tabs[1]:
+        problems += population(data, f"ed-{v}", base)
+    with tabs[2]:
+        strategy_practices(data, f"ed-{v}", base)
+    with tabs[3]:
+        problems += events(data, f"ed-{v}", base)
+    with tabs[4]:
+        controls(data, f"ed-{v}")
+    with tabs[5]:
+        data["economics"] = forms.fields(Economics, data["economics"], f"ed-{v}-economics", Economics.model_fields)
+    scenario = validate(data, problems, status)
+    with tabs[6]:
+        yaml_tab(data, v)
+    if scenario is not None:
+        with status:
+            keep(scenario)
+
+
+def start() -> None:
+    """Where to start from: a workspace scenario, an uploaded file, or a blank scenario."""
+    with st.expander("Start from a bundled or saved scenario, an upload, or a blank scenario",
+                     expanded=st.session_state.get(VERSION, 0) <= 1):
+        left, middle, right = st.columns([2, 2, 1])
+        entries = workspace.entries()
+        labels = list(entries)
+        label = left.selectbox("Scenario", labels, index=labels.index(workspace.DEFAULT), format_func=workspace.title,
+                               key="ed-open-pick")
+        if left.button("Open", key="ed-open"):
+            try:
+                load(workspace.scenario(entries[label]), entries[label].source)
+            except InputError as exc:
+                view.problems(exc)
+        upload(middle)
+        if right.button("Blank scenario", key="ed-blank"):
+            load(scenario_from_data(BLANK, "blank"), "blank scenario")
+
+
+def upload(col: Any) -> None:
+    """Read an uploaded file through the one door; a bad file shows its problems and loads nothing."""
+    file = col.file_uploader(f"Upload a scenario (.yaml, up to {workspace.MAX_UPLOAD // 1024} KB)",
+                             type=["yaml", "yml"], max_upload_size=1, key="ed-upload-file",
+                             help="Validated exactly like a file on the command line; nothing in it is executed.")
+    if file is None:
+        return
+    done = st.session_state.get(UPLOAD)
+    if done is None or done[0] != file.file_id:
+        try:
+            scenario, text = workspace.from_upload(file.name, file.getvalue())
+        except InputError as exc:
+            done = (file.file_id, exc.problems)
+        else:
+            workspace.save(file.name, text, file.name)
+            load(scenario, file.name)
+            done = (file.file_id, [])
+        st.session_state[UPLOAD] = done
+    if done[1]:
+        with col:
+            view.problems(InputError(done[1]))
+    else:
+        col.success(f"Loaded {file.name}; it is also in the workspace for Run & compare.")
+
+
+def general(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """Name, horizon, replications, seed, jurisdictions and description."""
+    left, right = st.columns(2)
+    with left:
+        data = forms.fields(Scenario, data, f"{key}-top", ("name", "horizon_days", "replications"))
+    with right:
+        data = forms.fields(Scenario, data, f"{key}-top", ("seed", "jurisdictions"))
+    data["description"] = st.text_area("description", data.get("description", ""), key=f"{key}-description")
+    return data
+
+
+def population(data: dict[str, Any], key: str, base: dict[str, Any]) -> list[Problem]:
+    """Population size and scaling, the segments table and the network."""
+    pop = data["population"]
+    cols = st.columns(4)
+    for col, name in zip(cols, ("size", "represents", "concern_drift_per_year", "lock_in"), strict=True):
+        with col:
+            pop.update(forms.fields(Population, pop, f"{key}-population", (name,)))
+    st.markdown("**Segments** (shares must sum to 1; add or delete rows at the table's edge)")
+    edited = st.data_editor(tables.segments_frame(base["population"]["segments"]), num_rows="dynamic",
+                            key=f"{key}-segments", hide_index=True,
+                            column_config={"name": st.column_config.TextColumn("name", required=True),
+                                           **{c: forms.column(Segment, c) for c in tables.SEGMENT_COLUMNS}})
+    pop["segments"], problems = tables.segments_data(edited)
+    with st.expander("Word-of-mouth network"):
+        pop["network"] = forms.fields(Network, pop["network"], f"{key}-network", Network.model_fields)
+    return problems
+
+
+def strategy_practices(data: dict[str, Any], key: str, base: dict[str, Any]) -> None:
+    """The strategy's name and its practices as a table."""
+    strategy = data["strategy"]
+    strategy.update(forms.fields(Strategy, strategy, f"{key}-strategy", ("name",)))
+    st.markdown("**Practices** (one row per use of customer data; empty target segments = everyone; fields only "
+                "the strategy check reads are kept and can be edited in the YAML tab)")
+    segments = list(data["population"]["segments"])
+    config = {c: forms.column(Practice, c, segments if c == "segments" else None) for c in tables.PRACTICE_COLUMNS}
+    edited = st.data_editor(tables.practices_frame(base["strategy"]["practices"]), num_rows="dynamic",
+                            key=f"{key}-practices", hide_index=True, column_config=config)
+    strategy["practices"] = tables.practices_data(edited, base["strategy"]["practices"])
+
+
+def events(data: dict[str, Any], key: str, base: dict[str, Any]) -> list[Problem]:
+    """Events as a table."""
+    st.markdown("**Events** on a day or at a yearly rate (`rate_per_year: controls` takes it from the controls); "
+                "other fields of an event go in *details* as `{key: value, …}`.")
+    practices = [p.get("id") for p in data["strategy"]["practices"] if p.get("id")]
+    cc = st.column_config
+    config = {"type": cc.SelectboxColumn("type", options=list(EVENT_TYPES), required=True),
+              "id": cc.TextColumn("id"), "day": cc.NumberColumn("day", step=1),
+              "rate_per_year": cc.TextColumn("rate per year", help="a number, or controls"),
+              "practices": cc.MultiselectColumn("practices", options=practices),
+              "details": cc.TextColumn("details", width="large", help="other fields, e.g. {retroactive: true}")}
+    edited = st.data_editor(tables.events_frame(base["events"]), num_rows="dynamic", key=f"{key}-events",
+                            hide_index=True, column_config=config)
+    data["events"], problems = tables.events_data(edited)
+    return problems
+
+
+def controls(data: dict[str, Any], key: str) -> None:
+    """Controls and the response policy (fields only the strategy check reads in an expander)."""
+    strategy = data["strategy"]
+    hidden = forms.lint_only(Controls)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Controls**")
+        strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls",
+                                            [n for n in Controls.model_fields if n not in hidden])
+    with right:
+        st.markdown("**Response to backlash**")
+        strategy["response"] = forms.fields(ResponsePolicy, strategy["response"], f"{key}-response",
+                                            ResponsePolicy.model_fields)
+    with st.expander("Fields only the strategy check reads"):
+        strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls", hidden)
+        strategy.update(forms.fields(Strategy, strategy, f"{key}-strategy", forms.lint_only(Strategy)))
+
+
+def validate(data: dict[str, Any], problems: list[Problem], status: Any) -> Scenario | None:
+    """Validate the edited scenario; show every problem the way the command line words it."""
+    with status:
+        try:
+            if problems:
+                raise InputError(problems)
+            scenario = scenario_from_data(data, tables.SOURCE)
+        except InputError as exc:
+            st.markdown(f"**{len(exc.problems)} problem{'s' if len(exc.problems) > 1 else ''}** — "
+                        "nothing can be run or saved until they are fixed:")
+            view.problems(exc)
+            return None
+        p, s = scenario.population, scenario.strategy
+        st.success(f"Valid: {len(s.practices)} practice(s), {len(scenario.events)} event(s), {len(p.segments)} "
+                   f"segment(s), {p.size:,} simulated customers each standing for {p.represents:,.4g}.",
+                   icon=":material/check_circle:")
+        return scenario
+
+
+def keep(scenario: Scenario) -> None:
+    """Save the scenario to the session's workspace, or download it as YAML."""
+    text = dump_scenario(scenario)
+    left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
+    label = left.text_input("Save as", f"{scenario.name} (edited)", key="ed-save-label")
+    if middle.button("Save to workspace", key="ed-save", type="primary"):
+        workspace.save(label, text, f"{label} (editor)")
+        st.toast(f"Saved “{label}”: pick it on Run & compare, Frontier, Sensitivity or Strategy check.")
+    right.download_button("Download YAML", text, file_name=f"{scenario.name}.yaml".replace("/", "-"),
+                          mime="application/x-yaml", on_click="ignore", key="ed-download")
+
+
+def yaml_tab(data: dict[str, Any], version: int) -> None:
+    """The whole scenario as YAML: edit it and apply, with problems located by line."""
+    st.caption("Every field of the scenario, including behaviour coefficients and lint-only fields. "
+               "Applying replaces the form above.")
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
+    edited = st.text_area("Scenario YAML", text, height=480, key=f"ed-{version}-yaml-{digest}")
+    if st.button("Apply YAML", key="ed-apply"):
+        try:
+            scenario = scenario_from_text(edited, "editor YAML")
+        except InputError as exc:
+            view.problems(exc)
+        else:
+            load(scenario, "editor YAML")
+            st.rerun()

@@ -1,0 +1,91 @@
+"""Tolerance frontier: sweep one intrusion parameter and see where NPV peaks and backlash takes off."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from privsim.dashboard import pick, settings, view
+from privsim.dashboard.cache import run_key
+from privsim.dashboard.forms import describe
+from privsim.experiments.frontier import Frontier, frontier
+from privsim.output import charts
+from privsim.output.formatting import fmt
+from privsim.scenario.schema import ConsentMode
+
+# intrusion axes of a practice: field -> (start, stop) offered by default
+AXES = {"contacts_per_month": (1.0, 16.0), "revenue_lift": (0.0, 0.1), "data_revenue_per_record": (0.0, 5.0),
+        "incentive": (0.0, 10.0), "centrality": (0.0, 1.0)}
+CONSENT = "consent"
+KPIS = ("npv", "npv_vs_baseline", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
+
+
+def page() -> None:
+    """The Tolerance frontier page."""
+    st.title("Tolerance frontier")
+    st.caption("How much intrusion do customers tolerate? One practice parameter is swept; every point runs on the "
+               "same seeds, so the curve is not noise. Marked: the NPV-optimal point, the Pareto-efficient points "
+               "(no other point earns more with less harm) and the cliff, where peak backlash more than doubles in "
+               "one step.")
+    chosen = pick.scenario("frontier-pick")
+    if chosen is None:
+        return
+    _, scenario = chosen
+    ids = [p.id for p in scenario.strategy.practices]
+    if not ids:
+        st.info("This scenario has no practices to sweep; add one in the Scenario editor.")
+        return
+    left, right = st.columns(2)
+    practice = left.selectbox("Practice", ids, key="frontier-practice")
+    axis = right.selectbox("Intrusion axis", [*AXES, CONSENT], key="frontier-axis",
+                           format_func=lambda a: a.replace("_", " "))
+    param = spec(f"strategy.practices.{practice}.{axis}", axis)
+    if param is None:
+        return
+    cfg = settings.current()
+    seed = cfg.seed_for(scenario)
+    pick.run_line(scenario, cfg.reps, seed, what=f"`{param}` · ")
+    key = run_key("frontier", [scenario], seed, cfg.reps, param=param)
+    result = view.result(key, lambda progress: frontier(scenario, param, reps=cfg.reps, seed=seed,
+                                                        executor=cfg.executor, progress=progress),
+                         label="Run frontier", what="frontier sweep")
+    if result is None:
+        return
+    failed = result.sweep.errors
+    if failed:
+        st.warning("Points that could not run: " + "; ".join(f"{result.sweep.points[i]}: {e}"
+                                                              for i, e in failed.items()))
+    st.markdown(f"**NPV-optimal** {axis.replace('_', ' ')}: {result.value(result.optimum)} · "
+                f"**cliff** at: {result.value(result.cliff) if result.cliff is not None else 'none in this range'} · "
+                f"**Pareto-efficient**: {', '.join(str(result.value(p)) for p in result.pareto) or 'none'}")
+    if len(result.table):
+        view.chart(charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff),
+                   "frontier-chart")
+        st.dataframe(shown(result, scenario.economics.currency), hide_index=True)
+
+
+def shown(result: Frontier, currency: str) -> pd.DataFrame:
+    """The frontier table in display units, one row per point."""
+    t = result.to_frame()
+    out = pd.DataFrame({"value": t["value"].astype(str)})
+    for kpi in KPIS:
+        out[kpi] = [fmt(kpi, v, currency) for v in t[kpi]]
+    return out.assign(optimal=t["optimal"], pareto=t["pareto"], cliff=t["cliff"])
+
+
+def spec(path: str, axis: str) -> str | None:
+    """The sweep parameter (``PATH=START:STOP:N`` or ``PATH=[v1, v2]``) chosen with the widgets."""
+    if axis == CONSENT:
+        modes = list(describe(ConsentMode)[2])
+        values = st.multiselect("Consent modes, from least to most intrusive", modes, default=modes,
+                                key="frontier-modes")
+        if len(values) < 2:
+            st.info("Pick at least two consent modes.")
+            return None
+        return f"{path}=[{', '.join(values)}]"
+    lo, hi = AXES[axis]
+    a, b, c = st.columns(3)
+    start = a.number_input("from", value=lo, format="%g", key=f"frontier-{axis}-start")
+    stop = b.number_input("to", value=hi, format="%g", key=f"frontier-{axis}-stop")
+    n = c.number_input("points", min_value=2, max_value=25, value=6, step=1, key="frontier-points")
+    return f"{path}={start:g}:{stop:g}:{n}"

@@ -1,0 +1,67 @@
+"""Sensitivity: which behaviour and economics coefficients move the KPIs most (tornado or Morris)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from privsim.dashboard import pick, settings, view
+from privsim.dashboard.cache import run_key
+from privsim.experiments.sensitivity import KPIS, METHODS, factor_ranges, sensitivity
+from privsim.output import charts
+
+DEFAULT_GROUPS = ("economics",)
+SHOWN = {"tornado": ["rank", "parameter", "low", "high", "value_low", "value_high", "effect"],
+         "morris": ["rank", "parameter", "low", "high", "mu", "mu_star", "sigma"]}
+
+
+def group(path: str) -> str:
+    """The group a factor belongs to: ``behavior.<block>`` or ``economics``."""
+    parts = path.split(".")
+    return ".".join(parts[:2]) if parts[0] == "behavior" else parts[0]
+
+
+def page() -> None:
+    """The Sensitivity page."""
+    st.title("Sensitivity")
+    st.caption("Each coefficient moves over its documented plausible range while the others stay put (tornado), "
+               "or along random one-at-a-time paths (Morris: μ* ranks importance, σ shows interactions). All "
+               "points share seeds, so a few replications rank the effects reliably.")
+    chosen = pick.scenario("sensitivity-pick")
+    if chosen is None:
+        return
+    _, scenario = chosen
+    factors = factor_ranges(scenario)
+    groups = sorted({group(k) for k in factors})
+    left, right = st.columns(2)
+    picked = left.multiselect("Coefficient groups", groups, default=[g for g in DEFAULT_GROUPS if g in groups],
+                              key="sensitivity-groups")
+    kpis = right.multiselect("KPIs", list(KPIS), default=["npv"], key="sensitivity-kpis")
+    method = left.radio("Method", METHODS, horizontal=True, key="sensitivity-method")
+    trajectories, levels = 4, 4
+    if method == "morris":
+        a, b = right.columns(2)
+        trajectories = a.number_input("trajectories", 2, 50, 4, key="sensitivity-trajectories")
+        levels = b.number_input("levels", 2, 12, 4, key="sensitivity-levels")
+    if not picked or not kpis:
+        st.info("Pick at least one coefficient group and one KPI.")
+        return
+    k = sum(group(f) in picked for f in factors)
+    points = 1 + 2 * k if method == "tornado" else trajectories * (k + 1)
+    cfg = settings.current()
+    seed = cfg.seed_for(scenario)
+    pick.run_line(scenario, cfg.reps, seed, what=f"{k} coefficients → {points} points × ")
+    key = run_key("sensitivity", [scenario], seed, cfg.reps, method=method, params=picked, kpis=kpis,
+                  trajectories=trajectories, levels=levels)
+    result = view.result(key, lambda progress: sensitivity(
+        scenario, method, params=picked, kpis=kpis, reps=cfg.reps, seed=seed, trajectories=trajectories,
+        levels=levels, executor=cfg.executor, progress=progress), label="Run sensitivity", what="sensitivity analysis")
+    if result is None:
+        return
+    if result.failed:
+        st.warning(f"{result.failed} replication(s) failed; their points are missing from the means.")
+    for kpi in kpis:
+        fig = charts.tornado_figure(result.table, kpi) if method == "tornado" else \
+            charts.morris_figure(result.table, kpi)
+        view.chart(fig, f"sensitivity-{kpi}")
+        with st.expander(f"Ranked table: {kpi}"):
+            st.dataframe(result.ranked(kpi)[SHOWN[method]], hide_index=True)

@@ -1,0 +1,85 @@
+"""Running many (scenario, replicate) cells on one seed, sharing no-practice baseline arms.
+
+Every experiment (compare, sweep, frontier, sensitivity, calibration, uncertainty) is a
+list of cells run on one seed, so replicate r of every cell uses the same random streams
+(common random numbers). The baseline arm (no practices, no company-caused events) depends
+only on what :func:`baseline_key` keeps, so cells with equal keys share one baseline run
+per replicate: phase one runs each distinct baseline once, phase two the strategy arms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from privsim.experiments.executors import Executor, Progress, no_progress
+from privsim.experiments.results import ReplicationResult, kpis_of
+from privsim.model.engine import Probe, Replication
+from privsim.scenario.schema import COMPANY_CAUSED, Scenario
+
+Cell = tuple[Scenario, int]                      # (scenario, replicate)
+OnResult = Callable[[int, ReplicationResult], None]
+IGNORED = ("name", "description", "replications", "seed")   # the seed is always passed explicitly
+
+
+def baseline_key(scenario: Scenario) -> str:
+    """Hash of everything the no-practice baseline arm can depend on.
+
+    Strategy practices and company-caused events are left out; everything else is kept.
+    """
+    data = scenario.model_dump(mode="json", by_alias=True)
+    for name in IGNORED:
+        data.pop(name, None)
+    data["strategy"] = {k: v for k, v in data["strategy"].items() if k not in ("name", "practices")}
+    data["events"] = [e for e in data["events"] if e["type"] not in COMPANY_CAUSED]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def arm(scenario: Scenario, replicate: int, seed: int | None, with_strategy: bool = True,
+        base: ReplicationResult | None = None, *, exclusions: dict[str, Any] | None = None,
+        probe: Probe | None = None) -> ReplicationResult:
+    """One arm of one replication; ``base`` is the no-practice arm of the same replicate, if any."""
+    eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe)
+    rec = eng.run()
+    return ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series, company=rec.company,
+                             marks=rec.marks, kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)))
+
+
+def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) -> ReplicationResult:
+    """Worker entry point: one arm; an exception is recorded, never raised."""
+    scenario, replicate, seed, with_strategy, base = task
+    if base is not None and base.failed:
+        return ReplicationResult(replicate=replicate, segments=[], error=f"baseline arm failed: {base.error}")
+    try:
+        return arm(scenario, replicate, seed, with_strategy, base)
+    except Exception as exc:  # a failed replication is recorded; the rest go on
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return ReplicationResult(replicate=replicate, segments=[], error=detail)
+
+
+def run_cells(cells: Sequence[Cell], seed: int, runner: Executor, *, baseline: bool = True,
+              progress: Progress = no_progress, stage: str = "replications",
+              on_result: OnResult | None = None) -> list[ReplicationResult]:
+    """Run every cell on ``seed``; results in cell order. ``on_result(i, result)`` sees each as it finishes."""
+    bases: dict[tuple[str, int], ReplicationResult | None] = {}
+    keys = [(baseline_key(s), r) if baseline else ("", r) for s, r in cells]
+    if baseline:
+        wanted: dict[tuple[str, int], Cell] = {}
+        for key, cell in zip(keys, cells, strict=True):
+            wanted.setdefault(key, cell)                    # one cell per distinct baseline
+        tasks = [(s, r, seed, False, None) for s, r in wanted.values()]
+        order = list(wanted)
+        for i, result in runner.each(arm_task, tasks, progress, "baseline arms"):
+            bases[order[i]] = result
+    tasks = [(s, r, seed, True, bases.get(key)) for (s, r), key in zip(cells, keys, strict=True)]
+    out: list[Any] = [None] * len(cells)
+    for i, result in runner.each(arm_task, tasks, progress, stage):
+        out[i] = result
+        if on_result is not None:
+            on_result(i, result)
+    return out

@@ -1,0 +1,161 @@
+"""Calibration targets: published figures the default model must reproduce.
+
+Each figure is measured from the whole engine on a named calibration scenario, never by
+setting a coefficient equal to it.
+
+A target file lists figures with bounds, source, scenario and the metric to measure:
+``kpi`` (a KPI's mean), ``ratio`` (sum of one daily series over another, e.g. opt-outs per
+send) or ``per_customer`` (a KPI over the real population).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from privsim.errors import InputError
+from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.results import mean_ci
+from privsim.experiments.runs import replicate
+from privsim.scenario.load import load_scenario, read_text
+from privsim.scenario.messages import problems_from
+from privsim.scenario.overrides import resize
+from privsim.scenario.schema import Scenario
+from privsim.scenario.yamlmap import parse
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "calibration"
+DEFAULT_TARGETS = DATA / "targets.yaml"
+
+
+class Metric(BaseModel):
+    """What to measure on a calibration run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kpi: str | None = None
+    ratio: tuple[str, str] | None = None
+    per_customer: str | None = None
+    segment: str = "all"
+    versus: str | None = Field(None, description="scenario file: measure this minus that, same seed (CRN)")
+
+
+class Target(BaseModel):
+    """One published figure with its bounds, source and calibration scenario."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    figure: str
+    target: float | None = Field(None, description="point value; null for a sign/bounds-only check")
+    bounds: tuple[float | None, float | None]
+    source: str
+    scenario: str
+    metric: Metric
+    replications: int = Field(8, ge=1)
+    size: int | None = Field(None, ge=1)
+
+
+class TargetFile(BaseModel):
+    """A calibration target file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    targets: list[Target]
+
+
+@dataclass
+class Check:
+    """The simulated value of one target."""
+
+    target: Target
+    mean: float
+    ci: tuple[float, float]
+    values: np.ndarray
+
+    @property
+    def error(self) -> float | None:
+        """Relative point error (simulated − target) / target."""
+        if self.target.target in (None, 0):
+            return None
+        return (self.mean - self.target.target) / self.target.target
+
+    @property
+    def passed(self) -> bool:
+        """The simulated mean lies within the published bounds."""
+        lo, hi = self.target.bounds
+        return (lo is None or self.mean >= lo) and (hi is None or self.mean <= hi)
+
+
+def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
+    """Read a target file."""
+    source = str(path)
+    data, lines = parse(read_text(path), source)
+    try:
+        return TargetFile.model_validate(data).targets
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, TargetFile, data, source, lines)) from None
+
+
+def scenario_for(target: Target, base: Path) -> Scenario:
+    """The target's calibration scenario (relative paths resolve beside the target file)."""
+    path = Path(target.scenario)
+    s = load_scenario(path if path.is_absolute() else base / path)
+    return resize(s, target.size) if target.size else s
+
+
+def measure(target: Target, scenario: Scenario, reps: int | None = None, seed: int | None = None,
+            executor: str = "serial", workers: int | None = None, progress: Progress = no_progress,
+            versus: Scenario | None = None) -> Check:
+    """Run the calibration scenario and measure the target's metric per replication (paired if ``versus``)."""
+    values = _values(target, scenario, reps, seed, executor, workers, progress)
+    if versus is not None:
+        values = values - _values(target, versus, reps, seed if seed is not None else scenario.seed,
+                                  executor, workers, progress)
+    values = values[~np.isnan(values)]
+    return Check(target, float(values.mean()) if values.size else float("nan"), mean_ci(values), values)
+
+
+def _values(target: Target, scenario: Scenario, reps: int | None, seed: int | None, executor: str,
+            workers: int | None, progress: Progress) -> np.ndarray:
+    baseline = target.metric.kpi in ("privacy_churn", "npv_vs_baseline")
+    run = replicate(scenario, reps or target.replications, seed=seed, executor=executor, workers=workers,
+                    progress=progress, baseline=baseline)
+    if run.failed:
+        raise RuntimeError(f"{target.id}: replication failed: {run.failed[0].error}")
+    return np.asarray([metric_value(target.metric, r, scenario) for r in run.replications], dtype=float)
+
+
+def metric_value(metric: Metric, result: Any, scenario: Scenario) -> float:
+    """One replication's value of a metric."""
+    j = result.segments.index(metric.segment)
+    if metric.kpi:
+        return float(result.kpis.get((metric.segment, metric.kpi), np.nan))
+    if metric.ratio:
+        num, den = (float(result.series[m][:, j].sum()) for m in metric.ratio)
+        return num / den if den else float("nan")
+    assert metric.per_customer
+    real = scenario.population.size * scenario.population.represents
+    return float(result.kpis[(metric.segment, metric.per_customer)]) / real
+
+
+def check_all(path: str | Path = DEFAULT_TARGETS, *, reps: int | None = None, size: int | None = None,
+              only: list[str] | None = None, executor: str = "serial", workers: int | None = None,
+              progress: Progress = no_progress) -> list[Check]:
+    """Measure every target in a file (optionally a subset, smaller or with fewer replications)."""
+    targets = [t for t in load_targets(path) if not only or t.id in only]
+    out = []
+    base = Path(path).parent
+    for i, t in enumerate(targets):
+        scenario = scenario_for(t, base)
+        versus = scenario_for(t.model_copy(update={"scenario": t.metric.versus}), base) if t.metric.versus else None
+        if size:
+            scenario = resize(scenario, min(size, scenario.population.size))
+            versus = resize(versus, min(size, versus.population.size)) if versus else None
+        out.append(measure(t, scenario, reps, executor=executor, workers=workers, versus=versus))
+        progress(i + 1, len(targets), t.id)
+    return out
+

@@ -1,0 +1,148 @@
+"""Paired comparison of strategies under common random numbers.
+
+Every scenario runs the same replicates on the same seed, so replicate r of A pairs with
+replicate r of B: the paired difference cancels the noise both share and its CI is far
+narrower than the unpaired (Welch) one, which is reported beside it. A scenario compared
+with itself differs by exactly zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from privsim.errors import InputError
+from privsim.experiments.arms import run_cells
+from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
+from privsim.experiments.results import BOUNDED_UNITS, describe_kpi, mean_ci
+from privsim.experiments.runs import RunResult
+from privsim.scenario.schema import Scenario
+
+# which way is better, per KPI: +1 higher, −1 lower (per-flow KPIs by their prefix)
+HIGHER_IS_BETTER = frozenset({"npv", "npv_vs_baseline", "revenue", "trust_end", "consent", "granted_at_ask",
+                              "campaign_retained"})
+LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints",
+                             "formal_complaints", "backlash_peak", "backlash_days", "salience_peak",
+                             "protest_share", "regulator_action", "fines", "breach_costs", "breached",
+                             "reversal_days"})
+DIFFERENCE_COLUMNS = ["scenario", "reference", "segment", "kpi", "mean_reference", "mean", "diff", "ci_low",
+                      "ci_high", "unpaired_ci_low", "unpaired_ci_high", "better_share", "n"]
+
+
+def direction(kpi: str) -> int:
+    """+1 when a higher value of ``kpi`` is better for the company, −1 when lower is, 0 when neither."""
+    base = kpi.partition(".")[0]
+    return 1 if base in HIGHER_IS_BETTER else -1 if base in LOWER_IS_BETTER else 0
+
+
+def welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Unpaired (Welch) CI of mean(a) − mean(b), ignoring that the replicates share random numbers."""
+    diff = float(a.mean() - b.mean())
+    if a.size < 2 or b.size < 2:
+        return diff, diff
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = float(np.sqrt(va + vb))
+    if se == 0.0:
+        return diff, diff
+    from scipy import stats  # loads on first use: the CLI starts without it
+
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    half = float(stats.t.ppf(0.5 + level / 2, df) * se)
+    return diff - half, diff + half
+
+
+@dataclass
+class Comparison:
+    """Runs of several scenarios on the same seed and replicates."""
+
+    names: list[str]
+    runs: list[RunResult]
+    seed: int
+
+    @property
+    def failed(self) -> list[tuple[str, int, str]]:
+        """(scenario, replicate, error) of every failed replication."""
+        return [(n, r.replicate, r.error or "") for n, run in zip(self.names, self.runs, strict=True)
+                for r in run.failed]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-replication KPIs of every scenario (long): scenario, replicate, segment, kpi, value."""
+        return _stack([run.kpis() for run in self.runs], self.names)
+
+    def summary(self) -> pd.DataFrame:
+        """KPI table of every scenario: scenario, segment, kpi, mean, ci_low, ci_high, p5, p95, n."""
+        return _stack([run.summary() for run in self.runs], self.names)
+
+    def timeseries(self) -> pd.DataFrame:
+        """Daily series of every scenario with a ``scenario`` column."""
+        return _stack([run.to_frame() for run in self.runs], self.names)
+
+    def differences(self, reference: int = 0) -> pd.DataFrame:
+        """Paired differences of every other scenario from ``reference``, per segment and KPI.
+
+        Columns: both means, the paired difference with its 95% CI, the unpaired (Welch) CI of the
+        same difference, and the share of replications where the scenario beats the reference.
+        """
+        ref = self.runs[reference].kpis()
+        rows = []
+        for i, run in enumerate(self.runs):
+            if i == reference:
+                continue
+            both = ref.merge(run.kpis(), on=["replicate", "segment", "kpi"], suffixes=("_ref", ""))
+            both = both.dropna(subset=["value_ref", "value"])
+            for (segment, kpi), g in both.groupby(["segment", "kpi"], sort=False, observed=True):
+                a, b = g["value"].to_numpy(float), g["value_ref"].to_numpy(float)
+                d = a - b
+                low, high = mean_ci(d)
+                ulow, uhigh = welch_ci(a, b)
+                if describe_kpi(str(kpi))[1] in BOUNDED_UNITS:   # a difference of shares lies in [−1, 1]
+                    low, high, ulow, uhigh = (min(max(x, -1.0), 1.0) for x in (low, high, ulow, uhigh))
+                sign = direction(str(kpi))
+                rows.append({
+                    "scenario": self.names[i], "reference": self.names[reference], "segment": segment, "kpi": kpi,
+                    "mean_reference": float(b.mean()), "mean": float(a.mean()), "diff": float(d.mean()),
+                    "ci_low": low, "ci_high": high, "unpaired_ci_low": ulow, "unpaired_ci_high": uhigh,
+                    "better_share": float(np.mean(sign * d > 0)) if sign else float("nan"), "n": int(d.size)})
+        return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def _stack(frames: list[pd.DataFrame], names: list[str]) -> pd.DataFrame:
+    """Concatenate per-scenario frames with a leading ``scenario`` column."""
+    parts = [f.assign(scenario=name)[["scenario", *f.columns]] for f, name in zip(frames, names, strict=True)]
+    if not parts:
+        return pd.DataFrame(columns=["scenario"])
+    out = pd.concat(parts, ignore_index=True)
+    if "segment" in out:
+        out["segment"] = out["segment"].astype(str)
+    return out
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Names made unique by a suffix: ``A``, ``A (2)``."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def compare(scenarios: Sequence[Scenario], reps: int | None = None, *, seed: int | None = None,
+            executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
+            progress: Progress = no_progress, baseline: bool = True,
+            names: Sequence[str] | None = None) -> Comparison:
+    """Run ``scenarios`` on the same seed and replicates (CRN); defaults come from the first scenario."""
+    if len(scenarios) < 2:
+        raise InputError.single("compare", f"got {len(scenarios)} scenario(s); allowed: two or more")
+    reps = scenarios[0].replications if reps is None else reps
+    seed = scenarios[0].seed if seed is None else seed
+    cells = [(s, r) for s in scenarios for r in range(reps)]
+    with make_executor(executor, workers, scheduler) as runner:
+        results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="scenarios")
+    runs = [RunResult(scenario=s, seed=seed, replications=results[i * reps:(i + 1) * reps])
+            for i, s in enumerate(scenarios)]
+    return Comparison(names=unique_names(list(names) if names else [s.name for s in scenarios]), runs=runs,
+                      seed=seed)

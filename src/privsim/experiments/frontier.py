@@ -1,0 +1,126 @@
+"""The tolerance frontier: how much intrusion customers tolerate, and what it earns.
+
+A one-parameter sweep along an intrusion axis (contacts per month, a consent mode, a data
+use …), all points on the same replicates (CRN). Per point it reports NPV and revenue
+against opt-outs, complaints, backlash and privacy-driven churn, and marks:
+
+- the **NPV-optimal** point (highest mean NPV);
+- the **Pareto-efficient** points: no other point has at least as high NPV and at most as
+  many opt-outs, complaints and as high a backlash peak, and is strictly better in one;
+- the **cliff**: the first step i−1 → i where the mean backlash peak rises by more than
+  ``CLIFF_FACTOR`` (2×), counted from at least ``CLIFF_FLOOR`` (0.1% of active customers)
+  so that noise around zero backlash is not a cliff.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from privsim.errors import InputError
+from privsim.experiments.executors import Executor, Progress, no_progress
+from privsim.experiments.sweep import Param, SweepResult, info, parse_param, sweep
+from privsim.files import write_atomic, write_frame
+from privsim.scenario.schema import Scenario
+
+CLIFF_FACTOR = 2.0
+CLIFF_FLOOR = 0.001
+OBJECTIVE = "npv"
+HARMS = ("opt_outs", "complaints", "backlash_peak")
+KPIS = ("npv", "npv_vs_baseline", "revenue", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
+
+
+@dataclass
+class Frontier:
+    """A frontier sweep with its optimum, Pareto-efficient points and cliff (point indexes)."""
+
+    path: str
+    sweep: SweepResult
+    table: pd.DataFrame          # one row per successful point: point, value, <kpi>, <kpi>_ci_low, <kpi>_ci_high
+    optimum: int | None
+    pareto: list[int]
+    cliff: int | None
+    cliff_factor: float = CLIFF_FACTOR
+
+    def to_frame(self) -> pd.DataFrame:
+        """The frontier table with boolean ``optimal``, ``pareto`` and ``cliff`` columns."""
+        t = self.table.copy()
+        t["optimal"] = t["point"] == self.optimum
+        t["pareto"] = t["point"].isin(self.pareto)
+        t["cliff"] = t["point"] == self.cliff
+        return t
+
+    def value(self, point: int | None) -> Any:
+        """The parameter value of a point (None for None)."""
+        return None if point is None else self.sweep.points[point][self.path]
+
+
+def frontier_table(result: SweepResult, path: str, kpis: tuple[str, ...] = KPIS) -> pd.DataFrame:
+    """Means and CIs of the frontier KPIs for the whole population, one row per successful point."""
+    s = result.summary()
+    s = s[s["segment"] == "all"]
+    ok = [i for i in range(len(result.points)) if i not in result.errors]
+    table = pd.DataFrame({"point": ok, "value": [result.points[i][path] for i in ok]})
+    for kpi in kpis:
+        k = s[s["kpi"] == kpi].set_index("point")
+        for col, name in (("mean", kpi), ("ci_low", f"{kpi}_ci_low"), ("ci_high", f"{kpi}_ci_high")):
+            table[name] = table["point"].map(k[col]) if len(k) else np.nan
+    return table
+
+
+def pareto_efficient(better: np.ndarray) -> np.ndarray:
+    """Rows not dominated by any other row; columns are oriented so that higher is better."""
+    ge = (better[None, :, :] >= better[:, None, :]).all(axis=2)     # ge[i, j]: j at least as good as i
+    gt = (better[None, :, :] > better[:, None, :]).any(axis=2)
+    return ~(ge & gt).any(axis=1)
+
+
+def find_cliff(peaks: np.ndarray, factor: float = CLIFF_FACTOR, floor: float = CLIFF_FLOOR) -> int | None:
+    """Index of the first step where the backlash peak rises by more than ``factor``, else None."""
+    for i in range(1, peaks.size):
+        if peaks[i] > factor * max(peaks[i - 1], floor):
+            return i
+    return None
+
+
+def analyse(result: SweepResult, path: str, cliff_factor: float = CLIFF_FACTOR) -> Frontier:
+    """Optimum, Pareto set and cliff of a one-parameter sweep."""
+    table = frontier_table(result, path)
+    if table.empty:
+        return Frontier(path, result, table, None, [], None, cliff_factor)
+    npv = table[OBJECTIVE].to_numpy(float)
+    optimum = int(table["point"].iloc[int(np.nanargmax(npv))]) if np.isfinite(npv).any() else None
+    better = np.column_stack([npv, *(-table[h].to_numpy(float) for h in HARMS)])
+    better = np.nan_to_num(better, nan=-np.inf)
+    pareto = [int(p) for p in table["point"][pareto_efficient(better)]]
+    cliff_at = find_cliff(np.nan_to_num(table["backlash_peak"].to_numpy(float)), cliff_factor)
+    cliff = None if cliff_at is None else int(table["point"].iloc[cliff_at])
+    return Frontier(path, result, table, optimum, pareto, cliff, cliff_factor)
+
+
+def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None, seed: int | None = None,
+             executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
+             progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
+             cliff_factor: float = CLIFF_FACTOR) -> Frontier:
+    """Sweep one intrusion parameter (grid) and mark the NPV optimum, the Pareto set and the cliff."""
+    p = parse_param(param) if isinstance(param, str) else param
+    if not p.values:
+        raise InputError.single("--param", "a frontier needs the points; allowed: START:STOP:N or [v1, v2, …]",
+                                field=p.path)
+    result = sweep(scenario, [p], reps=reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,
+                   progress=progress, baseline=baseline, out=out)
+    f = analyse(result, p.path, cliff_factor)
+    if out is not None:
+        folder = Path(out)
+        write_frame(folder / "frontier.csv", f.to_frame())
+        extra = {"path": p.path, "optimum": f.optimum, "optimum_value": f.value(f.optimum), "pareto": f.pareto,
+                 "cliff": f.cliff, "cliff_value": f.value(f.cliff), "cliff_factor": cliff_factor,
+                 "cliff_floor": CLIFF_FLOOR}
+        write_atomic(folder / "summary.json",
+                     json.dumps({**info(result, "frontier"), **extra}, indent=2, default=str) + "\n")
+    return f

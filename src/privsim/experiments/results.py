@@ -1,0 +1,205 @@
+"""Results: per-replication KPIs, tidy time series and the KPI table with uncertainty.
+
+Three labelled uncertainty figures (DESIGN §4): the spread over replications (P5–P95),
+the 95% confidence interval of the mean (t-based), and, for comparisons, the paired
+difference with its CI (experiments.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from privsim.model.recorder import COMPANY_METRICS, Recorder
+
+if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replications never need them
+    import pandas as pd
+
+BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
+BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
+COUNT_UNITS = ("customers", "requests", "complaints", "days")   # … and these to ≥ 0
+NONNEGATIVE = ("fines", "breach_costs", "revenue")
+
+# kpi -> (meaning, unit); "per segment" KPIs are also given for every segment
+KPIS: dict[str, tuple[str, str]] = {
+    "npv": ("net present value over the horizon", "currency"),
+    "npv_vs_baseline": ("NPV minus the no-practice baseline (same seed, CRN)", "currency"),
+    "revenue": ("revenue over the horizon", "currency"),
+    "churn": ("share of customers who left", "share"),
+    "privacy_churn": ("churn above the no-practice baseline (CRN)", "share"),
+    "stated_intent": ("stated intent to leave of customers who learned of a violation (say)", "share"),
+    "privacy_exits": ("customers who left after learning of a violation (do)", "customers"),
+    "trust_end": ("mean trust of active customers on the last day", "0–1"),
+    "opt_outs": ("opt-out requests", "requests"),
+    "complaints": ("complaints (spam reports and formal)", "complaints"),
+    "formal_complaints": ("complaints that reach a regulator", "complaints"),
+    "backlash_peak": ("peak share of active customers aware and offended", "0–1"),
+    "backlash_days": (f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", "days"),
+    "salience_peak": ("peak media salience", "0–1"),
+    "protest_share": ("share of customers who joined a protest", "share"),
+    "regulator_action": ("a regulator investigation was opened", "probability"),
+    "fines": ("fines imposed", "currency"),
+    "breach_costs": ("breach and notification costs", "currency"),
+    "breached": ("customers whose records were exposed", "customers"),
+}
+PER_SEGMENT = ("churn", "privacy_churn", "trust_end", "revenue", "stated_intent", "opt_outs", "complaints",
+               "backlash_peak")
+
+
+@dataclass
+class ReplicationResult:
+    """What a worker returns for one replication: compact series, markers and KPIs, never a population."""
+
+    replicate: int
+    segments: list[str]
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+    company: dict[str, np.ndarray] = field(default_factory=dict)
+    marks: list[tuple[int, str, str]] = field(default_factory=list)
+    kpis: dict[tuple[str, str], float] = field(default_factory=dict)   # (segment, kpi) -> value
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """The replication raised; ``error`` says what."""
+        return self.error is not None
+
+
+def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
+            size0: np.ndarray) -> dict[tuple[str, str], float]:
+    """KPIs of one replication; ``base`` is the no-practice arm on the same seed (or None)."""
+    out: dict[tuple[str, str], float] = {}
+    s = rec.series
+    segments = rec.segments
+    start = np.append(size0, size0.sum()) * rec.eng.represents
+    churn = s["churned"].sum(axis=0) / np.maximum(start, 1)
+    base_churn = base.series["churned"].sum(axis=0) / np.maximum(start, 1) if base else None
+    for j, seg in enumerate(segments):
+        out[(seg, "churn")] = float(churn[j])
+        out[(seg, "privacy_churn")] = float(churn[j] - base_churn[j]) if base_churn is not None else np.nan
+        out[(seg, "trust_end")] = float(s["trust"][-1, j])
+        out[(seg, "revenue")] = float(s["revenue"][:, j].sum())
+        stated, learned = (rec.tallies.get(m, np.zeros(len(segments) - 1)) for m in ("stated", "learned"))
+        said, heard = (float(x.sum()) if seg == "all" else float(x[j]) for x in (stated, learned))
+        out[(seg, "stated_intent")] = said / heard if heard else np.nan
+        exits = rec.tallies.get("privacy_exits", np.zeros(len(segments) - 1))
+        out[(seg, "privacy_exits")] = float(exits.sum()) if seg == "all" else float(exits[j])
+        out[(seg, "opt_outs")] = float(s["opt_outs"][:, j].sum())
+        out[(seg, "complaints")] = float(s["complaints"][:, j].sum())
+        out[(seg, "backlash_peak")] = float(s["backlash"][:, j].max())
+        for fid in rec.flow_ids:
+            out[(seg, f"consent.{fid}")] = float(s[f"consent.{fid}"][-1, j])
+            asked = rec.tallies.get(f"asked.{fid}")
+            if asked is not None:
+                a = float(asked.sum()) if seg == "all" else float(asked[j])
+                g = rec.tallies.get(f"granted.{fid}", np.zeros_like(asked))
+                g = float(g.sum()) if seg == "all" else float(g[j])
+                out[(seg, f"granted_at_ask.{fid}")] = g / a if a else np.nan
+    c, a = rec.company, "all"
+    out[(a, "npv")] = float(c["npv"][-1])
+    out[(a, "npv_vs_baseline")] = float(c["npv"][-1] - base.company["npv"][-1]) if base else np.nan
+    out[(a, "formal_complaints")] = float(s["formal_complaints"][:, -1].sum())
+    out[(a, "backlash_days")] = float((s["backlash"][:, -1] >= BACKLASH_LEVEL).sum())
+    out[(a, "salience_peak")] = float(c["salience"].max())
+    out[(a, "protest_share")] = float(s["protesters"][:, -1].sum() / max(start[-1], 1))
+    out[(a, "regulator_action")] = float(any(kind == "investigation" for _, kind, _ in rec.eng.regulator.actions))
+    out[(a, "fines")] = float(c["fines"].sum())
+    out[(a, "breach_costs")] = float(c["breach_costs"].sum()) if "breach_costs" in c else 0.0
+    out[(a, "breached")] = float(s["breached"][:, -1].sum())
+    for tally in rec.tallies:
+        if tally.startswith("asked.") and tally.removeprefix("asked.") not in rec.flow_ids:
+            label = tally.removeprefix("asked.")   # a campaign: share of its targets who said yes
+            asked = float(rec.tallies[tally].sum())
+            granted = float(rec.tallies.get(f"granted.{label}", np.zeros(1)).sum())
+            out[(a, f"campaign_retained.{label}")] = granted / asked if asked else np.nan
+    discovered: dict[str, int] = {}
+    for d, kind, what in rec.marks:
+        if kind == "discovery":
+            discovered.setdefault(what, d)
+    for d, kind, what in rec.marks:
+        if kind == "reversal" and what in discovered:
+            out[(a, f"reversal_days.{what}")] = float(d - discovered[what])
+    return out
+
+
+# ------------------------------------------------------------------ frames
+def timeseries_frame(results: list[ReplicationResult]) -> pd.DataFrame:
+    """Tidy daily series: one row per (replicate, day, segment), one column per metric."""
+    import pandas as pd
+
+    frames = []
+    for r in results:
+        if r.failed:
+            continue
+        days = next(iter(r.series.values())).shape[0]
+        for j, seg in enumerate(r.segments):
+            cols: dict[str, Any] = {"replicate": r.replicate, "day": np.arange(days), "segment": seg}
+            cols.update({m: v[:, j] for m, v in r.series.items()})
+            for m, v in r.company.items():
+                cols[m] = v if seg == "all" else np.nan
+            frames.append(pd.DataFrame(cols))
+    if not frames:
+        return pd.DataFrame(columns=["replicate", "day", "segment"])
+    out = pd.concat(frames, ignore_index=True)
+    out["segment"] = out["segment"].astype("category")
+    return out
+
+
+def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
+    """Long KPI table: replicate, segment, kpi, value."""
+    import pandas as pd
+
+    rows = [(r.replicate, seg, kpi, value) for r in results if not r.failed
+            for (seg, kpi), value in r.kpis.items()]
+    return pd.DataFrame(rows, columns=["replicate", "segment", "kpi", "value"])
+
+
+def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per (segment, kpi): mean, CI of the mean (t), spread P5–P95 over replications, n."""
+    import pandas as pd
+
+    rows = []
+    for (seg, kpi), g in kpis.groupby(["segment", "kpi"], sort=False, observed=True):
+        v = g["value"].to_numpy(dtype=float)
+        v = v[~np.isnan(v)]
+        if v.size == 0:
+            continue
+        low, high = mean_ci(v, level)
+        unit = describe_kpi(kpi)[1]
+        if unit in BOUNDED_UNITS:   # a share's CI cannot leave [0, 1], a count's cannot go below 0
+            low, high = max(low, 0.0), min(high, 1.0)
+        elif unit in COUNT_UNITS or kpi in NONNEGATIVE:
+            low = max(low, 0.0)
+        rows.append({"segment": seg, "kpi": kpi, "mean": float(v.mean()), "ci_low": low, "ci_high": high,
+                     "p5": float(np.percentile(v, 5)), "p95": float(np.percentile(v, 95)), "n": int(v.size)})
+    return pd.DataFrame(rows, columns=["segment", "kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n"])
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """t-based confidence interval of the mean (degenerate to the mean for n = 1 or no spread)."""
+    from scipy import stats
+
+    v = np.asarray(values, dtype=float)
+    m = float(v.mean())
+    if v.size < 2 or float(v.std()) == 0.0:
+        return m, m
+    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
+    return m - half, m + half
+
+
+def describe_kpi(kpi: str) -> tuple[str, str]:
+    """Meaning and unit of a KPI name, including per-flow ones."""
+    base, _, flow = kpi.partition(".")
+    if base == "consent":
+        return f"share of targeted active customers reached by {flow} on the last day", "share"
+    if base == "granted_at_ask":
+        return f"share who granted when {flow} asked", "share"
+    if base == "campaign_retained":
+        return f"share of campaign {flow}'s targets who said yes", "share"
+    if base == "reversal_days":
+        return f"days from discovery of {flow} to its reversal", "days"
+    return KPIS.get(kpi, (kpi, ""))
+
+
+COMPANY = tuple(COMPANY_METRICS)

@@ -1,0 +1,188 @@
+"""Sensitivity analysis over behaviour and economics coefficients: tornado and Morris.
+
+Factors and their ranges: every behaviour coefficient with a documented plausible range
+(``coefficient_ranges``), plus the economics in ``ECONOMICS``. All points run on the same
+seed and replicates (CRN), so a few replications rank effects reliably.
+
+- **Tornado** (one at a time): each factor at the low and the high end of its range, the
+  others at the scenario's values; the swing |KPI(high) − KPI(low)| ranks the factors.
+- **Morris elementary effects**: ``trajectories`` random one-factor-at-a-time paths on a
+  ``levels``-level grid of the unit cube (step Δ = levels / (2·(levels − 1))); per factor
+  μ (mean effect), μ* (mean absolute effect, the ranking) and σ (spread: interaction or
+  non-linearity). Effects are in KPI units per full range of the factor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from privsim.errors import InputError, did_you_mean
+from privsim.experiments.arms import run_cells
+from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
+from privsim.experiments.results import kpi_frame
+from privsim.model.rng import Decision, Streams, source_key
+from privsim.scenario.coefficients import coefficient_ranges
+from privsim.scenario.overrides import override
+from privsim.scenario.schema import Scenario
+
+# economics factors: path -> (kind, lo, hi); "relative" ranges multiply the scenario's own value
+ECONOMICS: dict[str, tuple[str, float, float]] = {
+    "economics.discount_rate": ("absolute", 0.03, 0.15),       # [A] typical corporate discount rates
+    "economics.cost_per_contact": ("relative", 0.5, 2.0),      # [A] ×½ … ×2 of the scenario's unit cost
+    "economics.cost_per_complaint": ("relative", 0.5, 2.0),    # [A] same
+}
+KPIS = ("npv", "privacy_churn", "backlash_peak", "opt_outs", "complaints")
+METHODS = ("tornado", "morris")
+DEFAULT_REPS = 5
+COLUMNS = ["method", "parameter", "kpi", "low", "high", "base_value", "value_low", "value_high", "mu", "mu_star",
+           "sigma", "effect", "rank"]
+
+
+def factor_ranges(scenario: Scenario, include: Sequence[str] | None = None,
+                  source: str = "--param") -> dict[str, tuple[float, float, float]]:
+    """``path -> (value, lo, hi)`` of every factor with a non-empty range, optionally only under ``include``."""
+    out = {k: v for k, v in coefficient_ranges(scenario.behavior).items() if v[2] > v[1]}
+    for path, (kind, lo, hi) in ECONOMICS.items():
+        value = float(getattr(scenario.economics, path.rsplit(".", 1)[1]))
+        rng = (lo, hi) if kind == "absolute" else (value * lo, value * hi)
+        if rng[1] > rng[0]:
+            out[path] = (value, *rng)
+    if not include:
+        return out
+    chosen = {k: v for k, v in out.items() if any(k == p or k.startswith(p + ".") for p in include)}
+    groups = {k.rsplit(".", n)[0] for k in out for n in range(k.count("."))}
+    for p in include:
+        if not any(k == p or k.startswith(p + ".") for k in out):
+            raise InputError.single(source, f"no coefficient {p!r}{did_you_mean(p, [*out, *groups])}; allowed: a "
+                                    "path or group such as behavior.consent or economics.discount_rate")
+    return chosen
+
+
+@dataclass
+class Sensitivity:
+    """A ranked sensitivity table (one method) and the KPI means of every design point."""
+
+    method: str
+    factors: dict[str, tuple[float, float, float]]
+    kpis: list[str]
+    table: pd.DataFrame
+    points: pd.DataFrame          # point, <factor paths>, <kpi means>
+    failed: int = 0               # failed replications
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranked table: method, parameter, kpi, range, values or effects, effect, rank."""
+        return self.table
+
+    def ranked(self, kpi: str) -> pd.DataFrame:
+        """The table for one KPI, most influential factor first."""
+        return self.table[self.table["kpi"] == kpi].sort_values("rank").reset_index(drop=True)
+
+
+def morris_design(k: int, trajectories: int, levels: int, gen: np.random.Generator) -> np.ndarray:
+    """``trajectories`` Morris paths of k + 1 points each in the unit cube, shape (r, k + 1, k)."""
+    delta = levels / (2.0 * (levels - 1))
+    grid = np.arange(levels) / (levels - 1)
+    out = np.empty((trajectories, k + 1, k))
+    for t in range(trajectories):
+        up = gen.random(k) < 0.5
+        start = np.where(up, gen.choice(grid[grid <= 1 - delta + 1e-12], k),
+                         gen.choice(grid[grid >= delta - 1e-12], k))
+        x = start.copy()
+        out[t, 0] = x
+        for step, i in enumerate(gen.permutation(k), start=1):
+            x[i] += delta if up[i] else -delta
+            out[t, step] = x
+    return out
+
+
+def _means(scenario: Scenario, rows: list[dict[str, float]], kpis: Sequence[str], reps: int, seed: int,
+           runner: Executor, baseline: bool, progress: Progress) -> tuple[np.ndarray, int]:
+    """Mean of each KPI (whole population) over replications at each design point: (points, kpis)."""
+    built = [override(scenario, row, source="sensitivity") for row in rows]
+    cells = [(s, r) for s in built for r in range(reps)]
+    results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points")
+    means = np.full((len(rows), len(kpis)), np.nan)
+    for p in range(len(rows)):
+        f = kpi_frame(results[p * reps:(p + 1) * reps])
+        f = f[f["segment"] == "all"].groupby("kpi")["value"].mean()
+        means[p] = [f.get(k, np.nan) for k in kpis]
+    return means, sum(r.failed for r in results)
+
+
+def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence[str] | None = None,
+                kpis: Sequence[str] = KPIS, reps: int | None = None, seed: int | None = None,
+                trajectories: int = 4, levels: int = 4, executor: str | Executor = "serial",
+                workers: int | None = None, scheduler: str | None = None, progress: Progress = no_progress,
+                baseline: bool = True) -> Sensitivity:
+    """Rank behaviour and economics coefficients by their effect on ``kpis`` (tornado or Morris)."""
+    if method not in METHODS:
+        raise InputError.single("--method", f"got {method!r}{did_you_mean(method, METHODS)}; "
+                                f"allowed: {', '.join(METHODS)}")
+    if levels < 2 or trajectories < 1:
+        raise InputError.single("--levels", "allowed: levels ≥ 2 and trajectories ≥ 1")
+    factors = factor_ranges(scenario, params)
+    names = list(factors)
+    reps = DEFAULT_REPS if reps is None else reps
+    seed = scenario.seed if seed is None else seed
+    lo = np.array([factors[n][1] for n in names])
+    hi = np.array([factors[n][2] for n in names])
+    unit = np.empty((0, 0, 0))
+    if method == "tornado":
+        rows: list[dict[str, Any]] = [{}]
+        for n in names:
+            rows += [{n: factors[n][1]}, {n: factors[n][2]}]
+    else:
+        gen = Streams(seed, 0).generator(Decision.COEFFICIENTS, source_key("sensitivity.morris"))
+        unit = morris_design(len(names), trajectories, levels, gen)
+        rows = [dict(zip(names, (lo + x * (hi - lo)).tolist(), strict=True)) for x in unit.reshape(-1, len(names))]
+    with make_executor(executor, workers, scheduler) as runner:
+        means, failed = _means(scenario, rows, kpis, reps, seed, runner, baseline, progress)
+    table = _tornado(names, factors, kpis, means) if method == "tornado" else \
+        _morris(names, factors, kpis, means, unit)
+    points = pd.DataFrame([{"point": i, **row} for i, row in enumerate(rows)])
+    points[list(kpis)] = means
+    return Sensitivity(method, factors, list(kpis), table, points, failed)
+
+
+def _rank(table: pd.DataFrame) -> pd.DataFrame:
+    table["rank"] = table.groupby("kpi")["effect"].rank(ascending=False, method="first", na_option="bottom")
+    table["rank"] = table["rank"].astype(int)
+    return table.sort_values(["kpi", "rank"], kind="stable").reset_index(drop=True)[COLUMNS]
+
+
+def _tornado(names: list[str], factors: dict[str, tuple[float, float, float]], kpis: Sequence[str],
+             means: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for i, n in enumerate(names):
+        for j, kpi in enumerate(kpis):
+            low, high = means[1 + 2 * i, j], means[2 + 2 * i, j]
+            rows.append({"method": "tornado", "parameter": n, "kpi": kpi, "low": factors[n][1], "high": factors[n][2],
+                         "base_value": means[0, j], "value_low": low, "value_high": high,
+                         "mu": np.nan, "mu_star": np.nan, "sigma": np.nan, "effect": abs(high - low)})
+    return _rank(pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"]))
+
+
+def _morris(names: list[str], factors: dict[str, tuple[float, float, float]], kpis: Sequence[str],
+            means: np.ndarray, unit: np.ndarray) -> pd.DataFrame:
+    r, steps, k = unit.shape
+    y = means.reshape(r, steps, len(kpis))
+    moved = np.argmax(np.abs(np.diff(unit, axis=1)), axis=2)              # (r, k): factor changed at each step
+    dx = np.take_along_axis(np.diff(unit, axis=1), moved[:, :, None], axis=2)[:, :, 0]
+    ee = np.diff(y, axis=1) / dx[:, :, None]                              # (r, k, kpis)
+    effects = np.empty((r, k, len(kpis)))
+    for t in range(r):
+        effects[t, moved[t]] = ee[t]
+    rows = []
+    for i, n in enumerate(names):
+        for j, kpi in enumerate(kpis):
+            e = effects[:, i, j]
+            rows.append({"method": "morris", "parameter": n, "kpi": kpi, "low": factors[n][1], "high": factors[n][2],
+                         "base_value": np.nan, "value_low": np.nan, "value_high": np.nan, "mu": float(np.mean(e)),
+                         "mu_star": float(np.mean(np.abs(e))), "sigma": float(np.std(e, ddof=1)) if r > 1 else 0.0,
+                         "effect": float(np.mean(np.abs(e)))})
+    return _rank(pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"]))

@@ -1,0 +1,155 @@
+"""The model's equations over customer arrays (docs/model.md names each symbol).
+
+Functions take numpy arrays and return arrays or update them in place; none loops over
+customers. Probabilities are float32; a uniform ``u`` decides each one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from privsim.scenario.coefficients import Behavior
+
+F32 = np.float32
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) = 1 / (1 + e^(−x)), in place on a float32 array."""
+    np.negative(x, out=x)
+    np.exp(x, out=x)
+    np.add(x, F32(1.0), out=x)
+    return np.reciprocal(x, out=x)
+
+
+def consent_utility(b: Behavior, trust: np.ndarray, concern: np.ndarray, x: float,
+                    shift: float, incentive_ratio: np.ndarray | float = 0.0) -> np.ndarray:
+    """U = β0 + β_T·(T − ½) − β_X·x·c + β_inc·ln(1 + 100·incentive/value) + Σ shifts (§3)."""
+    c = b.consent
+    u = (trust - F32(0.5)) * F32(c.trust)
+    u -= concern * F32(c.privacy_cost * x)
+    u += F32(c.intercept + shift)
+    if np.any(incentive_ratio):
+        u += F32(c.incentive) * np.log1p(F32(100.0) * np.asarray(incentive_ratio, dtype=F32))
+    return u
+
+
+def grant_probability(b: Behavior, mode: str, utility: np.ndarray, attention: float) -> np.ndarray:
+    """P(grant): σ(U) when asked to opt in; 1 − a·(1 − σ(U + δ_default)) under a default-on notice."""
+    if mode == "opt_in":
+        return sigmoid(utility)
+    utility += F32(b.consent.default_shift)
+    p = sigmoid(utility)
+    return F32(1.0) - F32(attention) * (F32(1.0) - p)
+
+
+def trust_factor(b: Behavior, trust: np.ndarray) -> np.ndarray:
+    """exp(−β·(T − ½)): low trust raises opt-out hazards."""
+    f = (trust - F32(0.5)) * F32(-b.opt_out.trust_elasticity)
+    return np.exp(f, out=f)
+
+
+def per_send_hazards(b: Behavior, per_month: float, x: float, felt: np.ndarray, concern: np.ndarray,
+                     trust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-send unsubscribe h = h0·(f/f0)^η·e^(−β(T−½))·(1 + κ·I), complaint c = c0·(f/f0)^η_c·(1 + κ·I), I = x·m·c."""
+    o = b.opt_out
+    ratio = per_month / o.reference_per_month
+    intrusion = felt * concern
+    intrusion *= F32(o.intrusion_elasticity * x)
+    intrusion += F32(1.0)
+    unsub = trust_factor(b, trust)
+    unsub *= intrusion
+    unsub *= F32(o.per_send * ratio ** o.frequency_elasticity)
+    complaint = intrusion
+    complaint *= F32(o.complaint_per_send * ratio ** o.complaint_elasticity)
+    return unsub, complaint
+
+
+def review_hazard(b: Behavior, x: float, felt: np.ndarray, concern: np.ndarray, trust: np.ndarray) -> np.ndarray:
+    """Opt-out at a periodic review of a data-use practice: r·I·e^(−β(T−½)), I = x·m·c."""
+    h = trust_factor(b, trust)
+    h *= felt
+    h *= concern
+    h *= F32(b.opt_out.per_review * x)
+    return h
+
+
+def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np.ndarray | None,
+                 good: np.ndarray | None, scratch: np.ndarray) -> None:
+    """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T), clipped to [0, 1] (§4)."""
+    t = b.trust
+    rho = F32(math.log(2.0) / t.recovery_half_life_days)
+    np.subtract(trust_base, trust, out=scratch)
+    scratch *= rho
+    if good is not None:
+        gain = F32(1.0) - trust
+        gain *= good
+        gain *= F32(t.learning_rate)
+        scratch += gain
+    if bad is not None:
+        loss = trust * bad
+        loss *= F32(t.loss_aversion * t.learning_rate)
+        scratch -= loss
+    trust += scratch
+    np.clip(trust, F32(0.0), F32(1.0), out=trust)
+
+
+def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_base: np.ndarray,
+                   out: np.ndarray) -> np.ndarray:
+    """Stated yearly intent to leave from lost trust: q_T = ω_T·max(0, 1 − T/T̄) (§6)."""
+    np.subtract(trust_base, trust, out=out)
+    np.maximum(out, F32(0.0), out=out)
+    out *= inv_base
+    out *= F32(b.churn.intent_trust)
+    return out
+
+
+def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np.ndarray,
+                      out: np.ndarray) -> np.ndarray:
+    """Daily churn p = h_seg + s·q_T/365, s = say–do × (1 − lock-in) × activity (§6)."""
+    np.multiply(switching, intent, out=out)
+    out *= F32(1.0 / 365.0)
+    out += base_hazard
+    return out
+
+
+def intent_on_learning(b: Behavior, outrage: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Stated intent to leave on learning of a violation: q = ω_O·min(1, o/θ) (§6)."""
+    q = outrage / np.maximum(tolerance, F32(1e-6))
+    np.minimum(q, F32(1.0), out=q)
+    q *= F32(b.churn.intent_offended)
+    return q
+
+
+def salience_shape(b: Behavior, days_since: float) -> float:
+    """Media salience of one story ``days_since`` its start: Σ w·e^(−t/τ), 1 on day 0 (§7)."""
+    d = b.discovery
+    if days_since < 0:
+        return 0.0
+    return sum(w * math.exp(-days_since / tau) for w, tau in zip(d.salience_weights, d.salience_days, strict=True))
+
+
+def discovery_hazard(b: Behavior, reach_share: float, sensitivity: float, unexpectedness: float,
+                     disclosed: bool, all_at_once: bool, salience: float) -> float:
+    """Daily discovery hazard H = d0/365 · reach^a · s · (1−e) · vis · (1 + S) (× disclosed factor)."""
+    d = b.discovery
+    if reach_share <= 0.0:
+        return 0.0
+    h = d.per_year / 365.0 * reach_share ** d.reach_exponent * sensitivity * unexpectedness
+    h *= d.all_at_once_factor if all_at_once else 1.0
+    h *= d.disclosed_factor if disclosed else 1.0
+    return h * (1.0 + salience)
+
+
+def hearing_probability(b: Behavior, salience: float, mouth: np.ndarray | float,
+                        out: np.ndarray) -> np.ndarray:
+    """P(hear of a story today) = 1 − exp(−(μ·S_k + β_w·W)), W = offended share among contacts."""
+    d = b.discovery
+    if isinstance(mouth, np.ndarray):
+        np.multiply(mouth, F32(-d.word_of_mouth), out=out)
+    else:
+        out.fill(F32(-d.word_of_mouth * mouth))
+    out -= F32(d.media_reach * salience)
+    np.expm1(out, out=out)
+    return np.negative(out, out=out)

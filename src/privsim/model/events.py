@@ -1,0 +1,270 @@
+"""The SimPy calendar and what each event does when it comes due.
+
+SimPy owns time: practice start/end, scheduled events and yearly-rate (Poisson) events
+are processes that put an action on the engine's due list; the events stage applies
+them in calendar order. Yearly-rate gaps come from their own streams, keyed by arrival.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from privsim.model.backlash import Source
+from privsim.model.fines import convert
+from privsim.model.practices import GRANTED
+from privsim.model.rng import Decision, source_key
+from privsim.scenario import taxonomy
+from privsim.scenario.schema import (
+    COMPANY_CAUSED,
+    Breach,
+    DataMerger,
+    DataSale,
+    MediaStory,
+    PolicyChange,
+    RepermissionCampaign,
+    ServiceIncident,
+)
+
+if TYPE_CHECKING:
+    from privsim.model.engine import Replication
+
+F32 = np.float32
+Action = Callable[[int], None]
+
+
+@dataclass
+class Ask:
+    """A consent question to customers ``idx`` of flow ``flow``, answered in the consent stage."""
+
+    flow: int
+    idx: np.ndarray
+    mode: str                      # opt_in | opt_out | campaign
+    attention: float = 1.0         # share who read it (opt_out notice, campaign message)
+    shift: np.ndarray | float = 0.0
+    incentive: float = 0.0
+    salt: int = 0
+    complaint: np.ndarray | float = 0.0   # complaint probability of those who do not grant
+    label: str = ""
+
+
+class Calendar:
+    """Schedules every flow start/end and scenario event as SimPy processes."""
+
+    def __init__(self, eng: Replication, with_strategy: bool):
+        self.eng, self.env = eng, eng.env
+        for k, f in enumerate(eng.flows):
+            self.at(f.start, lambda day, k=k: start_flow(eng, k, day))
+            if f.end is not None:
+                self.at(f.end, lambda day, k=k: end_flow(eng, k, day))
+        for i, e in enumerate(eng.s.events):
+            if isinstance(e, DataMerger | DataSale):
+                continue          # compiled into flows
+            if not with_strategy and e.type in COMPANY_CAUSED:
+                continue
+            key = source_key(e.id or f"{e.type}_{i}")
+            action = self._action(e, i)
+            if e.day is not None:
+                self.at(e.day, action)
+            else:
+                rate = resolve_rate(eng, e)
+                if rate > 0:
+                    self.env.process(self._poisson(rate, key, action))
+
+    def _action(self, e: Any, i: int) -> Action:
+        handler, eng = HANDLERS[e.type], self.eng
+        return lambda day: handler(eng, e, i, day)
+
+    def at(self, day: float, action: Action, stage: str = "events") -> None:
+        """Make ``action`` due in ``stage`` on ``day``."""
+        self.env.process(self._at(day, action, stage))
+
+    def _at(self, day: float, action: Action, stage: str) -> Any:
+        yield self.env.timeout(max(0.0, day - self.env.now))
+        self.eng.due[stage].append(action)
+
+    def _poisson(self, rate: float, key: int, action: Action) -> Any:
+        n = 0
+        while True:
+            gap = self.eng.streams.exponential(Decision.ARRIVAL, key, n, 365.0 / rate)
+            n += 1
+            yield self.env.timeout(gap)
+            if self.env.now >= self.eng.horizon:
+                return
+            self.eng.due["events"].append(action)
+
+
+def resolve_rate(eng: Replication, e: Any) -> float:
+    """Yearly rate of an event; ``controls`` derives it from the strategy's controls."""
+    if e.rate_per_year != "controls":
+        return float(e.rate_per_year)
+    b, c = eng.b.breach, eng.controls
+    if isinstance(e, ServiceIncident) or e.cause == "insider":
+        return b.insider_broad_per_year if c.service_access == "broad" else b.insider_need_to_know_per_year
+    if e.cause == "intrusion":
+        return b.intrusion_per_year
+    if c.remote_data == "none":
+        return 0.0
+    if e.cause == "lost_laptop":
+        return b.lost_laptop_per_year
+    return b.remote_access_per_year * (0.5 if c.remote_data == "encrypted" else 1.0)
+
+
+# -------------------------------------------------------------------- flows
+def start_flow(eng: Replication, k: int, day: int) -> None:
+    """A flow goes live: ask for consent, or reach its targets on notice or covertly."""
+    f = eng.flows[k]
+    f.live = True
+    idx = eng.practices.eligible(k)
+    if f.purpose == "data_sale":   # the records on sale; with consent, only those who agree are sold
+        u = eng.streams.uniform(Decision.INCIDENT, f.key, day, eng._u)
+        idx = idx[u[idx] < f.share_of_records]
+    if f.mode in ("opt_in", "opt_out"):
+        if f.ask_on_start:
+            attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
+            eng.ask(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
+    else:
+        eng.practices.set_reach(k, idx, True)
+    eng.recorder.mark(day, "start", f.id)
+
+
+def end_flow(eng: Replication, k: int, day: int) -> None:
+    """A flow reaches its end day."""
+    f = eng.flows[k]
+    if f.live:
+        f.live = False
+        eng.practices.stop(k)
+        eng.recorder.mark(day, "end", f.id)
+
+
+# -------------------------------------------------------------------- events
+def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
+    """New consent terms; retroactive ones enrol people who never agreed and tell notice readers."""
+    for pid in e.practices:
+        k = next(j for j, f in enumerate(eng.flows) if f.id == pid)
+        f = eng.flows[k]
+        new = e.new_consent or f.mode
+        f.mode = new
+        if new == "opt_in":
+            reached = np.flatnonzero(eng.practices.reach[k] & (eng.practices.consent[k] != GRANTED))
+            eng.ask(Ask(k, reached, "opt_in", incentive=f.incentive, salt=0x0C0C))
+        elif e.retroactive and f.live:
+            enrolled = eng.practices.set_reach(k, eng.practices.eligible(k), True)
+            f.retroactive = True
+            eng.backlash.sources[k].weight = eng.practices.outrage_weight(k)
+            eng.practices.refresh(enrolled)
+            eng.regulator.record("retroactive_change", day, persons=enrolled.size * eng.represents)
+            source = eng.backlash.sources[k]
+            eng.backlash.track(source)
+            v = eng.backlash.told(source, np.arange(eng.n), day)
+            attention = getattr(eng.b.notice, e.notice)
+            readers = enrolled[v[enrolled] < attention]
+            eng.learn(source, readers, v[readers] / attention, day, all_at_once=False)
+    eng.recorder.mark(day, "policy_change", ",".join(e.practices))
+
+
+def breach(eng: Replication, e: Breach, i: int, day: int) -> None:
+    """Records exposed: affected customers (held records, encryption) are notified, or learn later."""
+    c, b = eng.controls, eng.b.breach
+    exposure = 1.0
+    if e.cause in ("lost_laptop", "remote_access"):
+        exposure = {"none": 0.0, "encrypted": b.encrypted_exposure if e.cause == "lost_laptop" else 1.0,
+                    "unencrypted": 1.0}[c.remote_data]
+    held = eng.pop.active | (eng.churned_day >= 0)
+    if c.retention_days is not None:
+        held &= eng.pop.active | (eng.churned_day >= day - c.retention_days)
+    _incident(eng, e, i, day, held, e.share_of_records * exposure, notify=e.notify, kind="breach")
+
+
+def service_incident(eng: Replication, e: ServiceIncident, i: int, day: int) -> None:
+    """Staff misuse of service access: few affected, a public story if it gets out."""
+    _incident(eng, e, i, day, eng.pop.active.copy(), e.share_affected, notify=False, kind="service_incident",
+              public=e.public)
+
+
+def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, share: float, *,
+              notify: bool, kind: str, public: bool = True) -> None:
+    name = f"{e.id or f'{e.type}_{i}'}@{day}"
+    key = source_key(name)
+    u = eng.streams.uniform(Decision.INCIDENT, key, day, eng._u)
+    affected = held & (u < share)
+    n_affected = int(affected.sum())
+    sensitivity = max(taxonomy.CATEGORIES[cat].sensitivity for cat in e.data)
+    source = eng.backlash.add(Source(name, key, sensitivity, 1.0, affected=affected,
+                                     aware=np.zeros(eng.n, dtype=bool)))
+    b = eng.b.breach
+    per_record = b.cost_per_record_usd + (b.notification_per_record_usd if notify else 0.0)
+    if kind == "breach":
+        eng.costs["breach"] += convert(per_record, "USD", eng.s.economics.currency) * n_affected * eng.represents
+        eng.count("breached", np.flatnonzero(affected))
+    eng.recorder.mark(day, kind, name)
+    if n_affected == 0:
+        return
+    eng.regulator.record("breach", day, persons=n_affected * eng.represents)
+    intensity = min(1.0, sensitivity * math.sqrt(n_affected / eng.n)) if public else 0.0
+    if notify:
+        eng.backlash.story(source, day, intensity)
+        told = np.flatnonzero(affected & eng.pop.active)
+        v = eng.backlash.told(source, told, day)
+        eng.learn(source, told, v, day, all_at_once=False)
+    elif public:
+        gap = eng.streams.exponential(Decision.ARRIVAL, key, 0, 30.0)  # found by others (T-Mobile: 2–3 weeks)
+        eng.calendar.at(day + gap, lambda d: _surface(eng, source, intensity, d))
+
+
+def _surface(eng: Replication, source: Source, intensity: float, day: int) -> None:
+    """A hidden incident comes out: victims learn late, which weighs like a retroactive change."""
+    source.weight = eng.b.trust.retroactive
+    eng.backlash.story(source, day, intensity)
+    told = np.flatnonzero(source.affected & eng.pop.active & ~source.aware)
+    eng.learn(source, told, eng.backlash.told(source, told, day), day, all_at_once=False)
+    eng.recorder.mark(day, "discovery", source.name)
+
+
+def media_story(eng: Replication, e: MediaStory, i: int, day: int) -> None:
+    """Expose named practices (forced discovery), or raise privacy salience in general."""
+    exposed = [k for k, f in enumerate(eng.flows) if f.id in e.practices]
+    for k in exposed:
+        eng.reveal(k, day, intensity=e.intensity)
+    if not exposed:
+        eng.backlash.general.append((day, e.intensity))
+        eng.recorder.mark(day, "media_story", "")
+
+
+def repermission(eng: Replication, e: RepermissionCampaign, i: int, day: int) -> None:
+    """Ask customers without consent again; opted-out targets complain and are a violation."""
+    name = e.id or f"repermission_{i}"
+    for pid in e.practices:
+        k = next(j for j, f in enumerate(eng.flows) if f.id == pid)
+        p = eng.practices
+        base = p.targets[k] & eng.pop.active
+        lapsed = base & (p.consent[k] != GRANTED) & ~p.requested[k]
+        opted = base & p.requested[k]
+        who = {"lapsed": lapsed, "opted_out": opted, "all_without_consent": lapsed | opted}[e.target]
+        idx = np.flatnonzero(who)
+        refused = (p.consent[k, idx] != 0) | p.requested[k, idx]
+        shift = np.where(refused, F32(eng.b.consent.previously_refused), F32(0.0))
+        complaint = np.where(p.requested[k, idx], F32(eng.b.opt_out.complaint_after_optout), F32(0.0))
+        attention = getattr(eng.b.notice, "in_app" if e.channel in ("sms", "in_app") else e.channel)
+        eng.ask(Ask(k, idx, "campaign", attention=attention, shift=shift, incentive=e.incentive,
+                    salt=source_key(name), complaint=complaint, label=name))
+        eng.costs["contacts"] += idx.size * eng.s.economics.cost_per_contact * eng.represents
+        eng.count("sends", idx)
+        n_opted = int(opted[idx].sum())
+        if n_opted:
+            real = n_opted * eng.represents
+            eng.regulator.record("repermission_to_opted_out", day, persons=real, messages=real)
+    eng.recorder.mark(day, "repermission_campaign", name)
+
+
+HANDLERS: dict[str, Callable[..., None]] = {
+    "policy_change": policy_change,
+    "breach": breach,
+    "service_incident": service_incident,
+    "media_story": media_story,
+    "repermission_campaign": repermission,
+}

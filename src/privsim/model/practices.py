@@ -1,0 +1,134 @@
+"""Per-flow customer state as (K, N) arrays, kept consistent by index-level updates.
+
+Reach (who a flow currently uses) changes only at known customers (asks, opt-outs
+honoured, churn, reversal), so totals per segment and each customer's daily intrusion
+load ``W_i = Σ_k x_k·m_ik`` are updated for those customers only, never by a daily pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from privsim.model.flows import Flow
+from privsim.model.population import Population
+from privsim.scenario.coefficients import Behavior
+
+F32 = np.float32
+UNASKED, GRANTED, DENIED = 0, 1, 2
+
+
+class Practices:
+    """Consent, reach and felt intrusion of every flow for every customer."""
+
+    def __init__(self, flows: list[Flow], pop: Population, behavior: Behavior,
+                 exclusions: dict[str, np.ndarray] | None = None):
+        k, n, s = len(flows), pop.size, len(pop.names)
+        self.flows, self.pop, self.b = flows, pop, behavior
+        self.consent = np.zeros((k, n), dtype=np.int8)
+        self.reach = np.zeros((k, n), dtype=bool)
+        self.touched = np.zeros((k, n), dtype=bool)
+        self.requested = np.zeros((k, n), dtype=bool)
+        self.felt = np.zeros((k, n), dtype=F32)
+        self.aware = np.zeros((k, n), dtype=bool)
+        self.reach_count = np.zeros((k, s), dtype=np.int64)
+        self.touched_count = np.zeros(k, dtype=np.int64)
+        self.reach_value = np.zeros((k, s), dtype=np.float64)
+        self.load = np.zeros(n, dtype=F32)
+        self.good = np.zeros(n, dtype=F32)
+        self.any_load = False
+        self.any_good = False
+        self.targets = [self._targets(f, pop, (exclusions or {}).get(f.id)) for f in flows]
+        self._x = np.asarray([f.x for f in flows], dtype=F32)
+        t = behavior.trust
+        self._g = np.asarray([t.value_delivered * max(f.lift, 0.0) for f in flows], dtype=F32)
+
+    @staticmethod
+    def _targets(f: Flow, pop: Population, excluded: np.ndarray | None) -> np.ndarray:
+        mask = np.ones(pop.size, dtype=bool)
+        if f.segments is not None:
+            mask[:] = False
+            for name in f.segments:
+                s = pop.names.index(name)
+                mask[pop.bounds[s]:pop.bounds[s + 1]] = True
+        if excluded is not None:
+            mask[np.asarray(excluded, dtype=np.int64)] = False
+        return mask
+
+    # ------------------------------------------------------------ multipliers
+    def multiplier(self, k: int, idx: np.ndarray) -> np.ndarray:
+        """m_ik: how much of flow k's privacy cost customer i feels (docs/model.md §4)."""
+        f, t = self.flows[k], self.b.trust
+        aware = self.aware[k, idx]
+        if not f.disclosed:
+            return np.where(aware, F32(t.betrayal), F32(0.0))
+        if f.mode == "opt_in":
+            m = np.full(idx.size, F32(t.consented))
+            if f.dark:
+                m[aware & (self.consent[k, idx] == GRANTED)] = F32(t.dark_pattern)
+            return m
+        m = np.full(idx.size, F32(t.noticed))
+        if f.retroactive:
+            m[aware] = F32(t.retroactive)
+        return m
+
+    def outrage_weight(self, k: int) -> float:
+        """Weight of what customers learn about flow k.
+
+        Betrayal > retroactive > dark pattern > disclosed but never chosen (1) > informed consent.
+        """
+        f, t = self.flows[k], self.b.trust
+        if not f.disclosed:
+            return t.betrayal
+        if f.retroactive:
+            return t.retroactive
+        if f.dark:
+            return t.dark_pattern
+        return t.consented if f.mode == "opt_in" else 1.0
+
+    def refresh(self, idx: np.ndarray) -> None:
+        """Recompute felt intrusion, load W and good load G of customers ``idx`` across all flows."""
+        if idx.size == 0 or not self.flows:
+            return
+        for k in range(len(self.flows)):
+            on = self.reach[k, idx]
+            self.felt[k, idx] = np.where(on, self.multiplier(k, idx), F32(0.0))
+        load = np.zeros(idx.size, dtype=F32)
+        good = np.zeros(idx.size, dtype=F32)
+        for k in range(len(self.flows)):  # fixed order, elementwise: bit-identical per customer
+            load += self._x[k] * self.felt[k, idx]
+            if self._g[k]:
+                good += self._g[k] * (self.reach[k, idx] & (self.consent[k, idx] == GRANTED))
+        self.load[idx] = load
+        self.good[idx] = good
+        self.any_load = self.any_load or bool(self.load[idx].any())
+        self.any_good = self.any_good or bool(self.good[idx].any())
+
+    # ------------------------------------------------------------ reach
+    def set_reach(self, k: int, idx: np.ndarray, on: bool) -> np.ndarray:
+        """Switch flow k on/off for customers ``idx``; returns those whose reach changed."""
+        idx = idx[self.reach[k, idx] != on]
+        if idx.size:
+            self.reach[k, idx] = on
+            if on:
+                self.touched_count[k] += int(np.count_nonzero(~self.touched[k, idx]))
+                self.touched[k, idx] = True
+            seg = self.pop.segment[idx]
+            sign = 1 if on else -1
+            n_seg = self.reach_count.shape[1]
+            self.reach_count[k] += sign * np.bincount(seg, minlength=n_seg)
+            self.reach_value[k] += sign * np.bincount(seg, weights=self.pop.value[idx], minlength=n_seg)
+            self.refresh(idx)
+        return idx
+
+    def leave(self, idx: np.ndarray) -> None:
+        """Churned customers leave every flow."""
+        for k in range(len(self.flows)):
+            self.set_reach(k, idx, False)
+
+    def stop(self, k: int) -> None:
+        """A flow ends (end day, reversal): nobody is reached any more."""
+        self.set_reach(k, np.flatnonzero(self.reach[k]), False)
+
+    def eligible(self, k: int) -> np.ndarray:
+        """Active targeted customers who have not asked to opt out."""
+        return np.flatnonzero(self.targets[k] & self.pop.active & ~self.requested[k])

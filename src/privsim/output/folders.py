@@ -1,0 +1,174 @@
+"""Run folders: every experiment's results on disk, written atomically.
+
+Everything goes to a hidden partial folder that is renamed into place only when complete, so a
+killed run leaves no half-written results. Each folder has a ``summary.json`` whose ``kind`` tells
+``privsim report`` what it holds; sweeps and frontiers write theirs point by point
+(``privsim.experiments.sweepstore``).
+
+- run: ``scenario.yaml`` (resolved), ``timeseries.parquet``, ``kpis.csv`` (the KPI table),
+  ``replications.csv`` (KPIs per replication), ``summary.json`` (versions, seed, scenario hash)
+- compare: ``scenario-N.yaml``, ``differences.csv``, ``kpis.csv`` (KPI table per scenario),
+  ``replications.csv``, ``timeseries.parquet`` (with a ``scenario`` column)
+- sensitivity: ``scenario.yaml``, ``sensitivity.csv`` (ranked), ``points.csv`` (design and KPI means)
+- uncertainty: ``scenario.yaml``, ``uncertainty.csv``, ``draws.csv``, ``replications.csv`` and
+  ``timeseries.parquet`` (with an ``arm`` column: coefficients drawn or fixed)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from privsim.experiments.compare import Comparison
+from privsim.experiments.results import describe_kpi
+from privsim.experiments.runs import RunResult
+from privsim.experiments.sensitivity import Sensitivity
+from privsim.experiments.uncertainty import Uncertainty
+from privsim.files import versions
+from privsim.scenario.load import dump_scenario
+from privsim.scenario.schema import Scenario
+
+PARTIAL = ".privsim-partial-"
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a partial folder beside ``target``; on success it replaces ``target`` in one rename."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(target.parent)
+    partial = target.parent / f"{PARTIAL}{target.name}-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    try:
+        yield partial
+        old = None
+        if target.exists():
+            old = target.parent / f"{PARTIAL}{target.name}-{os.getpid()}-old"
+            target.rename(old)
+        partial.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove partial folders left by runs whose process no longer exists (e.g. SIGKILL)."""
+    for path in folder.glob(f"{PARTIAL}*"):
+        pid = path.name.removeprefix(PARTIAL).split("-")[-1]
+        if pid == "old":
+            pid = path.name.removeprefix(PARTIAL).split("-")[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_run(run: RunResult, target: Path, extra: dict[str, Any] | None = None) -> Path:
+    """Write a :class:`~privsim.experiments.runs.RunResult` as a run folder at ``target``."""
+    summary = run.summary()
+    summary["meaning"], summary["unit"] = zip(*(describe_kpi(k) for k in summary["kpi"]), strict=True) \
+        if len(summary) else ((), ())
+    with atomic_folder(target) as tmp:
+        (tmp / "scenario.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
+        run.to_frame().to_parquet(tmp / "timeseries.parquet", index=False)
+        summary.to_csv(tmp / "kpis.csv", index=False)
+        run.kpis().to_csv(tmp / "replications.csv", index=False)
+        info = {
+            "name": run.scenario.name,
+            "scenario_sha256": run.scenario.digest(),
+            "seed": run.seed,
+            "replications": len(run.replications),
+            "failed": [{"replicate": r.replicate, "error": r.error} for r in run.failed],
+            "population": {"size": run.scenario.population.size,
+                           "represents": run.scenario.population.represents},
+            "currency": run.scenario.economics.currency,
+            "versions": versions(),
+            "events": [{"day": d, "kind": k, "what": w} for d, k, w in run.marks],
+            **(extra or {}),
+        }
+        (tmp / "summary.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+DRAWN, FIXED = "coefficients drawn", "coefficients fixed"
+
+
+def _summary(folder: Path, info: dict[str, Any]) -> None:
+    (folder / "summary.json").write_text(json.dumps({**info, "versions": versions()}, indent=2, default=str) + "\n",
+                                         encoding="utf-8")
+
+
+def _marks(marks: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
+    return [{"day": d, "kind": k, "what": w} for d, k, w in marks]
+
+
+def write_comparison(cmp: Comparison, target: Path, reference: int = 0) -> Path:
+    """A compare folder."""
+    with atomic_folder(target) as tmp:
+        for i, run in enumerate(cmp.runs, start=1):
+            (tmp / f"scenario-{i}.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
+        cmp.differences(reference).to_csv(tmp / "differences.csv", index=False)
+        cmp.summary().to_csv(tmp / "kpis.csv", index=False)
+        cmp.to_frame().to_csv(tmp / "replications.csv", index=False)
+        cmp.timeseries().to_parquet(tmp / "timeseries.parquet", index=False)
+        first = cmp.runs[0].scenario
+        _summary(tmp, {
+            "kind": "compare", "names": cmp.names, "reference": cmp.names[reference], "seed": cmp.seed,
+            "replications": len(cmp.runs[0].replications), "currency": first.economics.currency,
+            "population": {"size": first.population.size, "represents": first.population.represents},
+            "scenario_sha256": [run.scenario.digest() for run in cmp.runs],
+            "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
+            "events": {name: _marks(run.marks) for name, run in zip(cmp.names, cmp.runs, strict=True)}})
+    return target
+
+
+def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, seed: int, reps: int) -> Path:
+    """A sensitivity folder."""
+    with atomic_folder(target) as tmp:
+        (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
+        sens.to_frame().to_csv(tmp / "sensitivity.csv", index=False)
+        sens.points.to_csv(tmp / "points.csv", index=False)
+        _summary(tmp, {"kind": "sensitivity", "name": scenario.name, "method": sens.method, "kpis": sens.kpis,
+                       "factors": len(sens.factors), "points": len(sens.points), "seed": seed, "replications": reps,
+                       "failed_replications": sens.failed, "currency": scenario.economics.currency,
+                       "scenario_sha256": scenario.digest()})
+    return target
+
+
+def write_uncertainty(u: Uncertainty, target: Path) -> Path:
+    """An uncertainty folder."""
+    scenario = u.fixed.scenario
+    with atomic_folder(target) as tmp:
+        (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
+        u.to_frame().to_csv(tmp / "uncertainty.csv", index=False)
+        u.draws.to_csv(tmp / "draws.csv", index=False)
+        kpis = pd.concat([u.drawn.kpis().assign(arm=DRAWN), u.fixed.kpis().assign(arm=FIXED)], ignore_index=True)
+        kpis.to_csv(tmp / "replications.csv", index=False)
+        series = pd.concat([u.drawn.to_frame().assign(arm=DRAWN), u.fixed.to_frame().assign(arm=FIXED)],
+                           ignore_index=True)
+        series["segment"] = series["segment"].astype(str)
+        series.to_parquet(tmp / "timeseries.parquet", index=False)
+        _summary(tmp, {"kind": "uncertainty", "name": scenario.name, "seed": u.fixed.seed,
+                       "replications": len(u.fixed.replications), "coefficients": len(u.draws.columns) - 1,
+                       "currency": scenario.economics.currency, "scenario_sha256": scenario.digest(),
+                       "failed": [{"arm": arm, "replicate": r.replicate, "error": r.error}
+                                  for arm, run in ((DRAWN, u.drawn), (FIXED, u.fixed)) for r in run.failed],
+                       "events": _marks(u.fixed.marks)})
+    return target

@@ -1,0 +1,34 @@
+"""Human formatting of KPI values, shared by the CLI, the report and the dashboard."""
+
+from __future__ import annotations
+
+import math
+
+from privsim.experiments.results import describe_kpi
+
+SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def fmt(kpi: str, value: float, currency: str = "USD") -> str:
+    """A KPI value in its unit: money with a symbol, shares as %, counts with separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    unit = describe_kpi(kpi)[1]
+    if unit == "currency":
+        return money(value, currency)
+    if unit in ("share", "0–1", "probability"):
+        return f"{value * 100:.3g}%" if abs(value) < 0.001 and value else f"{value * 100:.2f}%"
+    if unit == "days":
+        return f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """Money with a symbol and a short scale: $1.23M, -€45.6k."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    symbol = SYMBOL.get(currency, currency + " ")
+    for scale, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if v >= scale:
+            return f"{sign}{symbol}{v / scale:.3g}{suffix}"
+    return f"{sign}{symbol}{v:.2f}"

@@ -1,0 +1,233 @@
+"""``privsim report RUN_DIR``: a self-contained offline HTML report of any run folder.
+
+Plotly.js is inlined once, so the file opens from disk with no network. The folder's
+``summary.json`` ``kind`` picks the sections: a run (KPI table, time series with P5–P95
+bands and event markers, segments), compare, sweep, frontier, sensitivity or uncertainty.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from privsim.errors import InputError
+from privsim.files import write_atomic
+from privsim.output import charts
+from privsim.output.formatting import fmt
+
+KINDS = ("run", "compare", "sweep", "frontier", "sensitivity", "uncertainty")
+CSS = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{padding:3px 8px;border-bottom:1px solid #eee;
+text-align:right}td:first-child,th:first-child{text-align:left}.meta{color:#666;font-size:.9em}"""
+
+
+class Page:
+    """HTML sections of a report; figures share the one inlined plotly.js."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.parts: list[str] = []
+
+    def heading(self, text: str) -> None:
+        """A section heading."""
+        self.parts.append(f"<h2>{html.escape(text)}</h2>")
+
+    def text(self, text: str, cls: str = "") -> None:
+        """A paragraph."""
+        self.parts.append(f'<p class="{cls}">{html.escape(text)}</p>')
+
+    def table(self, frame: pd.DataFrame) -> None:
+        """A table (values are escaped)."""
+        self.parts.append(frame.to_html(index=False, escape=True, border=0, na_rep="–"))
+
+    def figure(self, fig: go.Figure) -> None:
+        """A Plotly figure (no script of its own)."""
+        self.parts.append(fig.to_html(full_html=False, include_plotlyjs=False,
+                                      config={"displaylogo": False, "responsive": True}))
+
+    def html(self) -> str:
+        """The whole page."""
+        return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
+                f"</title><style>{CSS}</style><script type=\"text/javascript\">{get_plotlyjs()}</script></head>"
+                f"<body><h1>{html.escape(self.title)}</h1>{''.join(self.parts)}</body></html>\n")
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / name
+    if not path.exists():
+        raise InputError.single(str(folder), f"{name} is missing; allowed: a complete run folder")
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
+def _kpi_rows(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
+    s = summary[summary["segment"].astype(str) == "all"]
+    return pd.DataFrame({
+        "KPI": s["kpi"], "mean": [fmt(k, v, currency) for k, v in zip(s["kpi"], s["mean"], strict=True)],
+        "95% CI of mean": [f"{fmt(k, lo, currency)} – {fmt(k, hi, currency)}"
+                           for k, lo, hi in zip(s["kpi"], s["ci_low"], s["ci_high"], strict=True)],
+        "P5–P95 over replications": [f"{fmt(k, lo, currency)} – {fmt(k, hi, currency)}"
+                                     for k, lo, hi in zip(s["kpi"], s["p5"], s["p95"], strict=True)],
+        "n": s["n"]})
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = [f"{v:.4g}" if pd.notna(v) else "–" for v in out[c]]
+    return out
+
+
+def _marks(events: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    return [(int(e["day"]), str(e["kind"]), str(e["what"] or "")) for e in events]
+
+
+def _run(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    currency = info.get("currency", "USD")
+    summary = _read(folder, "kpis.csv")
+    page.heading("KPIs (whole population)")
+    page.table(_kpi_rows(summary, currency))
+    page.heading("Over time")
+    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), marks=_marks(info.get("events", []))))
+    page.heading("Segments")
+    page.figure(charts.segment_figure(summary))
+
+
+def _compare(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    currency = info.get("currency", "USD")
+    diff = _read(folder, "differences.csv")
+    d = diff[diff["segment"].astype(str) == "all"]
+    page.heading(f"Paired differences from {info.get('reference')} (common random numbers)")
+    page.table(pd.DataFrame({
+        "scenario": d["scenario"], "KPI": d["kpi"],
+        "reference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean_reference"], strict=True)],
+        "scenario mean": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean"], strict=True)],
+        "difference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["diff"], strict=True)],
+        "paired 95% CI": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}"
+                          for k, a, b in zip(d["kpi"], d["ci_low"], d["ci_high"], strict=True)],
+        "unpaired 95% CI": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}" for k, a, b in
+                            zip(d["kpi"], d["unpaired_ci_low"], d["unpaired_ci_high"], strict=True)],
+        "better in": [f"{v:.0%}" if pd.notna(v) else "–" for v in d["better_share"]]}))
+    page.figure(charts.differences_figure(diff))
+    summary = _read(folder, "kpis.csv")
+    for name in info.get("names", []):
+        page.heading(f"KPIs: {name}")
+        page.table(_kpi_rows(summary[summary["scenario"] == name], currency))
+    marks = sorted({m for events in info.get("events", {}).values() for m in _marks(events)})
+    page.heading("Over time")
+    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="scenario", marks=marks))
+    page.heading("Segments")
+    page.figure(charts.segment_figure(summary, by="scenario"))
+
+
+def _sweep(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    points = _read(folder, "points.csv")
+    summary = _read(folder, "kpis.csv")
+    paths = [c for c in points.columns if c not in ("point", "status", "error")]
+    page.heading(f"Points ({info.get('design', 'grid')} design, {len(points)} points)")
+    page.table(_rounded(points))
+    if len(summary):
+        page.figure(charts.sweep_figure(summary, paths))
+
+
+def _frontier(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    table = _read(folder, "frontier.csv")
+    page.heading("Tolerance frontier")
+    page.text(f"NPV-optimal {info.get('path')} = {info.get('optimum_value')}; cliff (mean backlash peak rises more "
+              f"than {info.get('cliff_factor')}× in one step) at {info.get('cliff_value') or 'no point'}; "
+              f"Pareto-efficient points: {info.get('pareto')}.")
+    cols = ["point", "value", "npv", "revenue", "opt_outs", "complaints", "backlash_peak", "privacy_churn",
+            "optimal", "pareto", "cliff"]
+    page.table(_rounded(table[[c for c in cols if c in table]]))
+    if len(table):
+        page.figure(charts.frontier_figure(table, info.get("path", "value"), info.get("optimum"),
+                                           info.get("pareto", []), info.get("cliff")))
+    _sweep(page, folder, info)
+
+
+def _sensitivity(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    table = _read(folder, "sensitivity.csv")
+    method = info.get("method", "tornado")
+    for kpi in info.get("kpis", []):
+        page.heading(f"{method.title()}: {kpi}")
+        t = table[table["kpi"] == kpi].sort_values("rank").head(15)
+        keep = ["rank", "parameter", "low", "high"] + (["value_low", "value_high", "effect"] if method == "tornado"
+                                                       else ["mu", "mu_star", "sigma"])
+        page.table(_rounded(t[keep]))
+        page.figure(charts.tornado_figure(table, kpi) if method == "tornado" else charts.morris_figure(table, kpi))
+
+
+def _uncertainty(page: Page, folder: Path, info: dict[str, Any]) -> None:
+    currency = info.get("currency", "USD")
+    table = _read(folder, "uncertainty.csv")
+    page.heading("Coefficient uncertainty beside replication noise (whole population)")
+    t = table[table["segment"].astype(str) == "all"]
+    page.table(pd.DataFrame({
+        "KPI": t["kpi"], "mean": [fmt(k, v, currency) for k, v in zip(t["kpi"], t["mean"], strict=True)],
+        "P5–P95 with coefficient uncertainty": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}"
+                                                for k, a, b in zip(t["kpi"], t["p5"], t["p95"], strict=True)],
+        "P5–P95 replication noise only": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}" for k, a, b in
+                                          zip(t["kpi"], t["noise_p5"], t["noise_p95"], strict=True)],
+        "variance from coefficients": [f"{v:.0%}" for v in t["coefficient_share"]], "n": t["n"]}))
+    page.figure(charts.uncertainty_figure(_read(folder, "replications.csv")))
+    page.heading("Over time")
+    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="arm",
+                                         marks=_marks(info.get("events", []))))
+
+
+SECTIONS: dict[str, Callable[[Page, Path, dict[str, Any]], None]] = {
+    "run": _run, "compare": _compare, "sweep": _sweep, "frontier": _frontier, "sensitivity": _sensitivity,
+    "uncertainty": _uncertainty}
+
+
+def read_info(folder: Path) -> dict[str, Any]:
+    """The folder's ``summary.json`` (bad input when missing or unreadable)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError.single(str(folder), "no such run folder")
+    path = folder / "summary.json"
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError.single(str(folder), "not a privsim run folder (no summary.json); allowed: a folder written "
+                                "by privsim run, compare, sweep, frontier, sensitivity or uncertainty") from None
+    except json.JSONDecodeError as exc:
+        raise InputError.single(str(path), f"cannot be read ({exc.msg})", line=exc.lineno) from None
+    kind = info.get("kind", "run")
+    if kind not in SECTIONS:
+        raise InputError.single(str(path), f"kind {kind!r} has no report; allowed: {', '.join(KINDS)}", field="kind")
+    return info
+
+
+def build_report(folder: str | Path) -> str:
+    """The report of a run folder as one HTML page."""
+    folder = Path(folder)
+    info = read_info(folder)
+    kind = info.get("kind", "run")
+    title = f"privsim {kind}: {info.get('name') or ' vs '.join(info.get('names', [])) or folder.name}"
+    page = Page(title)
+    meta = {k: info[k] for k in ("seed", "replications", "design", "params", "method", "population") if k in info}
+    versions = info.get("versions", {})
+    page.text(" · ".join(f"{k}: {v}" for k, v in meta.items()) +
+              (f" · privsim {versions.get('privsim')}" if versions else ""), cls="meta")
+    if info.get("failed"):
+        page.text(f"Failed: {json.dumps(info['failed'])}", cls="meta")
+    SECTIONS[kind](page, folder, info)
+    return page.html()
+
+
+def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the report (default ``RUN_DIR/report.html``) atomically; returns its path."""
+    text = build_report(folder)
+    target = Path(out) if out else Path(folder) / "report.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text)
+    return target

@@ -1,0 +1,441 @@
+"""The scenario format: pydantic models of the whole file, strict keys, frozen values.
+
+Every field carries its range and a description; cross-field rules live in model validators.
+``privsim.scenario.load`` is the door from YAML to these objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from privsim.scenario import taxonomy
+from privsim.scenario.coefficients import Behavior
+
+SCHEMA_VERSION = 1
+NAME = r"^[a-z][a-z0-9_]*$"
+
+Category = Literal[tuple(taxonomy.CATEGORIES)]  # type: ignore[valid-type]
+PurposeName = Literal[tuple(taxonomy.PURPOSES)]  # type: ignore[valid-type]
+ConsentMode = Literal["opt_in", "opt_out", "notice_only", "none"]
+Channel = Literal["none", "email", "sms", "phone", "push", "postal", "in_app"]
+NoticeChannel = Literal["in_app", "email", "postal", "website_only"]
+UIPattern = Literal["pre_ticked", "hidden_reject", "confirmshaming", "nagging", "bundled", "forced"]
+Jurisdiction = Literal["eu", "uk", "us", "us_ca"]
+LegalBasis = Literal["consent", "contract", "legitimate_interest", "legal_obligation", "vital_interests",
+                     "public_task"]
+DataSource = Literal["first_party_sale", "first_party_other", "purchased", "merged", "inferred"]
+Recipient = Literal["processor", "ad_partner", "data_broker", "affiliate", "public_authority"]
+PolicyClaim = Literal["never_sell", "never_share", "no_location_tracking", "no_sensitive_data",
+                      "honour_opt_outs", "no_retroactive_changes"]
+LINT_ONLY = {"lint_only": True}   # marks optional fields only the worst-practice tester reads
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Day = Annotated[int, Field(ge=0, le=3650)]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- population
+class Segment(Model):
+    """A privacy-attitude segment (Westin-style) with its economics."""
+
+    share: float = Field(gt=0.0, le=1.0, description="share of the population")
+    concern: Share = Field(description="baseline privacy concern, 0–1")
+    trust: Share = Field(description="baseline trust in the company, 0–1")
+    annual_value: float = Field(ge=0.0, description="revenue per customer per year, economics.currency")
+    churn_per_year: float = Field(ge=0.0, lt=1.0, description="baseline yearly churn without privacy effects")
+    privacy_active: Share | None = Field(
+        None, description="share of privacy actives; default behavior.churn.privacy_active_share")
+
+
+class Network(Model):
+    """How word of mouth travels: mean field, or a sparse small-world graph."""
+
+    kind: Literal["mean_field", "small_world"] = "mean_field"
+    degree: int = Field(10, ge=2, le=200, description="contacts per customer (small_world)")
+    rewire: Share = Field(0.1, description="Watts–Strogatz rewiring probability (small_world)")
+
+    @field_validator("degree")
+    @classmethod
+    def _even(cls, v: int) -> int:
+        if v % 2:
+            raise ValueError(f"got {v}; allowed: an even number (a ring lattice links k/2 each side)")
+        return v
+
+
+class Population(Model):
+    """Simulated customers, whom they stand for, and their attitudes."""
+
+    size: int = Field(ge=1, le=50_000_000, description="simulated customers")
+    represents: float = Field(1.0, ge=1.0, description="real customers each simulated one stands for")
+    concern_drift_per_year: float = Field(
+        0.01, ge=-0.2, le=0.2, description="yearly drift of baseline concern (Pew 2019–23: 79%→81% concerned)")
+    lock_in: Share = Field(0.0, description="switching cost: share of privacy-driven exits that never happen")
+    segments: dict[str, Segment] = Field(min_length=1)
+    network: Network = Network()
+
+    @field_validator("segments")
+    @classmethod
+    def _segments(cls, v: dict[str, Segment]) -> dict[str, Segment]:
+        bad = [name for name in v if not re.match(NAME, name)]
+        if bad:
+            raise ValueError(f"segment name {bad[0]!r} is not allowed; allowed: lower_snake_case names")
+        total = sum(s.share for s in v.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"shares sum to {total:.6g}; allowed: shares summing to 1")
+        return v
+
+
+# ---------------------------------------------------------------- strategy
+class Practice(Model):
+    """One use of customer data (DESIGN §4): what, how consent is asked, contacts, money."""
+
+    id: str = Field(pattern=NAME, description="unique id, lower_snake_case")
+    purpose: PurposeName
+    data: list[Category] = Field(min_length=1, description="data categories used")
+    consent: ConsentMode
+    disclosed: bool = Field(True, description="false: a covert use customers are not told about")
+    ask_on_start: bool = Field(True, description="ask for consent when the practice starts (else only by campaign)")
+    notice: NoticeChannel = Field("email", description="how customers are told (opt_out, notice_only)")
+    framing: Literal["neutral", "benefit", "alarm"] = "neutral"
+    ui_patterns: list[UIPattern] = Field(default_factory=list, description="dark patterns in the consent flow")
+    channel: Channel = Field("none", description="contact channel, if the practice sends messages")
+    contacts_per_month: float = Field(0.0, ge=0.0, le=300.0)
+    revenue_lift: float = Field(0.0, ge=-1.0, le=5.0, description="relative revenue lift on reached customers")
+    data_revenue_per_record: float = Field(0.0, ge=0.0, description="yearly revenue per reached record")
+    segments: list[str] | None = Field(None, description="target segments; null = everyone")
+    start_day: Day = 0
+    end_day: Day | None = None
+    incentive: float = Field(0.0, ge=0.0, description="one-off value offered for consent, economics.currency")
+    visibility: Literal["targeted", "all_at_once"] = "targeted"
+    centrality: Share = Field(0.0, description="0 peripheral … 1 core to the business model")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
+    legal_basis: LegalBasis | None = Field(
+        None, description="lawful basis claimed for the use (GDPR Art. 6)", json_schema_extra=LINT_ONLY)
+    data_source: DataSource | None = Field(
+        None, description="where the data comes from: first_party_sale (bought from you), first_party_other, "
+                          "purchased, merged or inferred", json_schema_extra=LINT_ONLY)
+    collected_for: PurposeName | None = Field(
+        None, description="the purpose the data was originally collected for", json_schema_extra=LINT_ONLY)
+    opt_in_steps: int | None = Field(
+        None, ge=1, le=50, description="clicks needed to give consent", json_schema_extra=LINT_ONLY)
+    opt_out_steps: int | None = Field(
+        None, ge=1, le=50, description="clicks needed to refuse or withdraw consent", json_schema_extra=LINT_ONLY)
+    unsubscribe_link: bool | None = Field(
+        None, description="every message carries an unsubscribe / objection route", json_schema_extra=LINT_ONLY)
+    audience_min_age: int | None = Field(
+        None, ge=0, le=120, description="youngest age in the targeted audience", json_schema_extra=LINT_ONLY)
+    recipients: list[Recipient] | None = Field(
+        None, description="who receives the data outside the company", json_schema_extra=LINT_ONLY)
+    contracts_in_place: bool | None = Field(
+        None, description="processor / third-party contracts cover every recipient", json_schema_extra=LINT_ONLY)
+    deidentified: bool | None = Field(
+        None, description="the data is pseudonymised or 'anonymised' before it leaves", json_schema_extra=LINT_ONLY)
+    automated_decision: Literal["none", "with_human_review", "without_human_review"] | None = Field(
+        None, description="decisions with legal or similar effect (credit, eligibility, price) made by the "
+                          "practice", json_schema_extra=LINT_ONLY)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Practice:
+        if not self.disclosed and self.consent in ("opt_in", "opt_out"):
+            raise ValueError(f"a covert practice cannot ask for consent (consent: {self.consent}); "
+                             "allowed: consent none or notice_only with disclosed: false")
+        if self.end_day is not None and self.end_day < self.start_day:
+            raise ValueError(f"end_day {self.end_day} is before start_day {self.start_day}")
+        if (self.channel == "none") != (self.contacts_per_month == 0):
+            raise ValueError("channel and contacts_per_month go together: a channel needs contacts, "
+                             "contacts need a channel")
+        return self
+
+
+class Controls(Model):
+    """Operational privacy controls."""
+
+    opt_out_latency_days: int | None = Field(10, ge=0, le=3650, description="null: opt-outs never honoured")
+    remote_data: Literal["none", "encrypted", "unencrypted"] = Field(
+        "none", description="customer data on laptops and home networks")
+    service_access: Literal["need_to_know", "broad"] = "need_to_know"
+    retention_days: int | None = Field(None, ge=0, description="days former customers' records are kept; null: forever")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
+    access_logging: bool | None = Field(
+        None, description="staff access to customer records is logged and reviewed", json_schema_extra=LINT_ONLY)
+    device_policy: Literal["managed", "byod_managed", "byod_unmanaged"] | None = Field(
+        None, description="devices remote staff use for customer data", json_schema_extra=LINT_ONLY)
+    employee_monitoring: Literal["none", "activity", "keystroke", "screen", "webcam"] | None = Field(
+        None, description="how remote staff are monitored", json_schema_extra=LINT_ONLY)
+    honours_gpc: bool | None = Field(
+        None, description="Global Privacy Control signals are honoured as opt-outs", json_schema_extra=LINT_ONLY)
+    do_not_sell_link: bool | None = Field(
+        None, description="a 'Do Not Sell or Share' link is offered (CCPA)", json_schema_extra=LINT_ONLY)
+    erasure_honoured: bool | None = Field(
+        None, description="deletion requests remove the person from every active use", json_schema_extra=LINT_ONLY)
+
+
+class ResponsePolicy(Model):
+    """When and how the company reverses a practice under backlash."""
+
+    reverse_when_backlash_above: Share | None = Field(None, description="null: never reverses")
+    reaction_days: float = Field(3.0, ge=0.0, le=365.0, description="delay for a peripheral practice")
+    apologise: bool = True
+
+
+class Strategy(Model):
+    """A strategy: practices, controls and the response policy."""
+
+    name: str = "Unnamed strategy"
+    practices: list[Practice] = Field(default_factory=list)
+    controls: Controls = Controls()
+    response: ResponsePolicy = ResponsePolicy()
+    dpia_done: bool | None = Field(
+        None, description="a data-protection impact assessment covers the strategy (lint only)",
+        json_schema_extra=LINT_ONLY)
+    policy_claims: list[PolicyClaim] | None = Field(
+        None, description="promises the privacy policy makes, checked against the practices (lint only)",
+        json_schema_extra=LINT_ONLY)
+
+    @field_validator("practices")
+    @classmethod
+    def _unique(cls, v: list[Practice]) -> list[Practice]:
+        ids = [p.id for p in v]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"practice id {dupes[0]!r} appears more than once; allowed: unique ids")
+        return v
+
+
+# ---------------------------------------------------------------- events
+class Event(Model):
+    """Common timing: on a ``day``, or at a yearly ``rate_per_year`` (Poisson arrivals)."""
+
+    id: str | None = Field(None, pattern=NAME)
+    day: Day | None = None
+    rate_per_year: float | None = Field(None, gt=0.0, le=365.0)
+
+    @model_validator(mode="after")
+    def _timing(self) -> Event:
+        if (self.day is None) == (self.rate_per_year is None):
+            raise ValueError("give exactly one of day or rate_per_year")
+        return self
+
+
+class OneOff(Event):
+    """An event that happens once, on a day."""
+
+    @model_validator(mode="after")
+    def _day_only(self) -> OneOff:
+        if self.day is None:
+            raise ValueError(f"a {self.type} happens on a day; allowed: day, not rate_per_year")  # type: ignore[attr-defined]
+        return self
+
+
+class PolicyChange(OneOff):
+    """A change of terms for some practices, possibly applied to data already held."""
+
+    type: Literal["policy_change"]
+    practices: list[str] = Field(min_length=1)
+    new_consent: ConsentMode | None = Field(None, description="the consent mode after the change")
+    retroactive: bool = False
+    notice: NoticeChannel = "email"
+
+
+class DataMerger(OneOff):
+    """Joining a new data source (e.g. anonymous browsing) to customer identities."""
+
+    type: Literal["data_merger"]
+    data: list[Category] = Field(min_length=1)
+    consent: ConsentMode = "opt_out"
+    disclosed: bool = True
+    notice: NoticeChannel = "website_only"
+    revenue_lift: float = Field(0.0, ge=-1.0, le=5.0)
+    data_revenue_per_record: float = Field(0.0, ge=0.0)
+    centrality: Share = 0.5
+
+
+class DataSale(OneOff):
+    """Selling customer records to a third party."""
+
+    type: Literal["data_sale"]
+    data: list[Category] = Field(min_length=1)
+    share_of_records: Share = 1.0
+    price_per_record: float = Field(0.0, ge=0.0, description="one-off, economics.currency")
+    consent: ConsentMode = "none"
+    disclosed: bool = False
+
+
+class Breach(Event):
+    """Records exposed by a loss or an attack; ``rate_per_year: controls`` takes the rate from controls."""
+
+    type: Literal["breach"]
+    rate_per_year: float | Literal["controls"] | None = None  # type: ignore[assignment]
+    share_of_records: Share = 1.0
+    data: list[Category] = Field(default_factory=lambda: ["contact", "purchase_history"], min_length=1)
+    cause: Literal["lost_laptop", "remote_access", "intrusion", "insider"] = "intrusion"
+    notify: bool = True
+
+
+class ServiceIncident(Event):
+    """Staff misuse of customer data seen while serving them ('God View')."""
+
+    type: Literal["service_incident"]
+    rate_per_year: float | Literal["controls"] | None = None  # type: ignore[assignment]
+    share_affected: Share = 0.001
+    data: list[Category] = Field(default_factory=lambda: ["location"], min_length=1)
+    public: bool = Field(True, description="the incident becomes a media story")
+
+
+class MediaStory(Event):
+    """A story that exposes named practices, or raises privacy salience in general."""
+
+    type: Literal["media_story"]
+    practices: list[str] = Field(default_factory=list)
+    intensity: Share = 1.0
+
+
+class RepermissionCampaign(OneOff):
+    """Asking customers without consent again (itself marketing)."""
+
+    type: Literal["repermission_campaign"]
+    practices: list[str] = Field(min_length=1)
+    target: Literal["lapsed", "opted_out", "all_without_consent"] = "lapsed"
+    channel: Literal["email", "sms", "postal", "in_app"] = "email"
+    incentive: float = Field(0.0, ge=0.0)
+
+
+AnyEvent = Annotated[
+    PolicyChange | DataMerger | DataSale | Breach | ServiceIncident | MediaStory | RepermissionCampaign,
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("policy_change", "data_merger", "data_sale", "breach", "service_incident",
+               "media_story", "repermission_campaign")
+COMPANY_CAUSED = frozenset({"policy_change", "data_merger", "data_sale", "breach",
+                            "service_incident", "repermission_campaign"})
+
+
+# ---------------------------------------------------------------- economics
+class Economics(Model):
+    """Money: currency, discounting and unit costs."""
+
+    currency: Literal["USD", "EUR", "GBP"] = "USD"
+    discount_rate: float = Field(0.08, ge=0.0, le=1.0, description="annual")
+    cost_per_contact: float = Field(0.005, ge=0.0)
+    cost_per_complaint: float = Field(5.0, ge=0.0, description="handling cost of one complaint")
+    annual_turnover: float | None = Field(
+        None, ge=0.0, description="for fine caps; null: real customers × mean annual value")
+
+
+# ---------------------------------------------------------------- tester blocks
+class Gate(Model):
+    """Thresholds and adverse draws of the stress test (``privsim test``); null turns a threshold off."""
+
+    max_npv_loss: float | None = Field(
+        None, ge=0.0, description="P95 of NPV loss against the no-practice baseline, economics.currency")
+    max_npv_loss_share: float | None = Field(
+        0.01, ge=0.0, description="P95 of NPV loss as a share of the baseline NPV (materiality) [A]")
+    max_regulator_probability: Share | None = Field(
+        0.25, description="probability that a regulator opens an investigation [A]")
+    max_backlash_peak: Share | None = Field(
+        0.05, description="P95 of peak backlash (share of active customers aware and offended) [A]")
+    discovery_after_days: Day = Field(
+        90, description="covert practices are exposed by a media story this many days after they start")
+    extra_concern_drift_per_year: float = Field(
+        0.05, ge=0.0, le=0.2, description="added to population.concern_drift_per_year (capped at 0.2)")
+    breaches: bool = Field(True, description="add breaches at the yearly rates the controls imply")
+
+
+class Observation(Model):
+    """One thing that happened in a historical case, comparable with a simulated KPI."""
+
+    kpi: str = Field(description="KPI name, e.g. backlash_peak, regulator_action, fines, privacy_churn")
+    value: float = Field(description="the observed value in the KPI's unit (regulator_action: 1 or 0)")
+    text: str = Field(description="what happened, in words, with its figure")
+    note: str | None = Field(None, description="why the simulation differs from history here, if it does")
+
+
+class Case(Model):
+    """Metadata of a historical worst-practice case (scenarios/cases/)."""
+
+    company: str
+    year: int = Field(ge=1900, le=2100)
+    story: str
+    what_happened: str
+    sources: list[str] = Field(min_length=1)
+    lesson: str
+    observed: list[Observation] = Field(default_factory=list)
+    model_gap: str | None = Field(None, description="where the simulation disagrees with history, and why")
+
+
+# ---------------------------------------------------------------- scenario
+class Scenario(Model):
+    """A whole scenario file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_version: int = Field(SCHEMA_VERSION, alias="schema", ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
+    name: str
+    description: str = ""
+    horizon_days: int = Field(365, ge=1, le=3650)
+    replications: int = Field(20, ge=1, le=100_000)
+    seed: int = Field(2026, ge=0, le=2**63 - 1)
+    jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: ["eu"])
+    population: Population
+    strategy: Strategy = Strategy()
+    events: list[AnyEvent] = Field(default_factory=list)
+    behavior: Behavior = Behavior()
+    economics: Economics = Economics()
+    gate: Gate | None = Field(None, description="stress-test thresholds (privsim test)")
+    case: Case | None = Field(None, description="a historical case's metadata (scenarios/cases/)")
+    counterfactual: dict[str, Any] | None = Field(
+        None, description="the better strategy as a patch: {dotted.path: value}, paths as for --set")
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        segments = set(self.population.segments)
+        for i, p in enumerate(self.strategy.practices):
+            for s in p.segments or []:
+                if s not in segments:
+                    raise _located(("strategy", "practices", i, "segments"),
+                                   f"unknown segment {s!r}; allowed: {', '.join(sorted(segments))}")
+        ids = {p.id for p in self.strategy.practices}
+        for i, e in enumerate(self.events):   # data mergers and sales run as practices from their day
+            if isinstance(e, DataMerger | DataSale):
+                flow = e.id or f"{e.type}_{i}"
+                if flow in ids:
+                    raise _located(("events", i, "id"), f"id {flow!r} is already a practice id; allowed: a new id")
+                ids.add(flow)
+        for i, e in enumerate(self.events):
+            for ref in getattr(e, "practices", []):
+                if ref not in ids:
+                    raise _located(("events", i, "practices"),
+                                   f"unknown practice {ref!r}; allowed: {', '.join(sorted(ids)) or 'none defined'}")
+            if e.day is not None and e.day > self.horizon_days:
+                raise _located(("events", i, "day"), f"got {e.day}; allowed: 0 to horizon_days ({self.horizon_days})")
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 of the resolved scenario: the key for caching and run summaries."""
+        payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def practice(self, practice_id: str) -> Practice:
+        """The practice with this id."""
+        return next(p for p in self.strategy.practices if p.id == practice_id)
+
+
+class _LocatedError(ValueError):
+    """A cross-field error that knows which field it belongs to (see messages.py)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.path = path
+
+
+def _located(path: tuple[str | int, ...], message: str) -> _LocatedError:
+    return _LocatedError(path, message)

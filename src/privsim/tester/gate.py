@@ -1,0 +1,121 @@
+"""The stress test behind ``privsim test``: the strategy under adverse draws, as a CI gate.
+
+Adverse draws: every covert practice is exposed by a media story a fixed time after it
+starts; breaches and staff incidents arrive at the yearly rates the strategy's controls
+imply; baseline concern drifts up faster. The gate reports P5/P50/P95 of NPV loss against
+the no-practice baseline (same seeds, CRN), the probability of regulator action and peak
+backlash, and fails when any exceeds its threshold (``gate:`` block or flags).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.runs import RunResult, replicate
+from privsim.scenario.load import scenario_from_data
+from privsim.scenario.schema import Gate, Scenario
+
+BREACH_CAUSES = ("intrusion", "lost_laptop", "remote_access")
+
+
+def adverse(scenario: Scenario, gate: Gate) -> Scenario:
+    """The scenario with the gate's adverse draws added (forced discovery, breaches, concern drift)."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    events: list[dict[str, Any]] = data["events"]
+    for p in scenario.strategy.practices:
+        day = p.start_day + gate.discovery_after_days
+        if not p.disclosed and day <= scenario.horizon_days and (p.end_day is None or day <= p.end_day):
+            events.append({"type": "media_story", "id": f"gate_exposes_{p.id}", "day": day,
+                           "practices": [p.id], "intensity": 1.0})
+    if gate.breaches:
+        held = sorted({"contact"} | {c for p in scenario.strategy.practices for c in p.data})
+        events += [{"type": "breach", "id": f"gate_breach_{cause}", "rate_per_year": "controls", "cause": cause,
+                    "data": held} for cause in BREACH_CAUSES]
+        events.append({"type": "service_incident", "id": "gate_staff_incident", "rate_per_year": "controls",
+                       "data": held})
+    population = data["population"]
+    population["concern_drift_per_year"] = min(0.2, population["concern_drift_per_year"]
+                                               + gate.extra_concern_drift_per_year)
+    return scenario_from_data(data, source="gate (adverse draws)")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One gate threshold: the measured figure, its limit (None: off) and whether it passed."""
+
+    name: str
+    label: str
+    value: float
+    limit: float | None
+
+    @property
+    def passed(self) -> bool:
+        """No limit, an undefined value, or a value within the limit."""
+        return self.limit is None or math.isnan(self.value) or self.value <= self.limit
+
+
+@dataclass
+class GateResult:
+    """Figures and verdicts of one stress test."""
+
+    scenario: Scenario
+    gate: Gate
+    run: RunResult
+    npv_loss: tuple[float, float, float]          # P5, P50, P95, economics.currency
+    baseline_npv: float                           # median NPV of the no-practice arm
+    regulator_probability: float
+    backlash_peak: tuple[float, float]            # P50, P95
+    verdicts: list[Verdict]
+
+    @property
+    def passed(self) -> bool:
+        """Every threshold held and no replication failed."""
+        return all(v.passed for v in self.verdicts) and not self.run.failed
+
+    def adverse_draws(self) -> list[str]:
+        """The adverse draws this stress test added, in words."""
+        g = self.gate
+        lines = [f"concern drift +{g.extra_concern_drift_per_year:g}/year"]
+        exposed = [e.practices[0] for e in self.scenario.events
+                   if e.type == "media_story" and (e.id or "").startswith("gate_exposes_")]
+        if exposed:
+            lines.append(f"covert practices exposed {g.discovery_after_days} days after they start: "
+                         f"{', '.join(exposed)}")
+        if g.breaches:
+            lines.append("breaches and staff incidents at the yearly rates the controls imply")
+        return lines
+
+
+def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None, *, seed: int | None = None,
+           executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
+           progress: Progress = no_progress) -> GateResult:
+    """Run the strategy under adverse draws and judge it against the gate thresholds."""
+    gate = gate or scenario.gate or Gate()
+    stressed = adverse(scenario, gate)
+    run = replicate(stressed, reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,
+                    progress=progress)
+    k = run.kpis()
+    k = k[k["segment"] == "all"].pivot(index="replicate", columns="kpi", values="value")
+    if k.empty:
+        nan = float("nan")
+        return GateResult(stressed, gate, run, (nan, nan, nan), nan, nan, (nan, nan), [])
+    loss = -k["npv_vs_baseline"].to_numpy(dtype=float)
+    baseline = float(np.median(k["npv"].to_numpy(dtype=float) - k["npv_vs_baseline"].to_numpy(dtype=float)))
+    p5, p50, p95 = (float(x) for x in np.percentile(loss, [5, 50, 95]))
+    regulator = float(k["regulator_action"].mean())
+    peaks = k["backlash_peak"].to_numpy(dtype=float)
+    b50, b95 = (float(x) for x in np.percentile(peaks, [50, 95]))
+    share = p95 / baseline if baseline > 0 else float("nan")
+    verdicts = [
+        Verdict("max_npv_loss", "P95 NPV loss vs no-practice baseline", p95, gate.max_npv_loss),
+        Verdict("max_npv_loss_share", "P95 NPV loss / baseline NPV", share, gate.max_npv_loss_share),
+        Verdict("max_regulator_probability", "probability of regulator action", regulator,
+                gate.max_regulator_probability),
+        Verdict("max_backlash_peak", "P95 peak backlash", b95, gate.max_backlash_peak),
+    ]
+    return GateResult(stressed, gate, run, (p5, p50, p95), baseline, regulator, (b50, b95), verdicts)

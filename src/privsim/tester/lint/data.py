@@ -1,0 +1,160 @@
+"""Checks on purpose, minimisation, sensitive data and retention (LNT-11 … LNT-16, LNT-23)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from privsim.scenario import taxonomy
+from privsim.tester.lint.base import Hit, check, unknown
+from privsim.tester.lint.context import Context
+from privsim.tester.lint.packs import ALL, EU_UK_CA
+
+SERVICE = frozenset({"service_delivery", "customer_service_access", "remote_workplace"})
+# purposes compatible with data collected for a purpose [A]: expected in the same context (GDPR Art. 6(4))
+COMPATIBLE: dict[str, frozenset[str]] = {
+    "service_delivery": SERVICE | {"site_analytics", "marketing_email", "personalisation"},
+    "customer_service_access": SERVICE,
+    "remote_workplace": SERVICE,
+    "site_analytics": frozenset({"site_analytics", "personalisation"}),
+    "marketing_email": frozenset({"marketing_email", "personalisation", "site_analytics"}),
+    "personalisation": frozenset({"personalisation", "marketing_email", "site_analytics"}),
+    "research": frozenset({"research"}),
+    "profiling": frozenset({"profiling", "personalisation", "marketing_email"}),
+    "location_tracking": frozenset({"location_tracking"}),
+    "third_party_sharing": frozenset({"third_party_sharing"}),
+    "cross_context_tracking": frozenset({"cross_context_tracking", "profiling"}),
+    "data_merger": frozenset({"data_merger", "profiling"}),
+    "data_sale": frozenset({"data_sale", "third_party_sharing"}),
+    "sensitive_inference": frozenset({"sensitive_inference"}),
+}
+_CORE = frozenset({"contact", "identifiers", "purchase_history", "preferences"})
+# data categories a purpose needs [A] (CNIL PIA Q213; e.g. no location for a newsletter, no health in service notes)
+NEEDED: dict[str, frozenset[str]] = {
+    "service_delivery": _CORE | {"financial", "demographics"},
+    "customer_service_access": _CORE | {"financial"},
+    "remote_workplace": _CORE | {"financial"},
+    "site_analytics": frozenset({"identifiers", "browsing"}),
+    "marketing_email": _CORE | {"demographics"},
+    "personalisation": _CORE | {"browsing", "demographics"},
+    "research": _CORE | {"browsing", "demographics"},
+    "profiling": _CORE | {"browsing", "demographics"},
+    "location_tracking": frozenset({"identifiers", "location"}),
+    "third_party_sharing": _CORE | {"demographics"},
+    "cross_context_tracking": frozenset({"identifiers", "browsing"}),
+    "data_merger": _CORE | {"browsing", "demographics"},
+    "data_sale": _CORE | {"demographics"},
+    "sensitive_inference": frozenset({"identifiers", "purchase_history", "browsing", "sensitive_inference"}),
+}
+MINOR_RISK = frozenset({"data_sale", "third_party_sharing", "cross_context_tracking", "profiling",
+                        "sensitive_inference"})
+MAX_RETENTION_DAYS = 3 * 365   # CNIL commercial-management guidance: 3 years after last contact [R]
+
+
+@check("LNT-11", "Purpose creep: incompatible secondary use", "high", packs=EU_UK_CA,
+       trigger="a practice whose purpose is not compatible with collected_for, without opt-in consent",
+       rule="GDPR Art. 5(1)(b), 6(4); CPRA §1798.100(c), regs §7002; Kim, Barasz & John 2019",
+       fix="ask for opt-in consent to the new purpose", pda="Appropriation", linddun="Non-compliance")
+def purpose_creep(ctx: Context) -> Iterator[Hit]:
+    for u in ctx.practices:
+        p = u.practice
+        if p is None or u.purpose in SERVICE or u.consent == "opt_in":
+            continue
+        if p.collected_for is None:
+            yield unknown(u.path, f"{u.id}: collected_for not stated")
+        elif u.purpose not in COMPATIBLE[p.collected_for]:
+            yield Hit(u.at("collected_for"), f"{u.id}: data collected for {p.collected_for} used for {u.purpose}",
+                      u.informed())
+
+
+@check("LNT-12", "Data not necessary for the purpose (minimisation)", "medium", packs=EU_UK_CA,
+       trigger="a data category outside what the purpose needs (table in privsim.lint.data); high if it is "
+               "sensitive",
+       rule="GDPR Art. 5(1)(c); CNIL PIA Q213; Hamburg DPA v H&M (2020, €35.3M)",
+       fix="drop the categories the purpose does not need", pda="Induced disclosure", linddun="Non-compliance")
+def minimisation(ctx: Context) -> Iterator[Hit]:
+    for u in ctx.uses:
+        extra = [c for c in u.data if c not in NEEDED[u.purpose]]
+        if not extra:
+            continue
+        kept = [c for c in u.data if c in NEEDED[u.purpose]]
+        yield Hit(u.at("data"), f"{u.id}: {u.purpose} does not need {', '.join(extra)}",
+                  u.patch(data=kept) if kept else None, "high" if taxonomy.is_sensitive(extra) else None)
+
+
+@check("LNT-13", "Sensitive data without explicit opt-in", "critical", packs=ALL,
+       trigger="data contains a sensitive category (taxonomy: location, financial, health, biometric, genetic, "
+               "children, government_id, communications, sensitive_inference) and consent is not a disclosed opt_in",
+       rule="GDPR Art. 9; CPRA sensitive PI, §1798.121; FTC GoodRx ($1.5M) and BetterHelp ($7.8M), 2023",
+       fix="ask for explicit opt-in consent (consent: opt_in, disclosed: true)",
+       pda="Stigmatization", linddun="Data disclosure")
+def sensitive_without_opt_in(ctx: Context) -> Iterator[Hit]:
+    for u in ctx.uses:
+        if u.sensitive and (u.consent != "opt_in" or not u.disclosed):
+            yield Hit(u.at("consent"), f"{u.id}: sensitive data on {u.consent}"
+                      + ("" if u.disclosed else ", covertly"), u.informed())
+
+
+@check("LNT-14", "Inferring sensitive traits", "high", packs=ALL,
+       trigger="purpose sensitive_inference, data sensitive_inference, or data_source: inferred with sensitive "
+               "data, unless a disclosed opt_in",
+       rule="NIST PRAM 'unanticipated revelation'; WP29 WP251 profiling guidelines; Target pregnancy score (2012)",
+       fix="infer sensitive traits only with disclosed opt-in consent", pda="Unanticipated revelation",
+       linddun="Linking")
+def sensitive_inference(ctx: Context) -> Iterator[Hit]:
+    for u in ctx.uses:
+        inferred = u.practice is not None and u.practice.data_source == "inferred" and u.sensitive
+        if ((u.purpose == "sensitive_inference" or "sensitive_inference" in u.data or inferred)
+                and not (u.consent == "opt_in" and u.disclosed)):
+            yield Hit(u.at("purpose"), f"{u.id}: infers sensitive traits on {u.consent}", u.informed())
+
+
+@check("LNT-15", "Precise location tracking without opt-in, or covert", "critical", packs=ALL,
+       trigger="purpose location_tracking or data contains location, and consent is not a disclosed opt_in",
+       rule="ePD Art. 9; CPRA precise geolocation; FTC X-Mode (2024), InMarket, Kochava; Google 40 states "
+            "$391.5M (2022)",
+       fix="track location only with disclosed opt-in consent", pda="Surveillance", linddun="Detecting")
+def location(ctx: Context) -> Iterator[Hit]:
+    for u in ctx.uses:
+        if ((u.purpose == "location_tracking" or "location" in u.data)
+                and not (u.consent == "opt_in" and u.disclosed)):
+            yield Hit(u.at("consent"), f"{u.id}: location on {u.consent}" + ("" if u.disclosed else ", covertly"),
+                      u.informed())
+
+
+@check("LNT-16", "Minors' data sold, shared or profiled without affirmative authorisation", "critical", packs=ALL,
+       trigger="purpose sale, sharing, cross-context tracking, profiling or sensitive inference without opt_in, "
+               "where data contains children or audience_min_age is below the pack's age (US 13, EU/UK and CA 16)",
+       rule="COPPA; CCPA §1798.120(c) ($7,988 per violation, 2025); GDPR Art. 8; FTC v Path $800k (2013)",
+       fix="exclude minors, or ask for opt-in (parental consent under 13)", pda="Appropriation",
+       linddun="Non-compliance")
+def minors(ctx: Context) -> Iterator[Hit]:
+    age = ctx.minors_age
+    for u in ctx.uses:
+        if u.purpose not in MINOR_RISK or u.consent == "opt_in":
+            continue
+        stated = u.practice.audience_min_age if u.practice else None
+        if "children" in u.data:
+            yield Hit(u.at("data"), f"{u.id}: children's data used for {u.purpose} on {u.consent}", u.informed())
+        elif stated is not None and stated < age:
+            yield Hit(u.at("audience_min_age"), f"{u.id}: audience from age {stated} (< {age}) for {u.purpose}",
+                      u.informed())
+        elif stated is None:
+            yield unknown(u.path, f"{u.id}: audience_min_age not stated for {u.purpose}")
+
+
+@check("LNT-23", "Indefinite or excessive retention", "medium", packs=EU_UK_CA,
+       trigger=f"controls.retention_days is null (kept forever) or above {MAX_RETENTION_DAYS}; high when any use "
+               "has sensitive data",
+       rule="GDPR Art. 5(1)(e); CNIL PIA Q215; CPRA §1798.100(a)(3); Berlin DPA v Deutsche Wohnen (2019, €14.5M)",
+       fix=f"delete former customers' records after at most {MAX_RETENTION_DAYS} days",
+       pda="Insecurity", linddun="Non-compliance")
+def retention(ctx: Context) -> Iterator[Hit]:
+    if not ctx.uses:
+        return
+    days = ctx.scenario.strategy.controls.retention_days
+    severity = "high" if any(u.sensitive for u in ctx.uses) else None
+    fix = {"strategy.controls.retention_days": MAX_RETENTION_DAYS}
+    if days is None:
+        yield Hit(ctx.controls("retention_days"), "former customers' records are kept forever", fix, severity)
+    elif days > MAX_RETENTION_DAYS:
+        yield Hit(ctx.controls("retention_days"), f"records kept {days} days", fix, severity)

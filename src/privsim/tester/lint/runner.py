@@ -1,0 +1,95 @@
+"""Run the checks of the selected jurisdiction packs over a scenario and locate every finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from privsim.scenario.load import read_scenario
+from privsim.scenario.schema import Scenario
+from privsim.scenario.yamlmap import LineMap, dotted, line_of
+from privsim.tester.lint.base import CHECKS, SEVERITIES, Check, Finding, rank
+from privsim.tester.lint.context import Context
+from privsim.tester.lint.packs import NOTICE, Pack, packs_for
+
+FAIL_ON = (*SEVERITIES, "never")
+
+
+@dataclass
+class Report:
+    """Findings of one lint run, with the packs (and their check dates) that produced them."""
+
+    scenario: Scenario
+    source: str
+    packs: list[Pack]
+    checks: list[Check]
+    findings: list[Finding] = field(default_factory=list)
+    notice: str = NOTICE
+
+    @property
+    def failures(self) -> list[Finding]:
+        """Findings whose check fired."""
+        return [f for f in self.findings if f.failed]
+
+    @property
+    def unknowns(self) -> list[Finding]:
+        """Checks that could not be evaluated (an optional field is not stated)."""
+        return [f for f in self.findings if not f.failed]
+
+    def exceeds(self, fail_on: str) -> bool:
+        """A finding at or above ``fail_on`` severity exists (``never``: always False)."""
+        if fail_on == "never":
+            return False
+        return any(rank(f.severity) >= rank(fail_on) for f in self.failures)
+
+    def counts(self) -> dict[str, int]:
+        """Number of failed findings per severity, highest first."""
+        return {s: sum(f.severity == s for f in self.failures) for s in reversed(SEVERITIES)}
+
+
+def lint(target: Scenario | str | Path, *, jurisdictions: list[str] | None = None,
+         source: str | None = None, lines: LineMap | None = None) -> Report:
+    """Lint a scenario (object or file) under the packs of ``jurisdictions`` (default: the scenario's)."""
+    if isinstance(target, Scenario):
+        scenario, lines = target, lines or {}
+        source = source or "<scenario>"
+    else:
+        scenario, lines = read_scenario(target)
+        source = source or str(target)
+    packs = packs_for(jurisdictions if jurisdictions else list(scenario.jurisdictions),
+                      "--jurisdiction" if jurisdictions else f"{source}: jurisdictions")
+    ctx = Context(scenario, packs)
+    chosen = {p.id for p in packs}
+    checks = [c for c in CHECKS.values() if c.packs & chosen]
+    report = Report(scenario, source, packs, checks)
+    for c in checks:
+        for hit in c.evaluate(ctx):
+            report.findings.append(Finding(
+                check=c, status="fail" if hit.evaluable else "cannot_evaluate",
+                severity=hit.severity or c.severity, message=hit.message, source=source,
+                line=line_of(lines, hit.path), field=dotted(hit.path), fix=hit.fix if hit.evaluable else None))
+    report.findings.sort(key=lambda f: (not f.failed, -rank(f.severity), f.line or 0, f.check.id))
+    return report
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON-able data."""
+    return {
+        "notice": report.notice,
+        "scenario": report.scenario.name,
+        "file": report.source,
+        "packs": [{"id": p.id, "title": p.title, "laws": p.laws, "checked": p.checked.isoformat()}
+                  for p in report.packs],
+        "checks_run": [c.id for c in report.checks],
+        "counts": report.counts(),
+        "findings": [{
+            "check": f.check.id, "title": f.check.title, "status": f.status, "severity": f.severity,
+            "message": f.message, "file": f.source, "line": f.line, "field": f.field,
+            "rule": f.check.rule, "fix_hint": f.check.fix_hint, "fix": f.fix,
+            "price": None if f.price is None else {
+                "status": f.price.status, "npv": f.price.npv, "npv_ci": f.price.npv_ci,
+                "backlash_peak": f.price.backlash_peak, "backlash_ci": f.price.backlash_ci,
+                "regulator_action": f.price.regulator_action, "reps": f.price.reps, "size": f.price.size},
+        } for f in report.findings],
+    }
