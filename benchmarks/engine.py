@@ -154,7 +154,7 @@ def report(results: dict[str, dict[str, Any]], big: int, naive_n: int) -> None:
     runs = [k for k, r in results.items() if r["kind"] == "engine" and r["n"] == big]
     print(f"\nPer stage at {big:,} customers: nanoseconds | random draws per customer-day")
     print(f"{'stage':10s}" + "".join(f" {names[results[k]['variant']].lstrip('+ '):>30s}" for k in runs))
-    for stage, _ in STEP_ORDER:
+    for stage in (s.name for s in STEP_ORDER):
         cells = []
         for k in runs:
             r, cd = results[k], results[k]["n"] * DAYS

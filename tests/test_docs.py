@@ -24,9 +24,12 @@ def test_model_doc_lists_every_coefficient_with_its_default():
         assert f"| `{path}` | {shown} |" in MODEL, path
 
 
-def test_model_doc_follows_the_step_order():
-    positions = [MODEL.index(f"| {name} |") for name, _ in STEP_ORDER]
+def test_model_doc_follows_the_step_order_and_names_each_stage_function():
+    positions = [MODEL.index(f"| {stage.name} |") for stage in STEP_ORDER]
     assert positions == sorted(positions)
+    for stage in STEP_ORDER:
+        module = stage.run.__module__.removeprefix("privsim.").replace(".", "/")
+        assert f"| {stage.name} | `{module}.py` `{stage.run.__name__}` |" in MODEL, stage.name
 
 
 def test_readme_starts_with_the_two_commands():

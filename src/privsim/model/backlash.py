@@ -1,4 +1,4 @@
-"""Discovery and backlash: stories, media salience, word of mouth and outrage (docs/model.md §7).
+"""Discovery and backlash: stories, media salience, word of mouth and outrage (docs/model.md §8).
 
 Each flow and each incident is a *source* customers can learn about. A story about a
 source starts a media cycle; customers hear of it through media and word of mouth,

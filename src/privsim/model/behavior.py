@@ -25,7 +25,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def consent_utility(b: Behavior, trust: np.ndarray, concern: np.ndarray, x: float,
                     shift: float, incentive_ratio: np.ndarray | float = 0.0) -> np.ndarray:
-    """U = β0 + β_T·(T − ½) − β_X·x·c + β_inc·ln(1 + 100·incentive/value) + Σ shifts (§3)."""
+    """U = β0 + β_T·(T − ½) − β_X·x·c + β_inc·ln(1 + 100·incentive/value) + Σ shifts (§4)."""
     c = b.consent
     u = (trust - F32(0.5)) * F32(c.trust)
     u -= concern * F32(c.privacy_cost * x)
@@ -77,7 +77,7 @@ def review_hazard(b: Behavior, x: float, felt: np.ndarray, concern: np.ndarray, 
 
 def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np.ndarray | None,
                  good: np.ndarray | None, scratch: np.ndarray) -> None:
-    """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T), clipped to [0, 1] (§4)."""
+    """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T), clipped to [0, 1] (§5)."""
     t = b.trust
     rho = F32(math.log(2.0) / t.recovery_half_life_days)
     np.subtract(trust_base, trust, out=scratch)
@@ -97,7 +97,7 @@ def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np
 
 def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_base: np.ndarray,
                    out: np.ndarray) -> np.ndarray:
-    """Stated yearly intent to leave from lost trust: q_T = ω_T·max(0, 1 − T/T̄) (§6)."""
+    """Stated yearly intent to leave from lost trust: q_T = ω_T·max(0, 1 − T/T̄) (§7)."""
     np.subtract(trust_base, trust, out=out)
     np.maximum(out, F32(0.0), out=out)
     out *= inv_base
@@ -107,7 +107,7 @@ def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_b
 
 def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np.ndarray,
                       out: np.ndarray) -> np.ndarray:
-    """Daily churn p = h_seg + s·q_T/365, s = say–do × (1 − lock-in) × activity (§6)."""
+    """Daily churn p = h_seg + s·q_T/365, s = say–do × (1 − lock-in) × activity (§7)."""
     np.multiply(switching, intent, out=out)
     out *= F32(1.0 / 365.0)
     out += base_hazard
@@ -115,7 +115,7 @@ def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np
 
 
 def intent_on_learning(b: Behavior, outrage: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
-    """Stated intent to leave on learning of a violation: q = ω_O·min(1, o/θ) (§6)."""
+    """Stated intent to leave on learning of a violation: q = ω_O·min(1, o/θ) (§7)."""
     q = outrage / np.maximum(tolerance, F32(1e-6))
     np.minimum(q, F32(1.0), out=q)
     q *= F32(b.churn.intent_offended)
@@ -123,7 +123,7 @@ def intent_on_learning(b: Behavior, outrage: np.ndarray, tolerance: np.ndarray) 
 
 
 def salience_shape(b: Behavior, days_since: float) -> float:
-    """Media salience of one story ``days_since`` its start: Σ w·e^(−t/τ), 1 on day 0 (§7)."""
+    """Media salience of one story ``days_since`` its start: Σ w·e^(−t/τ), 1 on day 0 (§8)."""
     d = b.discovery
     if days_since < 0:
         return 0.0

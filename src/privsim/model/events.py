@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from privsim.model.backlash import Source
+from privsim.model.consent import Ask
+from privsim.model.discovery import learn, reveal
 from privsim.model.fines import convert
 from privsim.model.practices import GRANTED
 from privsim.model.rng import Decision, source_key
@@ -37,19 +38,10 @@ F32 = np.float32
 Action = Callable[[int], None]
 
 
-@dataclass
-class Ask:
-    """A consent question to customers ``idx`` of flow ``flow``, answered in the consent stage."""
-
-    flow: int
-    idx: np.ndarray
-    mode: str                      # opt_in | opt_out | campaign
-    attention: float = 1.0         # share who read it (opt_out notice, campaign message)
-    shift: np.ndarray | float = 0.0
-    incentive: float = 0.0
-    salt: int = 0
-    complaint: np.ndarray | float = 0.0   # complaint probability of those who do not grant
-    label: str = ""
+def stage_events(eng: Replication, day: int) -> None:
+    """Apply actions the SimPy calendar made due (in calendar order)."""
+    for action in eng.due.pop("events", []):
+        action(day)
 
 
 class Calendar:
@@ -121,12 +113,12 @@ def start_flow(eng: Replication, k: int, day: int) -> None:
     f.live = True
     idx = eng.practices.eligible(k)
     if f.purpose == "data_sale":   # the records on sale; with consent, only those who agree are sold
-        u = eng.streams.uniform(Decision.INCIDENT, f.key, day, eng._u)
+        u = eng.uniform(Decision.INCIDENT, f.key, day)
         idx = idx[u[idx] < f.share_of_records]
     if f.mode in ("opt_in", "opt_out"):
         if f.ask_on_start:
             attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
-            eng.ask(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
+            eng.asks.append(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
     else:
         eng.practices.set_reach(k, idx, True)
     eng.recorder.mark(day, "start", f.id)
@@ -145,13 +137,13 @@ def end_flow(eng: Replication, k: int, day: int) -> None:
 def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
     """New consent terms; retroactive ones enrol people who never agreed and tell notice readers."""
     for pid in e.practices:
-        k = next(j for j, f in enumerate(eng.flows) if f.id == pid)
+        k = eng.flow_index(pid)
         f = eng.flows[k]
         new = e.new_consent or f.mode
         f.mode = new
         if new == "opt_in":
             reached = np.flatnonzero(eng.practices.reach[k] & (eng.practices.consent[k] != GRANTED))
-            eng.ask(Ask(k, reached, "opt_in", incentive=f.incentive, salt=0x0C0C))
+            eng.asks.append(Ask(k, reached, "opt_in", incentive=f.incentive, salt=0x0C0C))
         elif e.retroactive and f.live:
             enrolled = eng.practices.set_reach(k, eng.practices.eligible(k), True)
             f.retroactive = True
@@ -163,7 +155,7 @@ def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
             v = eng.backlash.told(source, np.arange(eng.n), day)
             attention = getattr(eng.b.notice, e.notice)
             readers = enrolled[v[enrolled] < attention]
-            eng.learn(source, readers, v[readers] / attention, day, all_at_once=False)
+            learn(eng, source, readers, v[readers] / attention, day, all_at_once=False)
     eng.recorder.mark(day, "policy_change", ",".join(e.practices))
 
 
@@ -190,7 +182,7 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
               notify: bool, kind: str, public: bool = True) -> None:
     name = f"{e.id or f'{e.type}_{i}'}@{day}"
     key = source_key(name)
-    u = eng.streams.uniform(Decision.INCIDENT, key, day, eng._u)
+    u = eng.uniform(Decision.INCIDENT, key, day)
     affected = held & (u < share)
     n_affected = int(affected.sum())
     sensitivity = max(taxonomy.CATEGORIES[cat].sensitivity for cat in e.data)
@@ -210,7 +202,7 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
         eng.backlash.story(source, day, intensity)
         told = np.flatnonzero(affected & eng.pop.active)
         v = eng.backlash.told(source, told, day)
-        eng.learn(source, told, v, day, all_at_once=False)
+        learn(eng, source, told, v, day, all_at_once=False)
     elif public:
         gap = eng.streams.exponential(Decision.ARRIVAL, key, 0, 30.0)  # found by others (T-Mobile: 2–3 weeks)
         eng.calendar.at(day + gap, lambda d: _surface(eng, source, intensity, d))
@@ -221,7 +213,7 @@ def _surface(eng: Replication, source: Source, intensity: float, day: int) -> No
     source.weight = eng.b.trust.retroactive
     eng.backlash.story(source, day, intensity)
     told = np.flatnonzero(source.affected & eng.pop.active & ~source.aware)
-    eng.learn(source, told, eng.backlash.told(source, told, day), day, all_at_once=False)
+    learn(eng, source, told, eng.backlash.told(source, told, day), day, all_at_once=False)
     eng.recorder.mark(day, "discovery", source.name)
 
 
@@ -229,7 +221,7 @@ def media_story(eng: Replication, e: MediaStory, i: int, day: int) -> None:
     """Expose named practices (forced discovery), or raise privacy salience in general."""
     exposed = [k for k, f in enumerate(eng.flows) if f.id in e.practices]
     for k in exposed:
-        eng.reveal(k, day, intensity=e.intensity)
+        reveal(eng, k, day, intensity=e.intensity)
     if not exposed:
         eng.backlash.general.append((day, e.intensity))
         eng.recorder.mark(day, "media_story", "")
@@ -239,7 +231,7 @@ def repermission(eng: Replication, e: RepermissionCampaign, i: int, day: int) ->
     """Ask customers without consent again; opted-out targets complain and are a violation."""
     name = e.id or f"repermission_{i}"
     for pid in e.practices:
-        k = next(j for j, f in enumerate(eng.flows) if f.id == pid)
+        k = eng.flow_index(pid)
         p = eng.practices
         base = p.targets[k] & eng.pop.active
         lapsed = base & (p.consent[k] != GRANTED) & ~p.requested[k]
@@ -250,7 +242,7 @@ def repermission(eng: Replication, e: RepermissionCampaign, i: int, day: int) ->
         shift = np.where(refused, F32(eng.b.consent.previously_refused), F32(0.0))
         complaint = np.where(p.requested[k, idx], F32(eng.b.opt_out.complaint_after_optout), F32(0.0))
         attention = getattr(eng.b.notice, "in_app" if e.channel in ("sms", "in_app") else e.channel)
-        eng.ask(Ask(k, idx, "campaign", attention=attention, shift=shift, incentive=e.incentive,
+        eng.asks.append(Ask(k, idx, "campaign", attention=attention, shift=shift, incentive=e.incentive,
                     salt=source_key(name), complaint=complaint, label=name))
         eng.costs["contacts"] += idx.size * eng.s.economics.cost_per_contact * eng.represents
         eng.count("sends", idx)

@@ -1,4 +1,4 @@
-"""Fine schedules per jurisdiction and currency conversion (docs/model.md §9).
+"""Fine schedules per jurisdiction and currency conversion (docs/model.md §10).
 
 Amounts are realised per-violation figures derived from enforcement cases, capped by
 the statutory maximum. Money is converted into ``economics.currency`` at fixed,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 F32 = np.float32
 
 
-def request(eng: Replication, k: int, idx: np.ndarray, day: int) -> None:
+def request_opt_out(eng: Replication, k: int, idx: np.ndarray, day: int) -> None:
     """Customers ask to leave flow k; honoured after the latency, or never."""
     idx = idx[~eng.practices.requested[k, idx] & eng.practices.reach[k, idx]]
     if idx.size == 0:
@@ -34,11 +34,14 @@ def request(eng: Replication, k: int, idx: np.ndarray, day: int) -> None:
     elif latency is not None:
         eng.pending[day + latency].append((k, idx))
 
+
 def unlawful(eng: Replication) -> bool:
+    """Opt-outs are never honoured, or later than the strictest legal limit."""
     latency = eng.controls.opt_out_latency_days
     return latency is None or latency > eng.regulator.opt_out_limit
 
-def stage(eng: Replication, day: int) -> None:
+
+def stage_opt_out(eng: Replication, day: int) -> None:
     """Honour due requests, then per-send (contact) or periodic (data use) opt-out draws."""
     for k, idx in eng.pending.pop(day, []):
         eng.practices.set_reach(k, idx[eng.practices.requested[k, idx]], False)
@@ -51,7 +54,7 @@ def stage(eng: Replication, day: int) -> None:
         if not sends and not review:
             continue
         reach = eng.practices.reach[k]
-        u = eng.streams.uniform(Decision.OPT_OUT, f.key, day, eng._u)
+        u = eng.uniform(Decision.OPT_OUT, f.key, day)
         idx = np.flatnonzero(reach)
         uk = u[idx]
         felt, concern, trust = eng.practices.felt[k, idx], eng.pop.concern[idx], eng.pop.trust[idx]
@@ -67,15 +70,14 @@ def stage(eng: Replication, day: int) -> None:
             eng.count("complaints", idx[spam])
             if asked.any() and unlawful(eng):
                 ignored = idx[spam & asked]
-                eng.count("formal_complaints", ignored,
-                           np.full(ignored.size, eng.b.regulator.formal_share))
+                eng.count("formal_complaints", ignored, np.full(ignored.size, eng.b.regulator.formal_share))
                 late = float(asked.sum()) * sends * eng.represents
                 eng.regulator.record("opt_out_ignored", day, messages=late)
             deliverability(eng.b, f, float(idx.size * sends), float(spam.sum()))
         else:
             hazard = eq.review_hazard(eng.b, f.x, felt, concern, trust)
             leave = ~asked & (uk < hazard)
-        request(eng, k, idx[leave], day)
+        request_opt_out(eng, k, idx[leave], day)
 
 
 def deliverability(b: Behavior, f: Flow, sent: float, spam: float) -> None:

@@ -56,7 +56,7 @@ class Practices:
 
     # ------------------------------------------------------------ multipliers
     def multiplier(self, k: int, idx: np.ndarray) -> np.ndarray:
-        """m_ik: how much of flow k's privacy cost customer i feels (docs/model.md §4)."""
+        """m_ik: how much of flow k's privacy cost customer i feels (docs/model.md §5)."""
         f, t = self.flows[k], self.b.trust
         aware = self.aware[k, idx]
         if not f.disclosed:

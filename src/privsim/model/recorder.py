@@ -104,3 +104,8 @@ class Recorder:
         c["cash"][day] = eng.cash
         c["npv"][day] = eng.npv
         c["investigation"][day] = 1.0 if eng.regulator.opened is not None else 0.0
+
+
+def stage_record(eng: Replication, day: int) -> None:
+    """Write today's per-segment metrics."""
+    eng.recorder.record(day)

@@ -1,4 +1,4 @@
-"""The regulator: violations on record, investigation hazard and outcomes (docs/model.md §9)."""
+"""The regulator: violations on record, investigation hazard and outcomes (docs/model.md §10)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import fines
-from privsim.model.events import Ask
+from privsim.model.consent import Ask
 from privsim.model.rng import Decision, Streams
 from privsim.scenario.coefficients import Behavior
 
@@ -105,8 +105,8 @@ class Regulator:
         return sum(a for d, kind, a in self.actions if d == day and kind == "fine")
 
 
-# ------------------------------------------------------------------ the engine's regulator stage
-def regulator_stage(eng: Replication, day: int) -> None:
+# ------------------------------------------------------------------ the regulator stage
+def stage_regulator(eng: Replication, day: int) -> None:
     """Violations on record and complaints drive the investigation hazard; outcomes apply."""
     record_flow_violations(eng, day)
     formal = float(eng.day_counts["formal_complaints"].sum()) * eng.represents
@@ -117,6 +117,7 @@ def regulator_stage(eng: Replication, day: int) -> None:
     if outcome in ("forced_opt_in", "fine"):
         force_opt_in(eng, day)
     eng.costs["fines"] += eng.regulator.fine_on(day)
+
 
 def record_flow_violations(eng: Replication, day: int) -> None:
     """Sensitive data without opt-in; consent-needing purposes without consent; consent by dark pattern."""
@@ -147,7 +148,7 @@ def force_opt_in(eng: Replication, day: int) -> None:
     for k, f in enumerate(eng.flows):
         if f.live and f.mode != "opt_in" and (f.needs_consent or f.sensitive):
             f.mode, f.disclosed = "opt_in", True
-            eng.ask(Ask(k, np.flatnonzero(eng.practices.reach[k]), "opt_in", salt=0x0F0F))
+            eng.asks.append(Ask(k, np.flatnonzero(eng.practices.reach[k]), "opt_in", salt=0x0F0F))
     latency = eng.controls.opt_out_latency_days
     if latency is None or latency > eng.regulator.opt_out_limit:
         eng.controls = eng.controls.model_copy(update={"opt_out_latency_days": eng.regulator.opt_out_limit})

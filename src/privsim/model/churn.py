@@ -1,0 +1,75 @@
+"""Churn (docs/model.md §7): the daily exit hazard, exits decided on learning of a violation, and leaving.
+
+Stated intent is far above realised churn (the say–do gap): a customer stating intent q leaves with
+probability s·q, after an exponential delay, where s folds in the say–do ratio, lock-in and activity.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from privsim.model import behavior as eq
+from privsim.model.rng import Decision
+
+if TYPE_CHECKING:
+    from privsim.model.engine import Replication
+
+F32 = np.float32
+
+
+def stage_churn(eng: Replication, day: int) -> None:
+    """Churn p = h_seg + s·q_T/365 (one draw a customer), plus exits decided on learning of a violation."""
+    pop, scratch = eng.pop, eng.scratch
+    intent = eq.chronic_intent(eng.b, pop.trust, pop.trust_base, pop.inv_trust_base, scratch.intent)
+    p = eq.churn_probability(pop.base_hazard, pop.switching, intent, scratch.buf)
+    u = eng.uniform(Decision.CHURN, 0, day)
+    gone = np.flatnonzero(u < p)
+    if eng.any_stated:
+        pop.stated *= F32(math.exp(-1.0 / eng.b.churn.leave_delay_days))
+        intent += pop.stated
+        np.minimum(intent, F32(1.0), out=intent)
+    decided = eng.exits.pop(day, None)
+    if decided is not None:
+        decided = decided[pop.active[decided]]
+        eng.count("privacy_exits", decided)
+        gone = np.union1d(gone, decided)
+    if gone.size:
+        deactivate(eng, gone, day)
+        intent[gone] = 0.0
+    eng.intent_sum = [float(intent[sl].sum()) for sl in pop.slices()]
+
+
+def decide_exits(eng: Replication, idx: np.ndarray, q: np.ndarray, v: np.ndarray, key: int, day: int) -> None:
+    """Say → do: a customer stating intent q leaves with probability s·q, after an exponential delay."""
+    pop = eng.pop
+    pop.stated[idx] = np.maximum(pop.stated[idx], q)
+    eng.any_stated = True
+    leave = v < pop.switching[idx] * q
+    if not leave.any():
+        return
+    u = eng.streams.uniform(Decision.AWARENESS, key ^ 0x1EA7E, day, eng.scratch.buf)
+    leavers = idx[leave]
+    delay = 1 + np.floor(-np.log1p(-u[leavers].astype(np.float64)) * eng.b.churn.leave_delay_days)
+    for when in np.unique(delay):
+        if day + when < eng.horizon:
+            batch = leavers[delay == when]
+            due = eng.exits.get(int(day + when))
+            eng.exits[int(day + when)] = batch if due is None else np.union1d(due, batch)
+
+
+def deactivate(eng: Replication, idx: np.ndarray, day: int) -> None:
+    """Customers leave: out of every flow, zero state from now on."""
+    pop = eng.pop
+    eng.count("churned", idx)
+    seg_n = len(pop.names)
+    eng.active_count -= np.bincount(pop.segment[idx], minlength=seg_n)
+    eng.active_value -= np.bincount(pop.segment[idx], weights=pop.value[idx], minlength=seg_n)
+    pop.active[idx] = False
+    eng.churned_day[idx] = day
+    eng.practices.leave(idx)
+    eng.backlash.forget(idx)
+    for arr in (pop.trust, pop.trust_base, pop.inv_trust_base, pop.base_hazard, pop.switching, pop.stated):
+        arr[idx] = 0.0

@@ -1,0 +1,73 @@
+"""Consent (docs/model.md §4): questions put to customers, answered in the consent stage.
+
+A question (:class:`Ask`) is queued by whatever asks it (a practice starting, a policy change, a
+re-permission campaign, a regulator's order) and answered on the day it is asked, in calendar order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from privsim.model import behavior as eq
+from privsim.model.practices import DENIED, GRANTED
+from privsim.model.rng import Decision
+
+if TYPE_CHECKING:
+    from privsim.model.engine import Replication
+
+F32 = np.float32
+
+
+@dataclass
+class Ask:
+    """A consent question to customers ``idx`` of flow ``flow``, answered in the consent stage."""
+
+    flow: int
+    idx: np.ndarray
+    mode: str                      # opt_in | opt_out | campaign
+    attention: float = 1.0         # share who read it (opt_out notice, campaign message)
+    shift: np.ndarray | float = 0.0
+    incentive: float = 0.0
+    salt: int = 0
+    complaint: np.ndarray | float = 0.0   # complaint probability of those who do not grant
+    label: str = ""
+
+
+def stage_consent(eng: Replication, day: int) -> None:
+    """P(grant) = σ(U) to opt in; 1 − a·(1 − σ(U + δ)) on a default-on notice; a·σ(U) by campaign."""
+    asks, eng.asks = eng.asks, []
+    pop = eng.pop
+    for q in asks:
+        keep = pop.active[q.idx]
+        idx = q.idx[keep]
+        if idx.size == 0:
+            continue
+        f = eng.flows[q.flow]
+        u = eng.uniform(Decision.CONSENT, f.key ^ q.salt, day)[idx]
+        ratio = q.incentive / np.maximum(pop.value[idx], F32(1.0)) if q.incentive else 0.0
+        shift = q.shift[keep] if isinstance(q.shift, np.ndarray) else q.shift
+        utility = eq.consent_utility(eng.b, pop.trust[idx], pop.concern[idx], f.x, f.shift + shift, ratio)
+        if q.mode == "campaign":
+            p = eq.sigmoid(utility) * F32(q.attention)
+        else:
+            p = eq.grant_probability(eng.b, q.mode, utility, q.attention)
+        granted = u < p
+        complaint = q.complaint[keep] if isinstance(q.complaint, np.ndarray) else q.complaint
+        spam = idx[~granted & (u < p + complaint)]
+        eng.count("complaints", spam)
+        eng.count("formal_complaints", spam, np.full(spam.size, eng.b.regulator.formal_share))
+        if q.mode == "campaign":
+            idx = idx[granted]       # a campaign only changes the minds of those who say yes
+            granted = granted[granted]
+        eng.practices.consent[q.flow, idx] = np.where(granted, GRANTED, DENIED)
+        eng.practices.requested[q.flow, idx[granted]] = False
+        if f.live:
+            eng.practices.set_reach(q.flow, idx[granted], True)
+        eng.practices.set_reach(q.flow, idx[~granted], False)
+        label = q.label or f.id
+        eng.count(f"asked.{label}", q.idx[keep])
+        eng.count(f"granted.{label}", idx[granted])
+        eng.costs["incentives"] += q.incentive * float(granted.sum()) * eng.represents

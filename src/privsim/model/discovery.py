@@ -1,0 +1,80 @@
+"""Discovery (docs/model.md §8): hidden or unexpected uses surface, stories spread, customers learn.
+
+A covert or surprising flow is discovered with a daily hazard; a story about it (or about an
+incident) starts a media cycle; customers who hear of it are shocked, state an intent to leave, and
+the most outraged complain, protest or opt out. Outrage then calms by its half-life.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from privsim.model import behavior as eq
+from privsim.model.backlash import Source
+from privsim.model.churn import decide_exits
+from privsim.model.optout import request_opt_out
+from privsim.model.rng import Decision
+from privsim.model.trust import shock
+
+if TYPE_CHECKING:
+    from privsim.model.engine import Replication
+
+
+def stage_discovery(eng: Replication, day: int) -> None:
+    """Hidden or unexpected uses surface; stories spread; outrage calms; backlash(t)."""
+    salience = eng.backlash.salience(day)
+    for k, f in enumerate(eng.flows):
+        source = eng.backlash.sources[k]
+        if source.story_day is not None or not f.live:
+            continue
+        unexpected = f.unexpectedness if f.disclosed else 1.0
+        if f.disclosed and not (f.dark or f.retroactive):
+            unexpected *= f.unexpectedness  # plain disclosed uses surface only when surprising
+        reach = float(eng.practices.reach_count[k].sum()) / eng.n
+        h = eq.discovery_hazard(eng.b, reach, f.sensitivity, unexpected, f.disclosed, f.all_at_once, salience)
+        if h > 0 and eng.streams.scalar(Decision.DISCOVERY, f.key, day) < h:
+            reveal(eng, k, day)
+    active_count = int(eng.active_count.sum())
+    for source in eng.backlash.sources:
+        if source.spreading:
+            idx, v = eng.backlash.spread(source, day, eng.pop.active, active_count)
+            all_at_once = source.flow is not None and eng.flows[source.flow].all_at_once
+            learn(eng, source, idx, v, day, all_at_once)
+    for source in eng.backlash.sources:
+        source.calming = source.flow is None or not eng.flows[source.flow].live
+    eng.backlash.update_outrage(eng.pop.tolerance)
+
+
+def reveal(eng: Replication, k: int, day: int, intensity: float | None = None) -> None:
+    """A story about flow k breaks: discovery or a media story."""
+    f = eng.flows[k]
+    if intensity is None:
+        reach = float(eng.practices.reach_count[k].sum()) / eng.n
+        intensity = min(1.0, f.sensitivity * (0.3 + 0.7 * reach)
+                        * (eng.b.discovery.all_at_once_factor if f.all_at_once else 1.0))
+    source = eng.backlash.sources[k]
+    first = source.story_day is None
+    source.weight = eng.practices.outrage_weight(k)
+    eng.backlash.story(source, day, intensity)
+    eng.recorder.mark(day, "discovery" if first else "media_story", f.id)
+
+
+def learn(eng: Replication, source: Source, idx: np.ndarray, v: np.ndarray, day: int, all_at_once: bool) -> None:
+    """Customers become aware of a source: trust shock, ladder of complaints/protest/opt-outs."""
+    if idx.size == 0:
+        return
+    o, ladder = eng.backlash.learn(source, idx, v, eng.pop.concern, eng.pop.tolerance, all_at_once)
+    shock(eng, idx, bad=o)
+    q = eq.intent_on_learning(eng.b, source.outrage[idx], eng.pop.tolerance[idx])
+    eng.count("stated", idx, q)
+    eng.count("learned", idx)
+    decide_exits(eng, idx, q, v, source.key, day)
+    eng.count("aware", idx)
+    eng.count("complaints", ladder.complaints)
+    eng.count("formal_complaints", ladder.complaints)
+    eng.count("protesters", ladder.protesters)
+    if source.flow is not None:
+        eng.practices.refresh(idx)
+        request_opt_out(eng, source.flow, ladder.opt_outs, day)

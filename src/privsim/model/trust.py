@@ -1,0 +1,38 @@
+"""Trust (docs/model.md §5): the asymmetric daily update, concern drift, and one-off shocks.
+
+A shock (a revelation, an apology) is a one-off load felt in the next trust stage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from privsim.model import behavior as eq
+
+if TYPE_CHECKING:
+    from privsim.model.engine import Replication
+
+F32 = np.float32
+
+
+def stage_trust(eng: Replication, day: int) -> None:
+    """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T); concern drifts."""
+    eq.update_trust(eng.b, eng.pop.trust, eng.pop.trust_base, eng.bad, eng.good, eng.scratch.buf)
+    if eng.any_shock:
+        eng.bad_shock.fill(0.0)
+        eng.good_shock.fill(0.0)
+        eng.any_shock = False
+    drift = eng.s.population.concern_drift_per_year / 365.0
+    if drift:
+        eng.pop.concern += F32(drift)
+        np.clip(eng.pop.concern, F32(0.0), F32(1.0), out=eng.pop.concern)
+
+
+def shock(eng: Replication, idx: np.ndarray, bad: np.ndarray | float = 0.0, good: np.ndarray | float = 0.0) -> None:
+    """One-off loads felt tomorrow in the trust stage (a revelation weighs ``shock_days`` of its outrage)."""
+    if idx.size:
+        eng.bad_shock[idx] += F32(eng.b.trust.shock_days) * np.asarray(bad, dtype=F32)
+        eng.good_shock[idx] += np.asarray(good, dtype=F32)
+        eng.any_shock = True
