@@ -23,7 +23,7 @@ import pytest
 from privsim.dashboard import workspace
 from privsim.dashboard.pages import compare as page_compare
 from privsim.experiments.compare import compare
-from privsim.output.formatting import fmt
+from privsim.output.formatting import fmt, signed
 from privsim.scenario.overrides import resize
 from tests.conftest import ROOT
 
@@ -148,7 +148,7 @@ def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(bro
             assert card.locator("[data-testid='stMetricValue']").inner_text() == fmt(kpi, summary[(name, kpi)]), kpi
             if i and diff[(name, kpi)] != 0:
                 delta = card.locator("[data-testid='stMetricDelta']").inner_text()
-                assert page_compare.signed(kpi, diff[(name, kpi)], "USD") in delta, kpi
+                assert signed(kpi, diff[(name, kpi)], "USD") in delta, kpi
 
     assert page.get_by_role("button", name="Run comparison").is_disabled()
     assert page.get_by_text("Simulated in").is_visible()

@@ -29,10 +29,8 @@ def test_every_target_passes_at_its_documented_size():
 def test_check_command_exit_codes(tmp_path):
     from typer.testing import CliRunner
 
-    from privsim.cli import (
-        app,
-        core,  # noqa: F401
-    )
+    from privsim.cli import core  # noqa: F401
+    from privsim.cli.common import app
 
     ok = CliRunner().invoke(app, ["calibrate", "--check", "--only", "opt_in_cross_context", "--reps", "2"])
     assert ok.exit_code == 0, ok.output

@@ -108,10 +108,8 @@ def test_schema_prints_json_schema():
 
 def test_failed_replications_exit_1_and_are_named(tmp_path, monkeypatch):
     import privsim.experiments.arms as arms
-    from privsim.cli import (
-        app,
-        core,  # noqa: F401
-    )
+    from privsim.cli import core  # noqa: F401
+    from privsim.cli.common import app
 
     real = arms.arm
 

@@ -102,7 +102,8 @@ def test_compare_needs_two_scenarios(covert):
 
 
 def test_cli_prints_both_cis_and_writes_the_folder(tmp_path, monkeypatch):
-    from privsim.cli import app, experiments  # noqa: F401
+    from privsim.cli import experiments  # noqa: F401
+    from privsim.cli.common import app
 
     monkeypatch.setenv("PRIVSIM_SIZE", "400")
     monkeypatch.setenv("PRIVSIM_REPS", "3")

@@ -10,7 +10,7 @@ from privsim.dashboard import view, workspace
 from privsim.dashboard.cache import STORE
 from privsim.dashboard.pages import compare as page_compare
 from privsim.experiments.compare import compare
-from privsim.output.formatting import fmt
+from privsim.output.formatting import fmt, signed
 from privsim.scenario.overrides import resize
 from tests.test_dashboard import page_app, texts
 
@@ -52,7 +52,7 @@ def test_kpi_cards_show_the_figures_privsim_compare_gives(ran, expected):
             assert card.value == want, (kpi, name)
         if (expected.names[1], kpi) in diff.index:
             d = diff[(expected.names[1], kpi)]
-            shown = "no difference" if d == 0 else page_compare.signed(kpi, d, "USD")
+            shown = "no difference" if d == 0 else signed(kpi, d, "USD")
             assert metrics[2 * k + 1].delta == shown, kpi
 
 

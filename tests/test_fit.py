@@ -52,7 +52,8 @@ def test_bad_fit_requests_are_bad_input(perturbed, params, only, message):
 
 
 def test_cli_fit_writes_the_fitted_scenario(tmp_path, monkeypatch):
-    from privsim.cli import app, core  # noqa: F401
+    from privsim.cli import core  # noqa: F401
+    from privsim.cli.common import app
 
     monkeypatch.setenv("PRIVSIM_SIZE", "2000")
     source = tmp_path / "start.yaml"

@@ -60,7 +60,8 @@ PURPOSES = ("strategy.practices.personalised_offers.purpose="
 
 
 def test_cli_frontier_along_a_purpose_axis_marks_optimum_pareto_and_cliff(tmp_path, monkeypatch):
-    from privsim.cli import app, experiments  # noqa: F401
+    from privsim.cli import experiments  # noqa: F401
+    from privsim.cli.common import app
 
     monkeypatch.setenv("PRIVSIM_SIZE", "800")
     out = tmp_path / "fr"

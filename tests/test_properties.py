@@ -89,6 +89,7 @@ def test_opted_out_never_contacted_after_latency(s):
         if "first" not in first:
             first["first"] = np.full(req.shape, -1)
         f = first["first"]
+        f[~req] = -1                      # consent given again (a re-permission campaign) clears a request
         f[req & (f < 0)] = day
         if latency is not None:
             due = (f >= 0) & (f + latency <= day) & req

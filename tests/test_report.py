@@ -73,7 +73,8 @@ def test_bad_run_folders_are_bad_input(tmp_path):
 
 
 def test_cli_report_writes_the_file_and_bad_input_exits_2(folders, tmp_path):
-    from privsim.cli import app, experiments  # noqa: F401
+    from privsim.cli import experiments  # noqa: F401
+    from privsim.cli.common import app
 
     target = tmp_path / "r.html"
     ok = CliRunner().invoke(app, ["report", str(folders["compare"]), "--out", str(target)])

@@ -9,30 +9,22 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from privsim.cli import (
-    ExecutorOpt,
+from privsim.cli.common import (
     Format,
-    Reps,
-    Scheduler,
-    Seed,
-    Sets,
-    Size,
-    Workers,
+    RunOptions,
     app,
+    capped,
     choice,
-    env_cap,
     err,
     guarded,
     kpi_table,
     out,
-    prepared,
     progress_bar,
-    reps_for,
+    run_options,
 )
 from privsim.errors import InputError
 from privsim.experiments import calibration
 from privsim.experiments import fit as fitting
-from privsim.experiments.executors import EXECUTORS
 from privsim.experiments.runs import replicate
 from privsim.files import write_atomic
 from privsim.output.folders import write_run
@@ -42,20 +34,17 @@ from privsim.scenario.load import dump_scenario, json_schema, load_scenario
 # ------------------------------------------------------------------ commands
 @app.command()
 @guarded
+@run_options()
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    reps: Reps = None, seed: Seed = None, workers: Workers = None,
-    executor: ExecutorOpt = "serial", scheduler: Scheduler = None, sets: Sets = None, size: Size = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>)")] = None,
-    format: Format = "table",
+    format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Run a scenario's replications, print its KPIs and write the run folder."""
-    choice(executor, EXECUTORS, "--executor")
     choice(format, ("table", "json"), "--format")
-    s = prepared(scenario, sets, size)
+    s = run.scenario(scenario)
     with progress_bar(format == "table") as progress:
-        result = replicate(s, reps_for(s, reps), seed=seed, executor=executor, workers=workers,
-                           scheduler=scheduler, progress=progress)
+        result = replicate(s, run.replications(s), progress=progress, **run.runner)
     target = out_dir or Path("runs") / scenario.stem
     write_run(result, target)
     if format == "json":
@@ -98,6 +87,7 @@ def schema() -> None:
 
 @app.command()
 @guarded
+@run_options(without=("sets",))
 def calibrate(
     scenario: Annotated[Path | None, typer.Argument(help="scenario whose behaviour block is fitted (with --fit)")]
     = None,
@@ -107,26 +97,21 @@ def calibrate(
     fit: Annotated[list[str] | None, typer.Option("--fit", help="coefficient to fit, e.g. "
                                                   "behavior.consent.intercept (repeatable)")] = None,
     maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="objective evaluations at most")] = 60,
-    seed: Seed = None, scheduler: Scheduler = None,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
-    reps: Reps = None, size: Size = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    format: Format = "table",
+    format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Check the default model against published figures (``--check``), or fit coefficients of FILE (``--fit``)."""
     if not check and scenario is None:
         raise InputError.single("calibrate", "nothing to do; allowed: --check, or FILE --targets T --fit PATH")
-    choice(executor, EXECUTORS, "--executor")
     choice(format, ("table", "json"), "--format")
     if not check:  # the check runs every target at its documented size; PRIVSIM_SIZE/REPS cap fits only
-        reps = min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x) if (reps or env_cap("PRIVSIM_REPS")) else None
-        size = min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x) if (size or env_cap("PRIVSIM_SIZE")) else None
         assert scenario is not None
-        fit_coefficients(scenario, targets, fit or [], only=only, maxiter=maxiter, seed=seed, reps=reps, size=size,
-                         executor=executor, workers=workers, scheduler=scheduler, out_file=out_file, format=format)
+        fit_coefficients(scenario, targets, fit or [], only=only, maxiter=maxiter, run=run, out_file=out_file,
+                         format=format)
         return
     with progress_bar(format == "table") as progress:
-        checks = calibration.check_all(targets, reps=reps, size=size, only=only, executor=executor,
-                                       workers=workers, progress=progress)
+        checks = calibration.check_all(targets, reps=run.reps, size=run.size, only=only, executor=run.executor,
+                                       workers=run.workers, progress=progress)
     if format == "json":
         out.print_json(json.dumps([{
             "id": c.target.id, "figure": c.target.figure, "target": c.target.target,
@@ -149,14 +134,13 @@ def calibrate(
 
 
 def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: list[str] | None, maxiter: int,
-                     seed: int | None, reps: int | None, size: int | None, executor: str, workers: int | None,
-                     scheduler: str | None, out_file: Path | None, format: str) -> None:
+                     run: RunOptions, out_file: Path | None, format: str) -> None:
     """``calibrate FILE --fit PATH``: fit, print the before/after table, optionally write the fitted scenario."""
     s = load_scenario(scenario)
+    reps, size = capped(run.reps, "PRIVSIM_REPS"), capped(run.size, "PRIVSIM_SIZE")
     with progress_bar(format == "table") as progress:
-        result = fitting.calibrate(s, params, targets, only=only, reps=reps or fitting.DEFAULT_REPS, seed=seed,
-                                   size=size, maxiter=maxiter, executor=executor, workers=workers,
-                                   scheduler=scheduler, progress=progress)
+        result = fitting.calibrate(s, params, targets, only=only, reps=reps or fitting.DEFAULT_REPS, size=size,
+                                   maxiter=maxiter, progress=progress, **run.runner)
     if out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out_file, dump_scenario(result.scenario))

@@ -13,28 +13,21 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from privsim.cli import (
-    ExecutorOpt,
+from privsim.cli.common import (
     Format,
-    Reps,
-    Scheduler,
-    Seed,
-    Sets,
-    Size,
-    Workers,
+    RunOptions,
     app,
     choice,
     err,
     guarded,
     kpi_table,
     out,
-    prepared,
     progress_bar,
-    reps_for,
+    rich_table,
+    run_options,
 )
 from privsim.experiments.compare import Comparison
 from privsim.experiments.compare import compare as run_compare
-from privsim.experiments.executors import EXECUTORS
 from privsim.experiments.frontier import CLIFF_FACTOR
 from privsim.experiments.frontier import frontier as run_frontier
 from privsim.experiments.sensitivity import DEFAULT_REPS, KPIS, METHODS
@@ -45,15 +38,11 @@ from privsim.experiments.uncertainty import uncertainty as run_uncertainty
 from privsim.output.folders import write_comparison, write_sensitivity, write_uncertainty
 from privsim.output.formatting import fmt
 from privsim.output.report import write_report
+from privsim.output.tables import difference_rows
 
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
 Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
 SWEEP_COLUMNS = ("npv_vs_baseline", "opt_outs", "complaints", "backlash_peak")
-
-
-def _options(executor: str, format: str) -> None:
-    choice(executor, EXECUTORS, "--executor")
-    choice(format, ("table", "json"), "--format")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -70,22 +59,13 @@ def difference_table(cmp: Comparison, currency: str) -> Table:
     diff = cmp.differences()
     diff = diff[(diff["segment"] == "all") & ~((diff["mean_reference"] == 0) & (diff["mean"] == 0) &
                                                (diff["ci_low"] == 0) & (diff["ci_high"] == 0))]
-    several = len(cmp.names) > 2
-    against = "" if several else f" — {cmp.names[1]}"
-    table = Table(title=f"Paired differences from {cmp.names[0]}{against} "
-                        f"({diff['n'].max() if len(diff) else 0} replications on common random numbers)",
-                  title_justify="left")
-    for col in ["scenario"] * several + ["KPI"]:
-        table.add_column(col, justify="left")
-    for col in ("reference", "scenario mean", "difference", "paired 95% CI", "unpaired 95% CI", "better in"):
-        table.add_column(col, justify="right")
-    for r in diff.itertuples():
-        cells = (fmt(r.kpi, r.mean_reference, currency), fmt(r.kpi, r.mean, currency), fmt(r.kpi, r.diff, currency),
-                 f"{fmt(r.kpi, r.ci_low, currency)} – {fmt(r.kpi, r.ci_high, currency)}",
-                 f"{fmt(r.kpi, r.unpaired_ci_low, currency)} – {fmt(r.kpi, r.unpaired_ci_high, currency)}",
-                 "–" if np.isnan(r.better_share) else f"{r.better_share:.0%}")
-        table.add_row(*((r.scenario,) if several else ()), r.kpi, *cells)
-    return table
+    rows = difference_rows(diff, currency)
+    if len(cmp.names) <= 2:
+        rows = rows.drop(columns="scenario")
+    against = "" if len(cmp.names) > 2 else f" — {cmp.names[1]}"
+    return rich_table(rows, f"Paired differences from {cmp.names[0]}{against} "
+                            f"({diff['n'].max() if len(diff) else 0} replications on common random numbers)",
+                      left=("scenario", "KPI"))
 
 
 def narrowing(cmp: Comparison) -> float | None:
@@ -98,18 +78,16 @@ def narrowing(cmp: Comparison) -> float | None:
 
 @app.command()
 @guarded
+@run_options()
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files; the first is the reference")],
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
-    format: Format = "table",
+    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Compare strategies on the same population, seeds and replicates (paired, common random numbers)."""
-    _options(executor, format)
-    loaded = [prepared(p, sets, size) for p in scenarios]
+    choice(format, ("table", "json"), "--format")
+    loaded = [run.scenario(p) for p in scenarios]
     with progress_bar(format == "table") as progress:
-        cmp = run_compare(loaded, reps_for(loaded[0], reps), seed=seed, executor=executor, workers=workers,
-                          scheduler=scheduler, progress=progress)
+        cmp = run_compare(loaded, run.replications(loaded[0]), progress=progress, **run.runner)
     target = out_dir or Path("runs") / "compare-{}".format("-".join(p.stem for p in scenarios))
     write_comparison(cmp, target)
     currency = loaded[0].economics.currency
@@ -177,23 +155,22 @@ def _sweep_json(result: SweepResult, target: Path, extra: dict[str, Any] | None 
 
 @app.command()
 @guarded
+@run_options()
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Params,
     design: Annotated[str, typer.Option("--design", help="grid or lhs (Latin hypercube)")] = "grid",
     points: Annotated[int | None, typer.Option("--points", min=1, help="points of a Latin hypercube")] = None,
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
-    format: Format = "table",
+    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Sweep fields of a scenario on a grid or Latin hypercube; points stream to disk and resume."""
-    _options(executor, format)
+    choice(format, ("table", "json"), "--format")
     choice(design, DESIGNS, "--design")
-    s = prepared(scenario, sets, size)
+    s = run.scenario(scenario)
     target = out_dir or Path("runs") / f"sweep-{scenario.stem}"
     with resumable(target), progress_bar(format == "table") as progress:
-        result = run_sweep(s, param, design=design, points=points, reps=reps_for(s, reps), seed=seed,
-                           executor=executor, workers=workers, scheduler=scheduler, progress=progress, out=target)
+        result = run_sweep(s, param, design=design, points=points, reps=run.replications(s), progress=progress,
+                           out=target, **run.runner)
     if format == "json":
         _sweep_json(result, target)
     else:
@@ -207,22 +184,21 @@ def sweep(
 
 @app.command()
 @guarded
+@run_options()
 def frontier(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Annotated[str, typer.Option("--param", "-p", help="the intrusion axis: PATH=START:STOP:N or PATH=[…]")],
     cliff_factor: Annotated[float, typer.Option("--cliff-factor", min=1.0, help="backlash rise that marks a cliff")]
     = CLIFF_FACTOR,
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
-    format: Format = "table",
+    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
 ) -> None:
     """The insight–privacy trade-off: NPV against opt-outs, complaints and backlash as intrusion grows."""
-    _options(executor, format)
-    s = prepared(scenario, sets, size)
+    choice(format, ("table", "json"), "--format")
+    s = run.scenario(scenario)
     target = out_dir or Path("runs") / f"frontier-{scenario.stem}"
     with resumable(target), progress_bar(format == "table") as progress:
-        f = run_frontier(s, param, reps=reps_for(s, reps), seed=seed, executor=executor, workers=workers,
-                         scheduler=scheduler, progress=progress, out=target, cliff_factor=cliff_factor)
+        f = run_frontier(s, param, reps=run.replications(s), progress=progress, out=target,
+                         cliff_factor=cliff_factor, **run.runner)
     marks = {"optimum": f.value(f.optimum), "pareto": [f.value(p) for p in f.pareto], "cliff": f.value(f.cliff)}
     if format == "json":
         _sweep_json(f.sweep, target, {"frontier": _records(f.to_frame()), **marks})
@@ -249,6 +225,7 @@ def frontier(
 # ------------------------------------------------------------------ sensitivity / uncertainty
 @app.command()
 @guarded
+@run_options()
 def sensitivity(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     method: Annotated[str, typer.Option("--method", help="tornado (one at a time) or morris")] = "tornado",
@@ -258,21 +235,18 @@ def sensitivity(
     trajectories: Annotated[int, typer.Option("--trajectories", min=1, help="Morris trajectories")] = 4,
     levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels")] = 4,
     top: Annotated[int, typer.Option("--top", min=1, help="rows shown per KPI")] = 10,
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
-    format: Format = "table",
+    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Rank behaviour and economics coefficients by effect: tornado or Morris elementary effects."""
-    _options(executor, format)
+    choice(format, ("table", "json"), "--format")
     choice(method, METHODS, "--method")
-    s = prepared(scenario, sets, size)
-    n = reps_for(s, reps or DEFAULT_REPS)
+    s = run.scenario(scenario)
+    n = run.replications(s, DEFAULT_REPS)
     with progress_bar(format == "table") as progress:
-        result = run_sensitivity(s, method, params=param, kpis=kpi or KPIS, reps=n, seed=seed,
-                                 trajectories=trajectories, levels=levels, executor=executor, workers=workers,
-                                 scheduler=scheduler, progress=progress)
+        result = run_sensitivity(s, method, params=param, kpis=kpi or KPIS, reps=n, trajectories=trajectories,
+                                 levels=levels, progress=progress, **run.runner)
     target = out_dir or Path("runs") / f"sensitivity-{scenario.stem}"
-    write_sensitivity(result, s, target, seed=s.seed if seed is None else seed, reps=n)
+    write_sensitivity(result, s, target, seed=s.seed if run.seed is None else run.seed, reps=n)
     if format == "json":
         out.print_json(json.dumps({"run_folder": str(target), "method": method, "table": _records(result.to_frame())}))
     else:
@@ -295,20 +269,18 @@ def sensitivity(
 
 @app.command()
 @guarded
+@run_options()
 def uncertainty(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to draw "
                                                     "(default: every behaviour coefficient)")] = None,
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, out_dir: OutDir = None,
-    format: Format = "table",
+    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Draw behaviour coefficients from their ranges per replication; report apart from replication noise."""
-    _options(executor, format)
-    s = prepared(scenario, sets, size)
+    choice(format, ("table", "json"), "--format")
+    s = run.scenario(scenario)
     with progress_bar(format == "table") as progress:
-        result = run_uncertainty(s, reps_for(s, reps), params=param, seed=seed, executor=executor,
-                                 workers=workers, scheduler=scheduler, progress=progress)
+        result = run_uncertainty(s, run.replications(s), params=param, progress=progress, **run.runner)
     target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
     write_uncertainty(result, target)
     frame = result.to_frame()

@@ -16,26 +16,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from privsim.cli import (
-    ExecutorOpt,
+from privsim.cli.common import (
     Format,
-    Reps,
-    Scheduler,
-    Seed,
-    Sets,
-    Size,
-    Workers,
+    RunOptions,
     app,
+    capped,
     choice,
-    env_cap,
     err,
     guarded,
     out,
-    prepared,
     progress_bar,
-    reps_for,
+    run_options,
+    size_for,
 )
-from privsim.experiments.executors import EXECUTORS
 from privsim.output.formatting import fmt, money
 from privsim.scenario.load import read_scenario
 from privsim.scenario.overrides import override, parse_assignment
@@ -55,6 +48,7 @@ Output = Annotated[Path | None, typer.Option("--output", "-o", help="write the r
 # ------------------------------------------------------------------ lint
 @app.command("lint")
 @guarded
+@run_options(without=("reps", "size"))
 def lint_command(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or sarif")] = "table",
@@ -64,24 +58,21 @@ def lint_command(
     do_price: Annotated[bool, typer.Option("--price/--no-price", help="simulate each fix (CRN)")] = True,
     reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="replications per pricing arm")] = 3,
     size: Annotated[int, typer.Option("--size", min=1, help="simulated customers in pricing runs")] = 2000,
-    seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial", scheduler: Scheduler = None,
-    sets: Sets = None, output: Output = None,
+    output: Output = None, *, run: RunOptions,
 ) -> None:
     """Check a strategy against the worst-practice catalogue; price each finding by simulating its fix."""
     choice(format, ("table", "json", "sarif"), "--format")
     choice(fail_on, FAIL_ON, "--fail-on")
-    choice(executor, EXECUTORS, "--executor")
     codes = [j.strip() for item in jurisdiction or [] for j in item.split(",") if j.strip()]
     packs_for(codes)
     s, lines = read_scenario(scenario)
-    if sets:
-        s = override(s, dict(parse_assignment(a) for a in sets))
+    if run.sets:
+        s = override(s, dict(parse_assignment(a) for a in run.sets))
     report = lint(s, jurisdictions=codes or None, source=str(scenario), lines=lines)
     if do_price:
         with progress_bar(format == "table") as progress:
-            price(report, size=min(x for x in (size, env_cap("PRIVSIM_SIZE")) if x),
-                  reps=min(x for x in (reps, env_cap("PRIVSIM_REPS")) if x), seed=seed, executor=executor,
-                  workers=workers, scheduler=scheduler, progress=progress)
+            price(report, size=capped(size, "PRIVSIM_SIZE"), reps=capped(reps, "PRIVSIM_REPS"), progress=progress,
+                  **run.runner)
     if format == "sarif":
         _emit(json.dumps(to_sarif(report), indent=2), output)
     elif format == "json":
@@ -140,6 +131,7 @@ def _price_cell(f: Finding, currency: str) -> str:
 # ------------------------------------------------------------------ test (the gate)
 @app.command("test")
 @guarded
+@run_options()
 def test_command(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     max_npv_loss: Annotated[float | None, typer.Option(min=0.0, help="P95 NPV loss vs baseline, currency")] = None,
@@ -148,19 +140,16 @@ def test_command(
         min=0.0, max=1.0, help="probability of regulator action")] = None,
     max_backlash_peak: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="P95 peak backlash, share of customers")] = None,
-    reps: Reps = None, seed: Seed = None, workers: Workers = None, executor: ExecutorOpt = "serial",
-    scheduler: Scheduler = None, sets: Sets = None, size: Size = None, format: Format = "table",
+    format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Stress-test a strategy under adverse draws; exit 1 when a gate threshold is exceeded."""
     choice(format, ("table", "json"), "--format")
-    choice(executor, EXECUTORS, "--executor")
-    s = prepared(scenario, sets, size)
+    s = run.scenario(scenario)
     flags = {"max_npv_loss": max_npv_loss, "max_npv_loss_share": max_npv_loss_share,
              "max_regulator_probability": max_regulator_probability, "max_backlash_peak": max_backlash_peak}
     gate = (s.gate or Gate()).model_copy(update={k: v for k, v in flags.items() if v is not None})
     with progress_bar(format == "table") as progress:
-        result = stress(s, gate, reps_for(s, reps), seed=seed, executor=executor, workers=workers,
-                        scheduler=scheduler, progress=progress)
+        result = stress(s, gate, run.replications(s), progress=progress, **run.runner)
     if format == "json":
         out.print_json(json.dumps(_clean(_gate_dict(result))))
     else:
@@ -260,21 +249,19 @@ def cases_show(case_id: Annotated[str, typer.Argument(help="case id (see cases l
 
 @cases_app.command("run")
 @guarded
+@run_options(without=("sets",))
 def cases_run(
     case_id: Annotated[str, typer.Argument(help="case id (see cases list) or file")],
     counterfactual: Annotated[bool, typer.Option("--counterfactual", help="also run the better practice")] = False,
-    reps: Reps = None, seed: Seed = None, size: Size = None, workers: Workers = None,
-    executor: ExecutorOpt = "serial", scheduler: Scheduler = None, format: Format = "table",
+    format: Format = "table", *, run: RunOptions,
 ) -> None:
     """Replay a case: what happened beside what the simulation gives (and its counterfactual)."""
     choice(format, ("table", "json"), "--format")
-    choice(executor, EXECUTORS, "--executor")
     c = library.load_case(case_id)
-    cap = env_cap("PRIVSIM_SIZE")
-    size = min(x for x in (size, cap, c.scenario.population.size) if x)
+    size = size_for(c.scenario, run.size)
     with progress_bar(format == "table") as progress:
-        r = library.run_case(c, reps_for(c.scenario, reps), size=size, seed=seed, counterfactual=counterfactual,
-                             executor=executor, workers=workers, scheduler=scheduler, progress=progress)
+        r = library.run_case(c, run.replications(c.scenario), size=size, counterfactual=counterfactual,
+                             progress=progress, **run.runner)
     if format == "json":
         out.print_json(json.dumps(_clean(_case_dict(r))))
     else:

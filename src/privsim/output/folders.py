@@ -36,6 +36,7 @@ from privsim.scenario.load import dump_scenario
 from privsim.scenario.schema import Scenario
 
 PARTIAL = ".privsim-partial-"
+DRAWN, FIXED = "coefficients drawn", "coefficients fixed"   # the two arms of an uncertainty folder
 
 
 @contextlib.contextmanager
@@ -90,24 +91,13 @@ def write_run(run: RunResult, target: Path, extra: dict[str, Any] | None = None)
         run.to_frame().to_parquet(tmp / "timeseries.parquet", index=False)
         summary.to_csv(tmp / "kpis.csv", index=False)
         run.kpis().to_csv(tmp / "replications.csv", index=False)
-        info = {
-            "name": run.scenario.name,
-            "scenario_sha256": run.scenario.digest(),
-            "seed": run.seed,
+        _summary(tmp, {
+            "kind": "run", "name": run.scenario.name, "scenario_sha256": run.scenario.digest(), "seed": run.seed,
             "replications": len(run.replications),
             "failed": [{"replicate": r.replicate, "error": r.error} for r in run.failed],
-            "population": {"size": run.scenario.population.size,
-                           "represents": run.scenario.population.represents},
-            "currency": run.scenario.economics.currency,
-            "versions": versions(),
-            "events": [{"day": d, "kind": k, "what": w} for d, k, w in run.marks],
-            **(extra or {}),
-        }
-        (tmp / "summary.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            "population": {"size": run.scenario.population.size, "represents": run.scenario.population.represents},
+            "currency": run.scenario.economics.currency, "events": _marks(run.marks), **(extra or {})})
     return target
-
-
-DRAWN, FIXED = "coefficients drawn", "coefficients fixed"
 
 
 def _summary(folder: Path, info: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from privsim.experiments.results import describe_kpi
+from privsim.experiments.results import BOUNDED_UNITS, describe_kpi
 
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -16,11 +16,21 @@ def fmt(kpi: str, value: float, currency: str = "USD") -> str:
     unit = describe_kpi(kpi)[1]
     if unit == "currency":
         return money(value, currency)
-    if unit in ("share", "0–1", "probability"):
+    if unit in BOUNDED_UNITS:
         return f"{value * 100:.3g}%" if abs(value) < 0.001 and value else f"{value * 100:.2f}%"
     if unit == "days":
         return f"{value:.1f}"
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def signed(kpi: str, value: float, currency: str = "USD") -> str:
+    """A difference with its sign; differences of shares in percentage points."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if describe_kpi(kpi)[1] in BOUNDED_UNITS:
+        return f"{value * 100:+.2f} pp"
+    text = fmt(kpi, value, currency)
+    return text if text.startswith("-") or value == 0 else f"+{text}"
 
 
 def money(value: float, currency: str = "USD") -> str:

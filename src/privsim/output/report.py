@@ -21,6 +21,7 @@ from privsim.errors import InputError
 from privsim.files import write_atomic
 from privsim.output import charts
 from privsim.output.formatting import fmt
+from privsim.output.tables import difference_rows, kpi_rows
 
 KINDS = ("run", "compare", "sweep", "frontier", "sensitivity", "uncertainty")
 CSS = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
@@ -67,15 +68,9 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
-def _kpi_rows(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
-    s = summary[summary["segment"].astype(str) == "all"]
-    return pd.DataFrame({
-        "KPI": s["kpi"], "mean": [fmt(k, v, currency) for k, v in zip(s["kpi"], s["mean"], strict=True)],
-        "95% CI of mean": [f"{fmt(k, lo, currency)} – {fmt(k, hi, currency)}"
-                           for k, lo, hi in zip(s["kpi"], s["ci_low"], s["ci_high"], strict=True)],
-        "P5–P95 over replications": [f"{fmt(k, lo, currency)} – {fmt(k, hi, currency)}"
-                                     for k, lo, hi in zip(s["kpi"], s["p5"], s["p95"], strict=True)],
-        "n": s["n"]})
+def _whole(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the whole population."""
+    return frame[frame["segment"].astype(str) == "all"]
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +89,7 @@ def _run(page: Page, folder: Path, info: dict[str, Any]) -> None:
     currency = info.get("currency", "USD")
     summary = _read(folder, "kpis.csv")
     page.heading("KPIs (whole population)")
-    page.table(_kpi_rows(summary, currency))
+    page.table(kpi_rows(_whole(summary), currency))
     page.heading("Over time")
     page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), marks=_marks(info.get("events", []))))
     page.heading("Segments")
@@ -104,23 +99,13 @@ def _run(page: Page, folder: Path, info: dict[str, Any]) -> None:
 def _compare(page: Page, folder: Path, info: dict[str, Any]) -> None:
     currency = info.get("currency", "USD")
     diff = _read(folder, "differences.csv")
-    d = diff[diff["segment"].astype(str) == "all"]
     page.heading(f"Paired differences from {info.get('reference')} (common random numbers)")
-    page.table(pd.DataFrame({
-        "scenario": d["scenario"], "KPI": d["kpi"],
-        "reference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean_reference"], strict=True)],
-        "scenario mean": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean"], strict=True)],
-        "difference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["diff"], strict=True)],
-        "paired 95% CI": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}"
-                          for k, a, b in zip(d["kpi"], d["ci_low"], d["ci_high"], strict=True)],
-        "unpaired 95% CI": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}" for k, a, b in
-                            zip(d["kpi"], d["unpaired_ci_low"], d["unpaired_ci_high"], strict=True)],
-        "better in": [f"{v:.0%}" if pd.notna(v) else "–" for v in d["better_share"]]}))
+    page.table(difference_rows(_whole(diff), currency))
     page.figure(charts.differences_figure(diff))
     summary = _read(folder, "kpis.csv")
     for name in info.get("names", []):
         page.heading(f"KPIs: {name}")
-        page.table(_kpi_rows(summary[summary["scenario"] == name], currency))
+        page.table(kpi_rows(_whole(summary[summary["scenario"] == name]), currency))
     marks = sorted({m for events in info.get("events", {}).values() for m in _marks(events)})
     page.heading("Over time")
     page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="scenario", marks=marks))

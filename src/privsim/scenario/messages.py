@@ -39,7 +39,7 @@ def _explain(err: dict[str, Any], root: type[BaseModel], data: Any) -> tuple[Fie
         choices = [t.strip(" '") for t in str(expected).split(",")]
         return (*path, "type"), f"unknown event type '{tag}'{did_you_mean(tag, choices)}; allowed: {', '.join(choices)}"
     if kind == "union_tag_not_found":
-        return path, "missing key 'type'; allowed: " + ", ".join(_event_types())
+        return path, "missing key 'type'; allowed: " + ", ".join(_union_tags(root, path))
     if kind == "missing":
         return path, "missing required field"
     if kind == "literal_error":
@@ -194,7 +194,31 @@ def _field_info(root: type[BaseModel], loc: tuple, data: Any) -> FieldInfo | Non
     return next((f for n, f in fields.items() if n == name or f.alias == name), None)
 
 
-def _event_types() -> list[str]:
-    from privsim.scenario.schema import EVENT_TYPES
+def _union_tags(root: type[BaseModel], path: FieldPath) -> list[str]:
+    """The ``type`` values a tagged union at ``path`` accepts (the event types of ``events[i]``)."""
+    annotation: Any = root
+    for part in path:
+        annotation = _bare(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = next((f for n, f in annotation.model_fields.items() if part in (n, f.alias)), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    members = typing.get_args(_bare(annotation))
+    return [tag for m in members if isinstance(m, type) and issubclass(m, BaseModel) and "type" in m.model_fields
+            for tag in typing.get_args(m.model_fields["type"].annotation)]
 
-    return list(EVENT_TYPES)
+
+def _bare(annotation: Any) -> Any:
+    """An annotation without ``Annotated[...]`` metadata or ``None`` in an optional."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
+    return annotation

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Annotated, Any, Literal
+import typing
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -309,14 +310,10 @@ class RepermissionCampaign(OneOff):
     incentive: float = Field(0.0, ge=0.0)
 
 
-AnyEvent = Annotated[
-    PolicyChange | DataMerger | DataSale | Breach | ServiceIncident | MediaStory | RepermissionCampaign,
-    Field(discriminator="type"),
-]
-EVENT_TYPES = ("policy_change", "data_merger", "data_sale", "breach", "service_incident",
-               "media_story", "repermission_campaign")
-COMPANY_CAUSED = frozenset({"policy_change", "data_merger", "data_sale", "breach",
-                            "service_incident", "repermission_campaign"})
+EVENTS = (PolicyChange, DataMerger, DataSale, Breach, ServiceIncident, MediaStory, RepermissionCampaign)
+AnyEvent = Annotated[Union[EVENTS], Field(discriminator="type")]  # noqa: UP007  (a union built from the tuple)
+EVENT_TYPES = tuple(typing.get_args(e.model_fields["type"].annotation)[0] for e in EVENTS)
+COMPANY_CAUSED = frozenset(EVENT_TYPES) - {"media_story"}   # events the company causes (none in the baseline arm)
 
 
 # ---------------------------------------------------------------- economics

@@ -15,12 +15,12 @@ from privsim.experiments.compare import Comparison, compare, direction
 from privsim.experiments.results import describe_kpi
 from privsim.model.recorder import COMPANY_METRICS, SEGMENT_METRICS
 from privsim.output import charts
-from privsim.output.formatting import fmt
+from privsim.output.formatting import fmt, signed
+from privsim.output.tables import difference_rows
 
 HEADLINE = tuple(view.KPI_LABELS)
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
-SHARE_UNITS = ("share", "0–1", "probability")
 
 
 def page() -> None:
@@ -70,14 +70,6 @@ def npv_figure(cmp: Comparison) -> go.Figure:
         trace.marker.color = charts.COLORS[cmp.names.index(trace.name) % len(charts.COLORS)]
     fig.update_xaxes(categoryorder="array", categoryarray=cmp.names)
     return fig.update_layout(title="NPV of each replication (box: quartiles; dots: replications)")
-
-
-def signed(kpi: str, value: float, currency: str) -> str:
-    """A difference with its sign; shares in percentage points."""
-    if describe_kpi(kpi)[1] in SHARE_UNITS:
-        return f"{value * 100:+.2f} pp"
-    text = fmt(kpi, value, currency)
-    return text if text.startswith("-") or value == 0 else f"+{text}"
 
 
 def cards(cmp: Comparison) -> None:
@@ -165,18 +157,8 @@ def differences(cmp: Comparison) -> None:
     diff = cmp.differences()
     view.chart(charts.differences_figure(diff), "compare-differences")
     with st.expander("Table of differences (whole population)"):
-        d = diff[diff["segment"] == "all"]
         currency = cmp.runs[0].scenario.economics.currency
-        st.dataframe(pd.DataFrame({
-            "scenario": d["scenario"], "KPI": d["kpi"],
-            "reference": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean_reference"], strict=True)],
-            "scenario mean": [fmt(k, v, currency) for k, v in zip(d["kpi"], d["mean"], strict=True)],
-            "difference": [signed(k, v, currency) for k, v in zip(d["kpi"], d["diff"], strict=True)],
-            "paired 95% CI": [f"{signed(k, a, currency)} – {signed(k, b, currency)}"
-                              for k, a, b in zip(d["kpi"], d["ci_low"], d["ci_high"], strict=True)],
-            "unpaired 95% CI": [f"{signed(k, a, currency)} – {signed(k, b, currency)}" for k, a, b in
-                                zip(d["kpi"], d["unpaired_ci_low"], d["unpaired_ci_high"], strict=True)]}),
-            hide_index=True)
+        st.dataframe(difference_rows(diff[diff["segment"] == "all"], currency), hide_index=True)
 
 
 def files(cmp: Comparison) -> None:

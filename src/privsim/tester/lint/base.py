@@ -65,6 +65,9 @@ def check(id: str, title: str, severity: Severity, *, packs: Iterable[str], trig
           fix: str, pda: str, linddun: str) -> Callable[[Callable[[Context], Iterable[Hit]]], Check]:
     """Register a trigger function as a check (the catalogue is research/privacy_methods.md §3)."""
     def register(fn: Callable[[Context], Iterable[Hit]]) -> Check:
+        if id in CHECKS:
+            raise ValueError(f"lint check id {id!r} is registered twice ({CHECKS[id].evaluate.__module__} and "
+                             f"{fn.__module__}); every check needs its own id")
         c = Check(id, title, severity, frozenset(packs), trigger, rule, fix, pda, linddun, fn)
         CHECKS[id] = c
         return c

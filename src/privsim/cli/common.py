@@ -1,0 +1,189 @@
+"""What every command shares: the Typer app, the consoles, option types, the run options and bad-input handling.
+
+``PRIVSIM_SIZE`` and ``PRIVSIM_REPS`` cap population size and replications of every command (tests
+and documentation examples run small through them).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from privsim.errors import InputError, did_you_mean
+from privsim.experiments.executors import EXECUTORS
+from privsim.experiments.runs import RunResult
+from privsim.output.tables import kpi_rows
+from privsim.scenario.load import load_scenario
+from privsim.scenario.overrides import override, parse_assignment, resize
+from privsim.scenario.schema import Scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Privacy-risk simulator and worst-practice tester for CRM strategies.")
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+Reps = Annotated[int | None, typer.Option("--reps", "-r", min=1, help="replications (default: the scenario's)")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, help="base seed (default: the scenario's)")]
+Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="worker processes")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", "-x", help=f"one of: {', '.join(EXECUTORS)}")]
+Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Dask scheduler, tcp://HOST:PORT "
+                                                                     "(with --executor dask)")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="override a field: PATH=VALUE (repeatable)")]
+Size = Annotated[int | None, typer.Option("--size", min=1, help="simulated customers (same real population)")]
+Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+
+# the shared run options: parameter name -> (annotation, default)
+RUN_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "reps": (Reps, None), "seed": (Seed, None), "workers": (Workers, None), "executor": (ExecutorOpt, "serial"),
+    "scheduler": (Scheduler, None), "sets": (Sets, None), "size": (Size, None),
+}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every simulating command takes: replications, seed, where to run, overrides and size."""
+
+    reps: int | None = None
+    seed: int | None = None
+    workers: int | None = None
+    executor: str = "serial"
+    scheduler: str | None = None
+    sets: list[str] | None = None
+    size: int | None = None
+
+    def scenario(self, path: Path) -> Scenario:
+        """Load a scenario and apply ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
+        return prepared(path, self.sets, self.size)
+
+    def replications(self, scenario: Scenario, default: int | None = None) -> int:
+        """``--reps`` (else ``default``, else the scenario's) after the PRIVSIM_REPS cap."""
+        return reps_for(scenario, self.reps or default)
+
+    @property
+    def runner(self) -> dict[str, Any]:
+        """Keyword arguments of every experiment function: seed, executor, workers, scheduler."""
+        return {"seed": self.seed, "executor": self.executor, "workers": self.workers, "scheduler": self.scheduler}
+
+
+def run_options(*, without: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the shared run options (all of :data:`RUN_OPTIONS` but ``without``) as one ``run`` argument."""
+    names = [n for n in RUN_OPTIONS if n not in without]
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        own = [p for p in inspect.signature(fn, eval_str=True).parameters.values() if p.name != "run"]
+        shared = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=RUN_OPTIONS[n][1],
+                                    annotation=RUN_OPTIONS[n][0]) for n in names]
+
+        @wraps(fn)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            run = RunOptions(**{n: kwargs.pop(n) for n in names})
+            choice(run.executor, EXECUTORS, "--executor")
+            return fn(*args, run=run, **kwargs)
+
+        command.__signature__ = inspect.Signature([*own, *shared])  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in (*own, *shared)}
+        return command
+
+    return decorate
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input becomes one message per problem on stderr and exit code 2, never a traceback."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                err.print(f"error: {problem}", markup=False)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
+    """Check a flag against its allowed values."""
+    if value not in allowed:
+        raise InputError.single(flag, f"got {value!r}{did_you_mean(value, allowed)}; allowed: {', '.join(allowed)}")
+    return value
+
+
+def prepared(path: Path, sets: list[str] | None = None, size: int | None = None) -> Scenario:
+    """Load a scenario and apply ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
+    scenario = load_scenario(path)
+    if sets:
+        scenario = override(scenario, dict(parse_assignment(s) for s in sets))
+    n = size_for(scenario, size)
+    return scenario if n == scenario.population.size else resize(scenario, n)
+
+
+def size_for(scenario: Scenario, size: int | None = None) -> int:
+    """Simulated customers: ``--size`` capped by PRIVSIM_SIZE and by the scenario's own size."""
+    return min(x for x in (size, env_cap("PRIVSIM_SIZE"), scenario.population.size) if x)
+
+
+def env_cap(name: str) -> int | None:
+    """A positive integer from the environment, or None."""
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise InputError.single(name, f"got {raw!r}; allowed: a whole number ≥ 1")
+    return int(raw)
+
+
+def capped(value: int | None, name: str) -> int | None:
+    """``value`` capped by the environment variable ``name`` (either may be unset)."""
+    cap = env_cap(name)
+    return min(x for x in (value, cap) if x) if (value or cap) else None
+
+
+def reps_for(scenario: Scenario, reps: int | None) -> int:
+    """Replications after the PRIVSIM_REPS cap."""
+    return capped(reps or scenario.replications, "PRIVSIM_REPS") or scenario.replications
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
+    """A Rich progress bar behind the one progress callback ``(done, total, stage)``."""
+    if not enabled:
+        yield lambda done, total, stage: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(done: int, total: int, stage: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def rich_table(frame: Any, title: str, left: tuple[str, ...] = ()) -> Table:
+    """A Rich table of a frame of display strings (columns in ``left`` left-aligned, the rest right)."""
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), justify="left" if col in left else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    return table
+
+
+def kpi_table(run: RunResult, title: str) -> Table:
+    """The KPI table of the whole population with its three labelled uncertainty figures."""
+    summary = run.summary()
+    return rich_table(kpi_rows(summary[summary["segment"] == "all"], run.scenario.economics.currency), title,
+                      left=("KPI",))

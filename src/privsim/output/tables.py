@@ -1,0 +1,41 @@
+"""Result tables in display units, shared by the command line, the HTML report and the dashboard.
+
+Each function takes a result frame and returns a frame of display strings with the same columns
+in every face, so the three never word or round a figure differently.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from privsim.output.formatting import fmt, signed
+
+
+def kpi_rows(summary: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """One row per KPI: mean, 95% CI of the mean, P5–P95 over replications and n."""
+    k = summary["kpi"]
+    return pd.DataFrame({
+        "KPI": k, "mean": [fmt(x, v, currency) for x, v in zip(k, summary["mean"], strict=True)],
+        "95% CI of mean": [f"{fmt(x, lo, currency)} – {fmt(x, hi, currency)}"
+                           for x, lo, hi in zip(k, summary["ci_low"], summary["ci_high"], strict=True)],
+        "P5–P95 over replications": [f"{fmt(x, lo, currency)} – {fmt(x, hi, currency)}"
+                                     for x, lo, hi in zip(k, summary["p5"], summary["p95"], strict=True)],
+        "n": summary["n"].astype(str)}).reset_index(drop=True)
+
+
+def difference_rows(diff: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """One row per (scenario, KPI): both means, the paired difference with its CI, the unpaired CI, better in."""
+    k = diff["kpi"]
+
+    def interval(low: str, high: str) -> list[str]:
+        return [f"{signed(x, a, currency)} – {signed(x, b, currency)}"
+                for x, a, b in zip(k, diff[low], diff[high], strict=True)]
+
+    return pd.DataFrame({
+        "scenario": diff["scenario"], "KPI": k,
+        "reference": [fmt(x, v, currency) for x, v in zip(k, diff["mean_reference"], strict=True)],
+        "scenario mean": [fmt(x, v, currency) for x, v in zip(k, diff["mean"], strict=True)],
+        "difference": [signed(x, v, currency) for x, v in zip(k, diff["diff"], strict=True)],
+        "paired 95% CI": interval("ci_low", "ci_high"),
+        "unpaired 95% CI": interval("unpaired_ci_low", "unpaired_ci_high"),
+        "better in": [f"{v:.0%}" if pd.notna(v) else "–" for v in diff["better_share"]]}).reset_index(drop=True)
