@@ -145,13 +145,18 @@ class Replication:
         self.costs: dict[str, float] = {}
         self.npv = 0.0
         self.env = simpy.Environment()
+        self.started = False
         self.calendar = events.Calendar(self, with_strategy)
 
     # ---------------------------------------------------------------- run
-    def run(self) -> Recorder:
-        """Run the whole horizon; returns the recorder holding the daily metrics."""
-        self.env.process(self._clock())
-        self.env.run(until=self.horizon + 1)
+    def run(self, until: int | None = None) -> Recorder:
+        """Run the days before ``until`` (default: the whole horizon); a later call goes on from there."""
+        if not self.started:
+            self.env.process(self._clock())
+            self.started = True
+        end = self.horizon + 1 if until is None else min(until, self.horizon + 1)
+        if end > self.env.now:
+            self.env.run(until=end)
         return self.recorder
 
     def _clock(self) -> Any:
@@ -162,8 +167,7 @@ class Replication:
 
     def step(self, day: int) -> None:
         """One day: every stage of STEP_ORDER in order."""
-        self.day_counts = defaultdict(lambda: np.zeros(len(self.pop.names), dtype=np.float64))
-        self.costs = defaultdict(float)
+        self.begin_day()
         for stage in STEP_ORDER:
             if self.profile:
                 before = sum(self.streams.draws.values())
@@ -175,6 +179,11 @@ class Replication:
                 stage.run(self, day)
         if self.probe is not None:
             self.probe(day, self)
+
+    def begin_day(self) -> None:
+        """Start the day's counts and costs afresh (a unit test calls it before running one stage)."""
+        self.day_counts = defaultdict(lambda: np.zeros(len(self.pop.names), dtype=np.float64))
+        self.costs = defaultdict(float)
 
     # ---------------------------------------------------------------- shared by the stages
     def uniform(self, decision: Decision, source: int, day: int) -> np.ndarray:

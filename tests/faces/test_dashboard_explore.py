@@ -10,7 +10,7 @@ from privsim.experiments.frontier import frontier
 from privsim.experiments.sensitivity import sensitivity
 from privsim.output.formatting import fmt
 from privsim.scenario.overrides import resize
-from tests.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import page_app, texts
 
 SIZE, REPS = 400, 2
 PARAM = "strategy.practices.newsletter.contacts_per_month=1:16:3"

@@ -9,7 +9,7 @@ from privsim.model import fines
 from privsim.scenario.load import load_scenario
 from privsim.scenario.overrides import override, resize
 from tests.conftest import SCENARIOS
-from tests.test_engine import scenario
+from tests.model.sim import scenario
 
 CAL = DEFAULT_TARGETS.parent
 

@@ -12,7 +12,7 @@ from privsim.dashboard.pages import compare as page_compare
 from privsim.experiments.compare import compare
 from privsim.output.formatting import fmt, signed
 from privsim.scenario.overrides import resize
-from tests.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import page_app, texts
 
 SIZE, REPS = 600, 2
 

@@ -11,7 +11,7 @@ from privsim.dashboard.cache import STORE
 from privsim.dashboard.pages import gallery as page_gallery
 from privsim.output.formatting import fmt
 from privsim.tester.cases import load_case, run_case
-from tests.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import page_app, texts
 
 CASE, SIZE, REPS = "facebook_beacon_2007", 500, 2
 

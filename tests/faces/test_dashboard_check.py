@@ -8,7 +8,7 @@ from privsim.dashboard import workspace
 from privsim.scenario.overrides import resize
 from privsim.tester.gate import stress
 from privsim.tester.lint import NOTICE, lint
-from tests.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import page_app, texts
 
 SIZE, REPS, FILE = 500, 2, "dark_pattern_consent.yaml"
 

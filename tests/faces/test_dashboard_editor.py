@@ -9,7 +9,7 @@ from privsim.dashboard.pages import editor as page_editor
 from privsim.scenario.load import dump_scenario
 from privsim.scenario.overrides import override
 from tests.conftest import small
-from tests.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import page_app, texts
 
 
 def editor():
