@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +27,7 @@ from privsim.cli.common import (
     run_options,
     size_for,
 )
+from privsim.files import write_atomic
 from privsim.output.formatting import fmt, money
 from privsim.scenario.load import read_scenario
 from privsim.scenario.overrides import override, parse_assignment
@@ -334,8 +333,5 @@ def _emit(text: str, output: Path | None) -> None:
         typer.echo(text)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text + "\n")
-    os.replace(tmp, output)
+    write_atomic(output, text + "\n")
     err.print(f"wrote {output}")

@@ -134,7 +134,19 @@ def compare(scenarios: Sequence[Scenario], reps: int | None = None, *, seed: int
             executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
             progress: Progress = no_progress, baseline: bool = True,
             names: Sequence[str] | None = None) -> Comparison:
-    """Run ``scenarios`` on the same seed and replicates (CRN); defaults come from the first scenario."""
+    """Run ``scenarios`` on the same seed and replicates (CRN); defaults come from the first scenario.
+
+    Args:
+        scenarios: two or more scenarios; the first is the reference of ``differences()``
+        reps: replications per scenario (default: the scenario's ``replications``)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+        names: labels of the scenarios (default: their names, made unique)
+    """
     if len(scenarios) < 2:
         raise InputError.single("compare", f"got {len(scenarios)} scenario(s); allowed: two or more")
     reps = scenarios[0].replications if reps is None else reps

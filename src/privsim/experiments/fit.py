@@ -144,7 +144,22 @@ def calibrate(scenario: Scenario, params: Sequence[str], targets: str | Path = D
               size: int | None = None, maxiter: int = 60, executor: str | Executor = "serial",
               workers: int | None = None, scheduler: str | None = None,
               progress: Progress = no_progress) -> Calibration:
-    """Fit ``params`` of the scenario's behaviour block to the targets (``reps=None``: each target's own)."""
+    """Fit coefficients of the scenario's behaviour block to target figures (Nelder–Mead on CRN means).
+
+    Args:
+        scenario: the scenario whose ``behavior:`` block is fitted
+        params: single coefficient paths to fit, e.g. ``behavior.consent.intercept``
+        targets: calibration target file
+        only: target ids to fit to (default: all in the file)
+        reps: replications per target and evaluation (``None``: each target's own)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        size: simulated customers of each target's scenario (at most its own)
+        maxiter: objective evaluations at most
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called after each evaluation
+    """
     if not params:
         raise InputError.single("--fit", "no coefficient to fit; allowed: paths such as behavior.consent.intercept")
     chosen = [t for t in load_targets(targets) if not only or t.id in only]

@@ -107,7 +107,21 @@ def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None,
              executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
              progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
              cliff_factor: float = CLIFF_FACTOR) -> Frontier:
-    """Sweep one intrusion parameter (grid) and mark the NPV optimum, the Pareto set and the cliff."""
+    """Sweep one intrusion parameter (grid) and mark the NPV optimum, the Pareto set and the cliff.
+
+    Args:
+        scenario: the base scenario
+        param: the intrusion axis, ``PATH=START:STOP:N`` or ``PATH=[v1, v2, …]``
+        reps: replications per scenario (default: the scenario's ``replications``)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+        out: folder to stream points into (and write ``frontier.csv``)
+        cliff_factor: rise of the mean backlash peak in one step that marks the cliff
+    """
     p = parse_param(param) if isinstance(param, str) else param
     if not p.values:
         raise InputError.single("--param", "a frontier needs the points; allowed: START:STOP:N or [v1, v2, …]",

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
 
 def simulate(scenario: Scenario, replicate: int = 0, *, seed: int | None = None, baseline: bool = True,
              exclusions: dict[str, Any] | None = None, probe: Probe | None = None) -> ReplicationResult:
-    """Run one replication (and its no-practice baseline arm) and return its series and KPIs."""
+    """Run one replication (and its no-practice baseline arm) and return its series and KPIs.
+
+    Args:
+        scenario: the resolved scenario
+        replicate: replicate index; with the seed it picks the random streams
+        seed: base seed (default: the scenario's)
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+        exclusions: ``{practice id: customer indexes}`` left out of a practice's targets (CRN tests)
+        probe: called as ``probe(day, replication)`` after every simulated day
+    """
     base = arm(scenario, replicate, seed, with_strategy=False) if baseline else None
     return arm(scenario, replicate, seed, base=base, exclusions=exclusions, probe=probe)
 
@@ -61,7 +70,18 @@ class RunResult:
 def replicate(scenario: Scenario, reps: int | None = None, *, seed: int | None = None,
               executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
               progress: Progress = no_progress, baseline: bool = True) -> RunResult:
-    """Run ``reps`` replications (default: the scenario's) on the chosen executor."""
+    """Run ``reps`` replications of a scenario on the chosen executor.
+
+    Args:
+        scenario: the resolved scenario
+        reps: replications per scenario (default: the scenario's ``replications``)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+    """
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
     with make_executor(executor, workers, scheduler) as runner:   # one pool for baseline and strategy arms

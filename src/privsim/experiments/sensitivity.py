@@ -119,7 +119,23 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
                 trajectories: int = 4, levels: int = 4, executor: str | Executor = "serial",
                 workers: int | None = None, scheduler: str | None = None, progress: Progress = no_progress,
                 baseline: bool = True) -> Sensitivity:
-    """Rank behaviour and economics coefficients by their effect on ``kpis`` (tornado or Morris)."""
+    """Rank behaviour and economics coefficients by their effect on ``kpis`` (tornado or Morris).
+
+    Args:
+        scenario: the scenario whose coefficients are varied
+        method: ``tornado`` (one at a time) or ``morris``
+        params: coefficient paths or groups to vary, e.g. ``behavior.consent`` (default: every ranged one)
+        kpis: whole-population KPIs to rank by
+        reps: replications per design point (default 5)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        trajectories: Morris trajectories
+        levels: Morris grid levels
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+    """
     if method not in METHODS:
         raise InputError.single("--method", f"got {method!r}{did_you_mean(method, METHODS)}; "
                                 f"allowed: {', '.join(METHODS)}")

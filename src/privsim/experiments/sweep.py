@@ -209,7 +209,22 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
           design: str = "grid", points: int | None = None, reps: int | None = None, seed: int | None = None,
           executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
           progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None) -> SweepResult:
-    """Run every point of the design on the same seed and replicates; stream points to ``out`` if given."""
+    """Run every point of a design on the same seed and replicates; stream points to ``out`` if given.
+
+    Args:
+        scenario: the base scenario
+        params: ``PATH=START:STOP:N`` / ``PATH=[v1, v2]`` strings, :class:`Param` objects or ``{path: values}``
+        design: ``grid`` (every combination, first parameter slowest) or ``lhs`` (Latin hypercube)
+        points: points of a Latin hypercube (default 10)
+        reps: replications per scenario (default: the scenario's ``replications``)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+        out: folder to stream points into; a rerun with the same sweep resumes and skips finished points
+    """
     plist = as_params(params)
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed

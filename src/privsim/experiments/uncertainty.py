@@ -84,7 +84,19 @@ class Uncertainty:
 def uncertainty(scenario: Scenario, reps: int | None = None, *, params: Sequence[str] | None = None,
                 seed: int | None = None, executor: str | Executor = "serial", workers: int | None = None,
                 scheduler: str | None = None, progress: Progress = no_progress, baseline: bool = True) -> Uncertainty:
-    """Replications with behaviour coefficients (or ``params``) drawn from their ranges, and without."""
+    """Replications with behaviour coefficients drawn from their ranges, beside the same replications without.
+
+    Args:
+        scenario: the scenario
+        reps: replications per scenario (default: the scenario's ``replications``)
+        params: coefficient paths or groups to draw (default: every behaviour coefficient)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+        baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+    """
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
     ranges = factor_ranges(scenario, params or ["behavior"])

@@ -40,7 +40,12 @@ def read_scenario(path: str | Path) -> tuple[Scenario, LineMap]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, migrate and validate a scenario file."""
+    """Read, migrate and validate a scenario file.
+
+    Args:
+        path: the scenario YAML file; any problem raises :class:`~privsim.errors.InputError` naming its
+            file, line, field, value and what is allowed
+    """
     return read_scenario(path)[0]
 
 

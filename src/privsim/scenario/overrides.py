@@ -25,7 +25,14 @@ def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
 
 
 def override(scenario: Scenario, assignments: dict[str, Any], source: str = "--set") -> Scenario:
-    """A copy of ``scenario`` with fields set by dotted path (list items by id or index)."""
+    """A copy of ``scenario`` with fields set by dotted path, validated like a file.
+
+    Args:
+        scenario: the scenario to change
+        assignments: ``{path: value}``, list items by id or index
+            (``strategy.practices.newsletter.contacts_per_month``)
+        source: the name problems are reported under
+    """
     data = scenario.model_dump(mode="json", by_alias=True)
     for path, value in assignments.items():
         _assign(data, path, value, source)
@@ -69,7 +76,12 @@ def _assign(data: dict[str, Any], path: str, value: Any, source: str) -> None:
 
 
 def resize(scenario: Scenario, size: int) -> Scenario:
-    """Simulate ``size`` customers standing for the same real population (``represents`` rescaled)."""
+    """Simulate ``size`` customers standing for the same real population (``represents`` rescaled).
+
+    Args:
+        scenario: the scenario
+        size: simulated customers
+    """
     pop = scenario.population
     real = pop.size * pop.represents
     return override(scenario, {"population.size": size, "population.represents": max(1.0, real / size)},

@@ -166,7 +166,19 @@ def agrees(kpi: str, observed: float, simulated: float) -> bool:
 def run_case(case: CaseFile, reps: int | None = None, *, size: int | None = None, seed: int | None = None,
              counterfactual: bool = True, executor: str = "serial", workers: int | None = None,
              scheduler: str | None = None, progress: Progress = no_progress) -> CaseRun:
-    """Replay a case (and its counterfactual, paired by seed) and compare with what happened."""
+    """Replay a case (and its counterfactual, paired by seed) and compare with what happened.
+
+    Args:
+        case: a case of the library (:func:`load_case`)
+        reps: replications per scenario (default: the scenario's ``replications``)
+        size: simulated customers (same real population)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        counterfactual: also run the better practice on the same seeds
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+    """
     history_s = case.scenario
     better_s = case.counterfactual() if counterfactual else None
     if size is not None and size != history_s.population.size:

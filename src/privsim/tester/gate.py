@@ -94,7 +94,18 @@ class GateResult:
 def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None, *, seed: int | None = None,
            executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
            progress: Progress = no_progress) -> GateResult:
-    """Run the strategy under adverse draws and judge it against the gate thresholds."""
+    """Run the strategy under adverse draws and judge it against the gate thresholds.
+
+    Args:
+        scenario: the strategy to test
+        gate: thresholds and adverse draws (default: the scenario's ``gate:`` block)
+        reps: replications per scenario (default: the scenario's ``replications``)
+        seed: base seed; replicate *r* of every arm uses the same streams (default: the scenario's)
+        executor: ``serial``, ``processes``, ``dask`` or an :class:`Executor`; results are identical on each
+        workers: worker processes (default: one per core)
+        scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
+        progress: callback ``(done, total, stage)`` called as replications finish
+    """
     gate = gate or scenario.gate or Gate()
     stressed = adverse(scenario, gate)
     run = replicate(stressed, reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from privsim.dashboard import downloads, settings, view, workspace
+from privsim.dashboard import downloads, pick, settings, view, workspace
 from privsim.dashboard.cache import run_key
 from privsim.errors import InputError
 from privsim.experiments.compare import Comparison, compare, direction
@@ -43,9 +43,7 @@ def page() -> None:
         view.problems(exc)
         return
     seed = cfg.seed_for(scenarios[0])
-    pop = scenarios[0].population
-    st.caption(f"{cfg.reps} replications × {pop.size:,} simulated customers, each standing for "
-               f"{pop.represents:,.4g} real ones · seed {seed} · set them in the sidebar")
+    pick.run_line(scenarios[0], cfg.reps, seed)
     key = run_key("compare", scenarios, seed, cfg.reps)
     cmp = view.result(key, lambda progress: compare(scenarios, cfg.reps, seed=seed, executor=cfg.executor,
                                                     progress=progress),

@@ -50,7 +50,14 @@ class Report:
 
 def lint(target: Scenario | str | Path, *, jurisdictions: list[str] | None = None,
          source: str | None = None, lines: LineMap | None = None) -> Report:
-    """Lint a scenario (object or file) under the packs of ``jurisdictions`` (default: the scenario's)."""
+    """Lint a scenario against the worst-practice checks of its jurisdiction packs.
+
+    Args:
+        target: a scenario, or the path of a scenario file (findings then carry its lines)
+        jurisdictions: jurisdictions whose packs apply (default: the scenario's)
+        source: the name findings are reported under
+        lines: field path → line map for locating findings
+    """
     if isinstance(target, Scenario):
         scenario, lines = target, lines or {}
         source = source or "<scenario>"
