@@ -164,3 +164,12 @@ def test_public_api_lint_is_the_function_after_submodule_imports():
 
     report = privsim.lint(SCENARIOS / "covert_sharing.yaml")
     assert {"LNT-01", "LNT-21"} <= {f.check.id for f in report.failures}
+
+
+def test_a_check_id_registered_twice_is_an_error():
+    from privsim.tester.lint.base import check
+
+    taken = next(iter(CHECKS))
+    with pytest.raises(ValueError, match=f"{taken}' is registered twice"):
+        check(taken, "again", "low", packs=["eu_uk"], trigger="", rule="", fix="", pda="", linddun="")(lambda ctx: [])
+    assert CHECKS[taken].title != "again"
