@@ -27,7 +27,7 @@ def cli(*args, cwd=None, env=None):
 BAD = {
     "typo_key": (BASE.replace("contacts_per_month: 4", "contact_per_month: 4"), "did you mean 'contacts_per_month'"),
     "wrong_type": (BASE.replace("horizon_days: 365", "horizon_days: a year"), "a whole number"),
-    "share_out_of_range": (BASE.replace("share: 0.60", "share: 1.60"), "≤ 1.0"),
+    "share_out_of_range": (BASE.replace("share: 0.60", "share: 1.60"), "≤ 1"),
     "shares_do_not_sum": (BASE.replace("share: 0.60", "share: 0.50"), "summing to 1"),
     "malformed_yaml": (BASE.replace("segments:\n", "segments: [\n", 1), "malformed YAML"),
 }

@@ -62,7 +62,7 @@ def test_wrong_type_says_what_is_allowed():
 def test_out_of_range_share():
     [p] = problems(edit(population__segments__pragmatist__share=1.6))
     assert p.field == "population.segments.pragmatist.share"
-    assert "1.6" in p.message and "≤ 1.0" in p.message
+    assert "1.6" in p.message and "≤ 1" in p.message
     assert p.line is not None
 
 

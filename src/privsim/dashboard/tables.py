@@ -16,8 +16,9 @@ import pandas as pd
 import yaml
 
 from privsim.dashboard.forms import accepts_none
-from privsim.errors import Problem
+from privsim.errors import InputError, Problem
 from privsim.scenario.schema import Practice, Segment
+from privsim.scenario.yamlmap import load_value
 
 SEGMENT_COLUMNS = ("share", "concern", "trust", "annual_value", "churn_per_year", "privacy_active")
 PRACTICE_COLUMNS = ("id", "purpose", "data", "consent", "disclosed", "ask_on_start", "notice", "framing",
@@ -107,13 +108,13 @@ def events_data(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], list[Problem
             if not text:
                 continue
             try:
-                value = yaml.safe_load(str(text))
-            except yaml.YAMLError as exc:
+                value = load_value(str(text), SOURCE)
+            except InputError as exc:
                 value = exc
             if c == "details" and not isinstance(value, dict):
                 problems.append(Problem(SOURCE, None, f"events[{i}].{where}",
                                         f"got {text!r}; allowed: a mapping such as {{retroactive: true}}"))
-            elif isinstance(value, yaml.YAMLError):
+            elif isinstance(value, InputError):
                 problems.append(Problem(SOURCE, None, f"events[{i}].{where}",
                                         f"got {text!r}; allowed: a number or controls"))
             elif c == "details":

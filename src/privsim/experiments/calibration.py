@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from privsim.errors import InputError
 from privsim.experiments.executors import Progress, no_progress
 from privsim.experiments.results import mean_ci
 from privsim.experiments.runs import replicate
+from privsim.scenario.base import Strict
 from privsim.scenario.load import load_scenario, read_text
 from privsim.scenario.messages import problems_from
 from privsim.scenario.overrides import resize
@@ -31,10 +32,8 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "calibration"
 DEFAULT_TARGETS = DATA / "targets.yaml"
 
 
-class Metric(BaseModel):
+class Metric(Strict):
     """What to measure on a calibration run."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     kpi: str | None = None
     ratio: tuple[str, str] | None = None
@@ -43,10 +42,8 @@ class Metric(BaseModel):
     versus: str | None = Field(None, description="scenario file: measure this minus that, same seed (CRN)")
 
 
-class Target(BaseModel):
+class Target(Strict):
     """One published figure with its bounds, source and calibration scenario."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     figure: str
@@ -59,10 +56,8 @@ class Target(BaseModel):
     size: int | None = Field(None, ge=1)
 
 
-class TargetFile(BaseModel):
+class TargetFile(Strict):
     """A calibration target file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     targets: list[Target]
 

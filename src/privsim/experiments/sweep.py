@@ -32,6 +32,7 @@ from privsim.model.rng import Decision, Streams, source_key
 from privsim.scenario.load import dump_scenario
 from privsim.scenario.overrides import override
 from privsim.scenario.schema import Scenario
+from privsim.scenario.yamlmap import load_value
 
 DESIGNS = ("grid", "lhs")
 SYNTAX = "PATH=START:STOP:N or PATH=[v1, v2, …]"
@@ -73,14 +74,17 @@ def parse_param(text: str, source: str = "--param") -> Param:
         raise InputError.single(source, f"got {text!r}; allowed: {SYNTAX}")
     if rhs.startswith("["):
         try:
-            values = yaml.safe_load(rhs)
-        except yaml.YAMLError:
+            values = load_value(rhs, source)
+        except InputError:
             values = None
         if not isinstance(values, list) or not values:
             raise InputError.single(source, f"values {rhs!r} cannot be read; allowed: a list such as [opt_in, opt_out]",
                                     field=path)
         return Param(path, tuple(values))
-    parts = [yaml.safe_load(p) if p.strip() else None for p in rhs.split(":")]
+    try:
+        parts = [load_value(p, source) if p.strip() else None for p in rhs.split(":")]
+    except InputError:
+        parts = []
     numbers = all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts[:2])
     if len(parts) not in (2, 3) or not numbers or (len(parts) == 3 and not (isinstance(parts[2], int)
                                                                           and parts[2] >= 1)):

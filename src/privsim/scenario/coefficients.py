@@ -7,26 +7,33 @@ analysis; sources are repeated in docs/model.md. Tags: [V] checked, [R] recalled
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
+
+from privsim.scenario.base import Strict
+
+Weight = Annotated[float, Field(ge=0.0, le=1.0)]
+Days = Annotated[float, Field(gt=0.0, le=3650.0)]
+WIDEST = 100.0   # a valid value lies within this many times the farthest end of the plausible range
 
 
-def coef(default: float, lo: float, hi: float, source: str, *, share: bool = False) -> Any:
-    """A coefficient: default, plausible range [lo, hi] (for SA and uncertainty) and a source.
+def coef(default: float, lo: float, hi: float, source: str, *, share: bool = False, positive: bool = False) -> Any:
+    """A coefficient: default, plausible range [lo, hi] (for SA and uncertainty), valid range and source.
 
-    Validation only enforces the sign of the range (and 0–1 for shares); the range itself
-    is what sensitivity and uncertainty analysis sample, not a limit on what users may set.
+    The plausible range is what sensitivity and uncertainty analysis sample; the valid range is what a
+    user may set: 0–1 for a share, otherwise the sign of the plausible range and at most ``WIDEST`` times
+    its farthest end, and above 0 for a ``positive`` one (half-lives, delays, divisors).
     """
-    ge = 0.0 if lo >= 0 else None
-    le = 1.0 if share else (0.0 if hi <= 0 else None)
-    return Field(default, ge=ge, le=le, description=source, json_schema_extra={"range": [lo, hi]})
+    far = WIDEST * max(abs(lo), abs(hi))
+    low = (0.0 if lo >= 0 else -far)
+    high = 1.0 if share else (far if hi > 0 else 0.0)
+    bound = {"gt": low} if positive else {"ge": low}
+    return Field(default, **bound, le=high, description=source, json_schema_extra={"range": [lo, hi]})
 
 
-class Group(BaseModel):
-    """Base of a coefficient group: strict keys, immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Group(Strict):
+    """Base of a coefficient group: strict keys, immutable, finite numbers."""
 
 
 class Consent(Group):
@@ -62,7 +69,7 @@ class Trust(Group):
 
     learning_rate: float = coef(0.005, 0.002, 0.01, "[A] α: trust response per unit daily good/bad load")
     loss_aversion: float = coef(2.25, 2.0, 2.5, "[R] λ = α⁻/α⁺ ≈ 2–2.5 (Slovic 1993; Tversky & Kahneman 1992)")
-    recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust")
+    recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust", positive=True)
     consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. 2017)", share=True)
     noticed: float = coef(0.50, 0.30, 0.80, "[A] felt intrusion of a disclosed use never chosen (opt-out, notice)", share=True)
     betrayal: float = coef(3.0, 2.0, 4.5, "[A] covert use once known weighs more (Aguirre 2015; Ping: 55% most deterred)")
@@ -77,7 +84,7 @@ class OptOut(Group):
     """Per-touch opt-out and complaint hazards (docs/model.md §5)."""
 
     per_send: float = coef(0.00284, 0.001, 0.004, "[F] h0 at 4 sends/month; target unsubscribe_per_send", share=True)
-    reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f0: reference frequency of the per-send rate")
+    reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f0: reference frequency of the per-send rate", positive=True)
     frequency_elasticity: float = coef(0.5, 0.0, 1.0, "[V] intensity shortens time to opt-out (Kumar, Zhang & Luo 2014)")
     trust_elasticity: float = coef(2.0, 1.0, 3.0, "[A] hazard × exp(−β·(T − 0.5))")
     intrusion_elasticity: float = coef(4.0, 1.0, 8.0, "[A] hazard × (1 + κ·felt intrusion)")
@@ -98,7 +105,7 @@ class Churn(Group):
     intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto 2017)", share=True)
     privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22)", share=True)
     inactive_factor: float = coef(0.25, 0.1, 0.5, "[A] realised switching of non-actives relative to actives", share=True)
-    leave_delay_days: float = coef(332.0, 180.0, 540.0, "[V] mean delay of a decided exit: 67% of lost business in year 1 (IBM/Ponemon 2019)")
+    leave_delay_days: float = coef(332.0, 180.0, 540.0, "[V] mean delay of a decided exit: 67% of lost business in year 1 (IBM/Ponemon 2019)", positive=True)
 
 
 class Discovery(Group):
@@ -108,18 +115,25 @@ class Discovery(Group):
     reach_exponent: float = coef(0.5, 0.3, 1.0, "[A] discovery grows sub-linearly with reach")
     disclosed_factor: float = coef(0.10, 0.02, 0.3, "[A] disclosed-but-unexpected uses surface less often", share=True)
     all_at_once_factor: float = coef(4.0, 2.0, 8.0, "[A] visible to all users at once (Beacon, feed changes)")
-    salience_weights: tuple[float, float, float] = Field(
+    salience_weights: tuple[Weight, Weight, Weight] = Field(
         (0.55, 0.30, 0.15), description="[V] media salience S = Σ w·e^(−t/τ): bi-/tri-exponential decay (Candia 2019)")
-    salience_days: tuple[float, float, float] = Field(
+    salience_days: tuple[Days, Days, Days] = Field(
         (1.0, 7.0, 30.0), description="[V] τ: most attention gone in ≈36 h, long tail (Dezső 2006; Lorenz-Spreen 2019)")
     media_reach: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit salience")
     word_of_mouth: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit share of offended contacts")
     offence_scale: float = coef(1.0, 0.6, 1.6, "[A] offence threshold θ ~ U(0, scale)")
-    outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)")
+    outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)", positive=True)
     complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% (Lotus)", share=True)
     protest_targeted: float = coef(0.004, 0.001, 0.01, "[V] Beacon petition 65k of 55M ≈ 0.12% of users", share=True)
     protest_all_at_once: float = coef(0.15, 0.1, 0.3, "[V] largest feed-change protest ≈ 8% of users", share=True)
     opt_out: float = coef(0.30, 0.1, 0.5, "[V] 54% changed settings after Cambridge Analytica (Pew 2018)", share=True)
+
+    @field_validator("salience_weights")
+    @classmethod
+    def _weights(cls, v: tuple[float, float, float]) -> tuple[float, float, float]:
+        if abs(sum(v) - 1.0) > 1e-6:
+            raise ValueError(f"weights sum to {sum(v):.6g}; allowed: weights summing to 1 (salience 1 on a story's day)")
+        return v
 
 
 class Breach(Group):

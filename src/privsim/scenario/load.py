@@ -8,6 +8,9 @@ case library and calibration targets read their files through the same reader.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +23,50 @@ from privsim.scenario.messages import problems_from
 from privsim.scenario.schema import SCHEMA_VERSION, Scenario
 from privsim.scenario.yamlmap import LineMap, parse
 
+MAX_BYTES = 1024 * 1024   # an input file: a scenario is a few KB, the largest case file about 10 KB
 
-def read_text(path: str | Path) -> str:
-    """The text of an input file; a missing or unreadable file is bad input naming it."""
+
+def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
+    """The UTF-8 text of an input file of at most ``limit`` bytes; anything else is bad input naming the file.
+
+    Only regular files are read: a pipe, a device, a directory or a symlink loop is refused before it is
+    opened, so reading never blocks or runs without end.
+    """
     source = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
         raise InputError.single(source, "no such file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise InputError.single(source, f"cannot be read ({type(exc).__name__})") from None
+    except NotADirectoryError:
+        raise InputError.single(source, "no such file (a part of the path is a file, not a folder)") from None
+    except OSError as exc:
+        why = "a symlink loop" if exc.errno == errno.ELOOP else exc.strerror or type(exc).__name__
+        raise InputError.single(source, f"cannot be read ({why})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe" if stat.S_ISFIFO(info.st_mode) else \
+            "a device or socket"
+        raise InputError.single(source, f"is {kind}, not a file; allowed: a YAML file")
+    if info.st_size > limit:
+        raise InputError.single(source, f"the file has {info.st_size:,} bytes; allowed: at most {limit:,} "
+                                "(a scenario file is a few KB)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError.single(source, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > limit:
+        raise InputError.single(source, f"the file has more than {limit:,} bytes; allowed: at most {limit:,}")
+    return decode(data, source)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes as UTF-8 text; undecodable bytes are reported with their line, never echoed."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError.single(source, f"not UTF-8 text (byte {exc.start + 1}); allowed: a UTF-8 YAML file",
+                                line=line) from None
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario, LineMap]:

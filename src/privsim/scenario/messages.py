@@ -28,8 +28,8 @@ def _explain(err: dict[str, Any], root: type[BaseModel], data: Any) -> tuple[Fie
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
     path = _data_path(loc, data)
     context = err.get("ctx") or {}
-    if kind == "value_error" and hasattr(context.get("error"), "path"):
-        return tuple(context["error"].path), str(context["error"])
+    if kind == "value_error" and hasattr(context.get("error"), "path"):   # a Located error: its own field
+        return (*path, *context["error"].path), str(context["error"])
     if kind == "extra_forbidden":
         allowed = _fields_at(root, path[:-1], data)
         hint = did_you_mean(str(loc[-1]), allowed)
@@ -59,7 +59,7 @@ def _allowed(root: type[BaseModel], loc: tuple, data: Any, err: dict[str, Any]) 
              "string_type": "text", "list_type": "a list", "dict_type": "a mapping of keys",
              "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys",
              "string_pattern_mismatch": "lower_snake_case (letters, digits, _; starting with a letter)",
-             "too_short": "at least one item", "tuple_type": "a list"}
+             "too_short": "at least one item", "too_long": "fewer items", "tuple_type": "a list"}
     if kind in words:
         return words[kind]
     bounds = []
@@ -67,9 +67,11 @@ def _allowed(root: type[BaseModel], loc: tuple, data: Any, err: dict[str, Any]) 
         for m in info.metadata:
             for attr, sign in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")):
                 if getattr(m, attr, None) is not None:
-                    bounds.append(f"{sign} {getattr(m, attr)}")
+                    bounds.append(f"{sign} {getattr(m, attr):g}")
     if bounds:
-        return "a number " + " and ".join(bounds)
+        return ("a finite number " if kind == "finite_number" else "a number ") + " and ".join(bounds)
+    if kind == "finite_number":
+        return "a finite number"
     return str(err["msg"]).lower()
 
 

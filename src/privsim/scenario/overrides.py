@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from privsim.errors import InputError, did_you_mean
+from privsim.errors import InputError, did_you_mean, show
 from privsim.scenario.messages import problems_from
 from privsim.scenario.schema import Scenario
+from privsim.scenario.yamlmap import load_value
 
 
 def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
@@ -18,9 +18,10 @@ def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
     if not eq or not path.strip():
         raise InputError.single(source, f"got {text!r}; allowed: PATH=VALUE, e.g. population.size=2000")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        raise InputError.single(source, f"value {raw!r} cannot be read", field=path.strip()) from None
+        value = load_value(raw, source) if raw.strip() else ""
+    except InputError as exc:
+        raise InputError.single(source, f"value {show(raw)} cannot be read: {exc.problems[0].message}",
+                                field=path.strip()) from None
     return path.strip(), value
 
 

@@ -12,9 +12,10 @@ import re
 import typing
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from privsim.scenario import taxonomy
+from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
 
 SCHEMA_VERSION = 1
@@ -36,28 +37,33 @@ PolicyClaim = Literal["never_sell", "never_share", "no_location_tracking", "no_s
 LINT_ONLY = {"lint_only": True}   # marks optional fields only the worst-practice tester reads
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Day = Annotated[int, Field(ge=0, le=3650)]
+Rate = Annotated[float, Field(gt=0.0, le=365.0)]          # events a year
+# Money and counts have documented maxima, so no total can overflow or lose its meaning (docs/scenario.md).
+MAX_VALUE = 1e7             # revenue of one customer in a year
+MAX_UNIT = 1e5              # a unit price or cost: per record, per complaint, per contact, per record sold
+MAX_INCENTIVE = 1e6         # a one-off incentive for consent
+MAX_TURNOVER = 1e13         # a company's yearly turnover (the largest are below 1e12)
+MAX_REAL = 1e10             # real customers a population stands for (more than the world's population)
+MAX_SEGMENTS, MAX_PRACTICES, MAX_EVENTS = 100, 64, 500
 
 
-class Model(BaseModel):
-    """Base of every scenario model: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ---------------------------------------------------------------- population
-class Segment(Model):
+class Segment(Strict):
     """A privacy-attitude segment (Westin-style) with its economics."""
 
     share: float = Field(gt=0.0, le=1.0, description="share of the population")
     concern: Share = Field(description="baseline privacy concern, 0–1")
     trust: Share = Field(description="baseline trust in the company, 0–1")
-    annual_value: float = Field(ge=0.0, description="revenue per customer per year, economics.currency")
+    annual_value: float = Field(ge=0.0, le=MAX_VALUE, description="revenue per customer per year, economics.currency")
     churn_per_year: float = Field(ge=0.0, lt=1.0, description="baseline yearly churn without privacy effects")
     privacy_active: Share | None = Field(
         None, description="share of privacy actives; default behavior.churn.privacy_active_share")
 
 
-class Network(Model):
+class Network(Strict):
     """How word of mouth travels: mean field, or a sparse small-world graph."""
 
     kind: Literal["mean_field", "small_world"] = "mean_field"
@@ -72,15 +78,15 @@ class Network(Model):
         return v
 
 
-class Population(Model):
+class Population(Strict):
     """Simulated customers, whom they stand for, and their attitudes."""
 
     size: int = Field(ge=1, le=50_000_000, description="simulated customers")
-    represents: float = Field(1.0, ge=1.0, description="real customers each simulated one stands for")
+    represents: float = Field(1.0, ge=1.0, le=1e9, description="real customers each simulated one stands for")
     concern_drift_per_year: float = Field(
         0.01, ge=-0.2, le=0.2, description="yearly drift of baseline concern (Pew 2019–23: 79%→81% concerned)")
     lock_in: Share = Field(0.0, description="switching cost: share of privacy-driven exits that never happen")
-    segments: dict[str, Segment] = Field(min_length=1)
+    segments: dict[str, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)
     network: Network = Network()
 
     @field_validator("segments")
@@ -89,14 +95,26 @@ class Population(Model):
         bad = [name for name in v if not re.match(NAME, name)]
         if bad:
             raise ValueError(f"segment name {bad[0]!r} is not allowed; allowed: lower_snake_case names")
+        if "all" in v:
+            raise ValueError("segment name 'all' is reserved for the whole population; allowed: another name")
         total = sum(s.share for s in v.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"shares sum to {total:.6g}; allowed: shares summing to 1")
         return v
 
+    @model_validator(mode="after")
+    def _feasible(self) -> Population:
+        if self.size < len(self.segments):
+            raise LocatedError(("size",), f"got {self.size} for {len(self.segments)} segments; allowed: at least "
+                               "one simulated customer per segment")
+        if self.size * self.represents > MAX_REAL:
+            raise LocatedError(("represents",), f"size × represents is {self.size * self.represents:.3g} real "
+                               f"customers; allowed: at most {MAX_REAL:.0e}")
+        return self
+
 
 # ---------------------------------------------------------------- strategy
-class Practice(Model):
+class Practice(Strict):
     """One use of customer data (DESIGN §4): what, how consent is asked, contacts, money."""
 
     id: str = Field(pattern=NAME, description="unique id, lower_snake_case")
@@ -111,11 +129,12 @@ class Practice(Model):
     channel: Channel = Field("none", description="contact channel, if the practice sends messages")
     contacts_per_month: float = Field(0.0, ge=0.0, le=300.0)
     revenue_lift: float = Field(0.0, ge=-1.0, le=5.0, description="relative revenue lift on reached customers")
-    data_revenue_per_record: float = Field(0.0, ge=0.0, description="yearly revenue per reached record")
+    data_revenue_per_record: float = Field(0.0, ge=0.0, le=MAX_UNIT, description="yearly revenue per reached record")
     segments: list[str] | None = Field(None, description="target segments; null = everyone")
     start_day: Day = 0
     end_day: Day | None = None
-    incentive: float = Field(0.0, ge=0.0, description="one-off value offered for consent, economics.currency")
+    incentive: float = Field(0.0, ge=0.0, le=MAX_INCENTIVE,
+                             description="one-off value offered for consent, economics.currency")
     visibility: Literal["targeted", "all_at_once"] = "targeted"
     centrality: Share = Field(0.0, description="0 peripheral … 1 core to the business model")
     # optional fields read only by the worst-practice tester (privsim lint); null: not stated
@@ -157,14 +176,15 @@ class Practice(Model):
         return self
 
 
-class Controls(Model):
+class Controls(Strict):
     """Operational privacy controls."""
 
     opt_out_latency_days: int | None = Field(10, ge=0, le=3650, description="null: opt-outs never honoured")
     remote_data: Literal["none", "encrypted", "unencrypted"] = Field(
         "none", description="customer data on laptops and home networks")
     service_access: Literal["need_to_know", "broad"] = "need_to_know"
-    retention_days: int | None = Field(None, ge=0, description="days former customers' records are kept; null: forever")
+    retention_days: int | None = Field(None, ge=0, le=36_500,
+                                       description="days former customers' records are kept; null: forever")
     # optional fields read only by the worst-practice tester (privsim lint); null: not stated
     access_logging: bool | None = Field(
         None, description="staff access to customer records is logged and reviewed", json_schema_extra=LINT_ONLY)
@@ -180,7 +200,7 @@ class Controls(Model):
         None, description="deletion requests remove the person from every active use", json_schema_extra=LINT_ONLY)
 
 
-class ResponsePolicy(Model):
+class ResponsePolicy(Strict):
     """When and how the company reverses a practice under backlash."""
 
     reverse_when_backlash_above: Share | None = Field(None, description="null: never reverses")
@@ -188,11 +208,11 @@ class ResponsePolicy(Model):
     apologise: bool = True
 
 
-class Strategy(Model):
+class Strategy(Strict):
     """A strategy: practices, controls and the response policy."""
 
     name: str = "Unnamed strategy"
-    practices: list[Practice] = Field(default_factory=list)
+    practices: list[Practice] = Field(default_factory=list, max_length=MAX_PRACTICES)
     controls: Controls = Controls()
     response: ResponsePolicy = ResponsePolicy()
     dpia_done: bool | None = Field(
@@ -213,12 +233,12 @@ class Strategy(Model):
 
 
 # ---------------------------------------------------------------- events
-class Event(Model):
+class Event(Strict):
     """Common timing: on a ``day``, or at a yearly ``rate_per_year`` (Poisson arrivals)."""
 
     id: str | None = Field(None, pattern=NAME)
     day: Day | None = None
-    rate_per_year: float | None = Field(None, gt=0.0, le=365.0)
+    rate_per_year: Rate | None = None
 
     @model_validator(mode="after")
     def _timing(self) -> Event:
@@ -256,7 +276,7 @@ class DataMerger(OneOff):
     disclosed: bool = True
     notice: NoticeChannel = "website_only"
     revenue_lift: float = Field(0.0, ge=-1.0, le=5.0)
-    data_revenue_per_record: float = Field(0.0, ge=0.0)
+    data_revenue_per_record: float = Field(0.0, ge=0.0, le=MAX_UNIT)
     centrality: Share = 0.5
 
 
@@ -266,7 +286,7 @@ class DataSale(OneOff):
     type: Literal["data_sale"]
     data: list[Category] = Field(min_length=1)
     share_of_records: Share = 1.0
-    price_per_record: float = Field(0.0, ge=0.0, description="one-off, economics.currency")
+    price_per_record: float = Field(0.0, ge=0.0, le=MAX_UNIT, description="one-off, economics.currency")
     consent: ConsentMode = "none"
     disclosed: bool = False
 
@@ -275,7 +295,7 @@ class Breach(Event):
     """Records exposed by a loss or an attack; ``rate_per_year: controls`` takes the rate from controls."""
 
     type: Literal["breach"]
-    rate_per_year: float | Literal["controls"] | None = None  # type: ignore[assignment]
+    rate_per_year: Rate | Literal["controls"] | None = None  # type: ignore[assignment]
     share_of_records: Share = 1.0
     data: list[Category] = Field(default_factory=lambda: ["contact", "purchase_history"], min_length=1)
     cause: Literal["lost_laptop", "remote_access", "intrusion", "insider"] = "intrusion"
@@ -286,7 +306,7 @@ class ServiceIncident(Event):
     """Staff misuse of customer data seen while serving them ('God View')."""
 
     type: Literal["service_incident"]
-    rate_per_year: float | Literal["controls"] | None = None  # type: ignore[assignment]
+    rate_per_year: Rate | Literal["controls"] | None = None  # type: ignore[assignment]
     share_affected: Share = 0.001
     data: list[Category] = Field(default_factory=lambda: ["location"], min_length=1)
     public: bool = Field(True, description="the incident becomes a media story")
@@ -307,7 +327,7 @@ class RepermissionCampaign(OneOff):
     practices: list[str] = Field(min_length=1)
     target: Literal["lapsed", "opted_out", "all_without_consent"] = "lapsed"
     channel: Literal["email", "sms", "postal", "in_app"] = "email"
-    incentive: float = Field(0.0, ge=0.0)
+    incentive: float = Field(0.0, ge=0.0, le=MAX_INCENTIVE)
 
 
 EVENTS = (PolicyChange, DataMerger, DataSale, Breach, ServiceIncident, MediaStory, RepermissionCampaign)
@@ -317,25 +337,25 @@ COMPANY_CAUSED = frozenset(EVENT_TYPES) - {"media_story"}   # events the company
 
 
 # ---------------------------------------------------------------- economics
-class Economics(Model):
+class Economics(Strict):
     """Money: currency, discounting and unit costs."""
 
     currency: Literal["USD", "EUR", "GBP"] = "USD"
     discount_rate: float = Field(0.08, ge=0.0, le=1.0, description="annual")
-    cost_per_contact: float = Field(0.005, ge=0.0)
-    cost_per_complaint: float = Field(5.0, ge=0.0, description="handling cost of one complaint")
+    cost_per_contact: float = Field(0.005, ge=0.0, le=MAX_UNIT)
+    cost_per_complaint: float = Field(5.0, ge=0.0, le=MAX_UNIT, description="handling cost of one complaint")
     annual_turnover: float | None = Field(
-        None, ge=0.0, description="for fine caps; null: real customers × mean annual value")
+        None, ge=0.0, le=MAX_TURNOVER, description="for fine caps; null: real customers × mean annual value")
 
 
 # ---------------------------------------------------------------- tester blocks
-class Gate(Model):
+class Gate(Strict):
     """Thresholds and adverse draws of the stress test (``privsim test``); null turns a threshold off."""
 
     max_npv_loss: float | None = Field(
-        None, ge=0.0, description="P95 of NPV loss against the no-practice baseline, economics.currency")
+        None, ge=0.0, le=1e15, description="P95 of NPV loss against the no-practice baseline, economics.currency")
     max_npv_loss_share: float | None = Field(
-        0.01, ge=0.0, description="P95 of NPV loss as a share of the baseline NPV (materiality) [A]")
+        0.01, ge=0.0, le=100.0, description="P95 of NPV loss as a share of the baseline NPV (materiality) [A]")
     max_regulator_probability: Share | None = Field(
         0.25, description="probability that a regulator opens an investigation [A]")
     max_backlash_peak: Share | None = Field(
@@ -347,7 +367,7 @@ class Gate(Model):
     breaches: bool = Field(True, description="add breaches at the yearly rates the controls imply")
 
 
-class Observation(Model):
+class Observation(Strict):
     """One thing that happened in a historical case, comparable with a simulated KPI."""
 
     kpi: str = Field(description="KPI name, e.g. backlash_peak, regulator_action, fines, privacy_churn")
@@ -356,7 +376,7 @@ class Observation(Model):
     note: str | None = Field(None, description="why the simulation differs from history here, if it does")
 
 
-class Case(Model):
+class Case(Strict):
     """Metadata of a historical worst-practice case (scenarios/cases/)."""
 
     company: str
@@ -370,10 +390,10 @@ class Case(Model):
 
 
 # ---------------------------------------------------------------- scenario
-class Scenario(Model):
+class Scenario(Strict):
     """A whole scenario file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(**Strict.model_config, populate_by_name=True)
 
     schema_version: int = Field(SCHEMA_VERSION, alias="schema", ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
     name: str
@@ -384,7 +404,7 @@ class Scenario(Model):
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: ["eu"])
     population: Population
     strategy: Strategy = Strategy()
-    events: list[AnyEvent] = Field(default_factory=list)
+    events: list[AnyEvent] = Field(default_factory=list, max_length=MAX_EVENTS)
     behavior: Behavior = Behavior()
     economics: Economics = Economics()
     gate: Gate | None = Field(None, description="stress-test thresholds (privsim test)")
@@ -398,22 +418,23 @@ class Scenario(Model):
         for i, p in enumerate(self.strategy.practices):
             for s in p.segments or []:
                 if s not in segments:
-                    raise _located(("strategy", "practices", i, "segments"),
+                    raise LocatedError(("strategy", "practices", i, "segments"),
                                    f"unknown segment {s!r}; allowed: {', '.join(sorted(segments))}")
         ids = {p.id for p in self.strategy.practices}
         for i, e in enumerate(self.events):   # data mergers and sales run as practices from their day
             if isinstance(e, DataMerger | DataSale):
                 flow = e.id or f"{e.type}_{i}"
                 if flow in ids:
-                    raise _located(("events", i, "id"), f"id {flow!r} is already a practice id; allowed: a new id")
+                    raise LocatedError(("events", i, "id"), f"id {flow!r} is already a practice id; allowed: a new id")
                 ids.add(flow)
         for i, e in enumerate(self.events):
             for ref in getattr(e, "practices", []):
                 if ref not in ids:
-                    raise _located(("events", i, "practices"),
+                    raise LocatedError(("events", i, "practices"),
                                    f"unknown practice {ref!r}; allowed: {', '.join(sorted(ids)) or 'none defined'}")
-            if e.day is not None and e.day > self.horizon_days:
-                raise _located(("events", i, "day"), f"got {e.day}; allowed: 0 to horizon_days ({self.horizon_days})")
+            if e.day is not None and e.day >= self.horizon_days:   # days run 0 … horizon_days − 1
+                raise LocatedError(("events", i, "day"),
+                                   f"got {e.day}; allowed: 0 to {self.horizon_days - 1} (horizon_days − 1)")
         return self
 
     def digest(self) -> str:
@@ -424,15 +445,3 @@ class Scenario(Model):
     def practice(self, practice_id: str) -> Practice:
         """The practice with this id."""
         return next(p for p in self.strategy.practices if p.id == practice_id)
-
-
-class _LocatedError(ValueError):
-    """A cross-field error that knows which field it belongs to (see messages.py)."""
-
-    def __init__(self, path: tuple[str | int, ...], message: str):
-        super().__init__(message)
-        self.path = path
-
-
-def _located(path: tuple[str | int, ...], message: str) -> _LocatedError:
-    return _LocatedError(path, message)

@@ -29,7 +29,7 @@ def adverse(scenario: Scenario, gate: Gate) -> Scenario:
     events: list[dict[str, Any]] = data["events"]
     for p in scenario.strategy.practices:
         day = p.start_day + gate.discovery_after_days
-        if not p.disclosed and day <= scenario.horizon_days and (p.end_day is None or day <= p.end_day):
+        if not p.disclosed and day < scenario.horizon_days and (p.end_day is None or day <= p.end_day):
             events.append({"type": "media_story", "id": f"gate_exposes_{p.id}", "day": day,
                            "practices": [p.id], "intensity": 1.0})
     if gate.breaches:
