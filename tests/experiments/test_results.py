@@ -26,3 +26,29 @@ def test_confidence_intervals_respect_the_kpi_range():
     assert table.loc["complaints", "ci_low"] == 0.0 and table.loc["complaints", "ci_high"] > 900
     assert table.loc["npv", "ci_low"] < -5.0
 
+
+
+def test_a_non_finite_output_fails_its_replication_with_a_reason():
+    from privsim.experiments.results import ReplicationResult, finite
+    from privsim.experiments.runs import simulate
+    from tests.conftest import small
+
+    def corrupt(day, eng):
+        if day == 3:
+            eng.npv = float("nan")
+
+    r = simulate(small("newsletter_opt_in.yaml", 200), 0, probe=corrupt)
+    assert r.failed and "npv" in r.error and "NaN or infinite" in r.error and not r.kpis
+    handmade = ReplicationResult(replicate=0, segments=["all"], kpis={("all", "fines"): float("inf")})
+    assert finite(handmade).error.startswith("non-finite output: KPI fines")
+    clean = ReplicationResult(replicate=0, segments=["all"], kpis={("all", "fines"): 0.0})
+    assert finite(clean) is clean
+
+
+def test_undefined_kpis_are_left_out_not_written_as_nan():
+    from privsim.experiments.runs import simulate
+    from tests.conftest import small
+
+    r = simulate(small("newsletter_opt_in.yaml", 200), 0, baseline=False)
+    assert ("all", "npv_vs_baseline") not in r.kpis and ("all", "privacy_churn") not in r.kpis
+    assert all(np.isfinite(v) for v in r.kpis.values())

@@ -28,7 +28,8 @@ from privsim.experiments import fit as fitting
 from privsim.experiments.runs import replicate
 from privsim.files import write_atomic
 from privsim.output.folders import write_run
-from privsim.scenario.load import dump_scenario, json_schema, load_scenario
+from privsim.scenario.load import dump_scenario, json_schema, load_scenario, read_scenario
+from privsim.tester.cases import case_problems, is_case
 
 
 # ------------------------------------------------------------------ commands
@@ -67,14 +68,18 @@ def run(
 @app.command()
 @guarded
 def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
-    """Check scenario files; exit 0 when all are valid, 2 otherwise (pre-commit friendly)."""
+    """Check scenario and case files; exit 0 when all are valid, 2 otherwise (pre-commit friendly)."""
     problems = []
     for path in files:
         try:
-            load_scenario(path)
-            out.print(f"ok: {path}")
+            scenario, lines = read_scenario(path)
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        found = case_problems(scenario, str(path), lines) if is_case(scenario) else []
+        problems += found
+        if not found:
+            out.print(f"ok: {path}" + (" (a case file)" if is_case(scenario) else ""))
     if problems:
         raise InputError(problems)
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from privsim.experiments.executors import Executor, Progress, no_progress
-from privsim.experiments.results import ReplicationResult, kpis_of
+from privsim.experiments.results import ReplicationResult, finite, kpis_of
 from privsim.model.engine import Probe, Replication
 from privsim.scenario.schema import COMPANY_CAUSED, Scenario
 
@@ -46,8 +46,9 @@ def arm(scenario: Scenario, replicate: int, seed: int | None, with_strategy: boo
     """One arm of one replication; ``base`` is the no-practice arm of the same replicate, if any."""
     eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe)
     rec = eng.run()
-    return ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series, company=rec.company,
-                             marks=rec.marks, kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)))
+    return finite(ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series,
+                                    company=rec.company, marks=rec.marks,
+                                    kpis=kpis_of(rec, base, np.diff(eng.pop.bounds))))
 
 
 def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) -> ReplicationResult:

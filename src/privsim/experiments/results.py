@@ -68,7 +68,11 @@ class ReplicationResult:
 
 def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
             size0: np.ndarray) -> dict[tuple[str, str], float]:
-    """KPIs of one replication; ``base`` is the no-practice arm on the same seed (or None)."""
+    """KPIs of one replication; ``base`` is the no-practice arm on the same seed (or None).
+
+    A KPI that is undefined in a replication (a share of nobody, a difference with no baseline) is left
+    out rather than written as NaN; the KPI table averages the replications where it is defined.
+    """
     out: dict[tuple[str, str], float] = {}
     s = rec.series
     segments = rec.segments
@@ -77,12 +81,14 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     base_churn = base.series["churned"].sum(axis=0) / np.maximum(start, 1) if base else None
     for j, seg in enumerate(segments):
         out[(seg, "churn")] = float(churn[j])
-        out[(seg, "privacy_churn")] = float(churn[j] - base_churn[j]) if base_churn is not None else np.nan
+        if base_churn is not None:
+            out[(seg, "privacy_churn")] = float(churn[j] - base_churn[j])
         out[(seg, "trust_end")] = float(s["trust"][-1, j])
         out[(seg, "revenue")] = float(s["revenue"][:, j].sum())
         stated, learned = (rec.tallies.get(m, np.zeros(len(segments) - 1)) for m in ("stated", "learned"))
         said, heard = (float(x.sum()) if seg == "all" else float(x[j]) for x in (stated, learned))
-        out[(seg, "stated_intent")] = said / heard if heard else np.nan
+        if heard:
+            out[(seg, "stated_intent")] = said / heard
         exits = rec.tallies.get("privacy_exits", np.zeros(len(segments) - 1))
         out[(seg, "privacy_exits")] = float(exits.sum()) if seg == "all" else float(exits[j])
         out[(seg, "opt_outs")] = float(s["opt_outs"][:, j].sum())
@@ -95,10 +101,12 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
                 a = float(asked.sum()) if seg == "all" else float(asked[j])
                 g = rec.tallies.get(f"granted.{fid}", np.zeros_like(asked))
                 g = float(g.sum()) if seg == "all" else float(g[j])
-                out[(seg, f"granted_at_ask.{fid}")] = g / a if a else np.nan
+                if a:
+                    out[(seg, f"granted_at_ask.{fid}")] = g / a
     c, a = rec.company, "all"
     out[(a, "npv")] = float(c["npv"][-1])
-    out[(a, "npv_vs_baseline")] = float(c["npv"][-1] - base.company["npv"][-1]) if base else np.nan
+    if base:
+        out[(a, "npv_vs_baseline")] = float(c["npv"][-1] - base.company["npv"][-1])
     out[(a, "formal_complaints")] = float(s["formal_complaints"][:, -1].sum())
     out[(a, "backlash_days")] = float((s["backlash"][:, -1] >= BACKLASH_LEVEL).sum())
     out[(a, "salience_peak")] = float(c["salience"].max())
@@ -112,7 +120,8 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
             label = tally.removeprefix("asked.")   # a campaign: share of its targets who said yes
             asked = float(rec.tallies[tally].sum())
             granted = float(rec.tallies.get(f"granted.{label}", np.zeros(1)).sum())
-            out[(a, f"campaign_retained.{label}")] = granted / asked if asked else np.nan
+            if asked:
+                out[(a, f"campaign_retained.{label}")] = granted / asked
     discovered: dict[str, int] = {}
     for d, kind, what in rec.marks:
         if kind == "discovery":
@@ -121,6 +130,21 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
         if kind == "reversal" and what in discovered:
             out[(a, f"reversal_days.{what}")] = float(d - discovered[what])
     return out
+
+
+def finite(result: ReplicationResult) -> ReplicationResult:
+    """The result, or a failed one naming the first non-finite KPI or series: a run never writes NaN or inf."""
+    if result.failed:
+        return result
+    bad = next((f"KPI {kpi} of segment {seg}" for (seg, kpi), v in result.kpis.items() if not np.isfinite(v)), None)
+    for name, values in (*result.series.items(), *result.company.items()):
+        if bad is None and not np.isfinite(values).all():
+            bad = f"daily series {name}"
+    if bad is None:
+        return result
+    return ReplicationResult(replicate=result.replicate, segments=result.segments,
+                             error=f"non-finite output: {bad} is NaN or infinite (the input should have been "
+                                   "refused; please report the scenario)")
 
 
 # ------------------------------------------------------------------ frames

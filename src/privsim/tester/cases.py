@@ -19,10 +19,10 @@ from privsim.errors import InputError, Problem, did_you_mean
 from privsim.experiments.executors import Progress, no_progress
 from privsim.experiments.results import KPIS, describe_kpi
 from privsim.experiments.runs import RunResult, replicate
-from privsim.scenario.load import read_text, scenario_from_data
+from privsim.scenario.load import read_scenario
 from privsim.scenario.overrides import override, resize
 from privsim.scenario.schema import Case, Observation, Scenario
-from privsim.scenario.yamlmap import LineMap, line_of, parse
+from privsim.scenario.yamlmap import LineMap, line_of
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "cases"
 FLOW_KPIS = ("consent.", "granted_at_ask.", "campaign_retained.", "reversal_days.")
@@ -62,21 +62,26 @@ def load_case(ref: str | Path, directory: Path = CASES_DIR) -> CaseFile:
         if str(ref) not in ids:
             raise InputError.single(str(ref), f"no such case{did_you_mean(str(ref), ids)}; allowed: {', '.join(ids)}")
         path = directory / f"{ref}.yaml"
-    source = str(path)
-    data, lines = parse(read_text(path), source)
-    problems: list[Problem] = []
-    if isinstance(data, dict) and "behavior" in data:
-        problems.append(Problem(source, line_of(lines, ("behavior",)), "behavior",
-                                "a case file may not override behaviour coefficients; allowed: no behavior block"))
-    if problems:
-        raise InputError(problems)
-    scenario = scenario_from_data(data, source, lines)
-    problems += _missing(scenario, source, lines) + _observations(scenario, source, lines)
-    if not problems:
-        problems += _patch(scenario, source, lines)
+    scenario, lines = read_scenario(path)          # the one door, as for every scenario file
+    problems = case_problems(scenario, str(path), lines)
     if problems:
         raise InputError(problems)
     return CaseFile(path.stem, path, scenario)
+
+
+def is_case(scenario: Scenario) -> bool:
+    """The file is meant as a case (it has a ``case:`` or a ``counterfactual:`` block)."""
+    return scenario.case is not None or scenario.counterfactual is not None
+
+
+def case_problems(scenario: Scenario, source: str, lines: LineMap) -> list[Problem]:
+    """What keeps a valid scenario from being a valid case file; ``privsim validate`` and the library both ask."""
+    problems = []
+    if "behavior" in scenario.model_fields_set:
+        problems.append(Problem(source, line_of(lines, ("behavior",)), "behavior",
+                                "a case file may not override behaviour coefficients; allowed: no behavior block"))
+    problems += _missing(scenario, source, lines) + _observations(scenario, source, lines)
+    return problems or _patch(scenario, source, lines)
 
 
 def _missing(s: Scenario, source: str, lines: LineMap) -> list[Problem]:
