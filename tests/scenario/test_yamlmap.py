@@ -17,5 +17,5 @@ def test_yaml_line_map_and_duplicate_keys():
 
 
 def test_yaml_tags_are_never_constructed():
-    with pytest.raises(InputError, match="tag .* is not allowed"):
+    with pytest.raises(InputError, match=r"tag .* is not allowed"):
         parse("a: !!python/object/apply:os.system ['echo pwned']\n", "f.yaml")
