@@ -120,5 +120,7 @@ def test_cli_prints_both_cis_and_writes_the_folder(tmp_path, monkeypatch):
     assert summary["kind"] == "compare" and len(summary["names"]) == 2
     assert {"differences.csv", "kpis.csv", "replications.csv", "timeseries.parquet", "scenario-1.yaml"} <= {
         p.name for p in out.iterdir()}
-    table = CliRunner().invoke(app, ["compare", *files, "--set", "horizon_days=90", "--out", str(out)])
+    again = CliRunner().invoke(app, ["compare", *files, "--set", "horizon_days=90", "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output          # an earlier compare is never replaced silently
+    table = CliRunner().invoke(app, ["compare", *files, "--set", "horizon_days=90", "--out", str(out), "--force"])
     assert "paired 95% CI" in table.output and "unpaired 95% CI" in table.output and "narrower" in table.output

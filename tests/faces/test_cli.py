@@ -79,8 +79,10 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     out = tmp_path / "run"
     result = cli("run", str(SCENARIOS / "covert_sharing.yaml"), "--out", str(out), "--seed", "5")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["kpis.csv", "replications.csv", "scenario.yaml",
-                                                    "summary.json", "timeseries.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".privsim.json", "kpis.csv", "replications.csv",
+                                                    "scenario.yaml", "summary.json", "timeseries.parquet"]
+    assert sorted(json.loads((out / ".privsim.json").read_text())["files"]) == [
+        "kpis.csv", "replications.csv", "scenario.yaml", "summary.json", "timeseries.parquet"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 5 and summary["replications"] == 2 and len(summary["scenario_sha256"]) == 64
     assert summary["versions"]["privsim"] and summary["versions"]["numpy"]
@@ -143,12 +145,17 @@ def test_killed_run_leaves_no_half_written_folder(tmp_path):
     assert again.returncode == 0 and (out / "summary.json").exists()
 
 
-def test_stale_partial_folders_are_cleaned(tmp_path):
-    stale = tmp_path / ".privsim-partial-run-999999999"
+def test_stale_partial_folders_are_cleaned_only_when_provably_privsims(tmp_path):
+    stale = tmp_path / ".privsim-partial-run-999999999"          # a killed run's partial folder
     stale.mkdir()
     (stale / "timeseries.parquet").write_text("half")
+    (stale / ".privsim.json").write_text(json.dumps({"kind": "run", "files": [], "pid": 999999999}))
+    lookalike = tmp_path / ".privsim-partial-notes-999999998"    # same name pattern, but not privsim's
+    lookalike.mkdir()
+    (lookalike / "mine.txt").write_text("keep me")
     result = cli("run", str(SCENARIOS / "newsletter_opt_in.yaml"), "--out", str(tmp_path / "run"))
     assert result.returncode == 0 and not stale.exists()
+    assert (lookalike / "mine.txt").read_text() == "keep me"
 
 
 def test_the_command_line_and_a_mean_field_replication_start_without_scipy():

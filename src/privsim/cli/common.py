@@ -43,6 +43,8 @@ Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Da
 Sets = Annotated[list[str] | None, typer.Option("--set", help="override a field: PATH=VALUE (repeatable)")]
 Size = Annotated[int | None, typer.Option("--size", min=1, help="simulated customers (same real population)")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+Force = Annotated[bool, typer.Option("--force", help="replace an earlier privsim output there (only what privsim "
+                                                     "wrote; never a file of yours)")]
 
 # the shared run options: parameter name -> (annotation, default)
 RUN_OPTIONS: dict[str, tuple[Any, Any]] = {

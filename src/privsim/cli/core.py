@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from privsim.cli.common import (
+    Force,
     Format,
     RunOptions,
     app,
@@ -26,7 +27,7 @@ from privsim.errors import InputError
 from privsim.experiments import calibration
 from privsim.experiments import fit as fitting
 from privsim.experiments.runs import replicate
-from privsim.files import write_atomic
+from privsim.files import claim, claim_file, write_atomic
 from privsim.output.folders import write_run
 from privsim.scenario.load import dump_scenario, json_schema, load_scenario, read_scenario
 from privsim.tester.cases import case_problems, is_case
@@ -39,15 +40,16 @@ from privsim.tester.cases import case_problems, is_case
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>)")] = None,
-    format: Format = "table", *, run: RunOptions,
+    format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Run a scenario's replications, print its KPIs and write the run folder."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
+    target = out_dir or Path("runs") / scenario.stem
+    claim(target, "run", force=force)
     with progress_bar(format == "table") as progress:
         result = replicate(s, run.replications(s), progress=progress, **run.runner)
-    target = out_dir or Path("runs") / scenario.stem
-    write_run(result, target)
+    write_run(result, target, force=force)
     if format == "json":
         summary = result.summary()
         out.print_json(json.dumps({
@@ -103,7 +105,7 @@ def calibrate(
                                                   "behavior.consent.intercept (repeatable)")] = None,
     maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="objective evaluations at most")] = 60,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
-    format: Format = "table", *, run: RunOptions,
+    format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Check the default model against published figures (``--check``), or fit coefficients of FILE (``--fit``)."""
     if not check and scenario is None:
@@ -111,6 +113,8 @@ def calibrate(
     choice(format, ("table", "json"), "--format")
     if not check:  # the check runs every target at its documented size; PRIVSIM_SIZE/REPS cap fits only
         assert scenario is not None
+        if out_file:
+            claim_file(out_file, force=force)
         fit_coefficients(scenario, targets, fit or [], only=only, maxiter=maxiter, run=run, out_file=out_file,
                          format=format)
         return
@@ -148,7 +152,8 @@ def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: 
                                    maxiter=maxiter, progress=progress, **run.runner)
     if out_file:
         out_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(out_file, dump_scenario(result.scenario))
+        write_atomic(out_file, f"# written by privsim calibrate: {s.name} with fitted coefficients\n"
+                               + dump_scenario(result.scenario))
     table_after = result.to_frame()
     if format == "json":
         out.print_json(json.dumps({

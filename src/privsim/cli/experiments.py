@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from privsim.cli.common import (
+    Force,
     Format,
     RunOptions,
     app,
@@ -35,6 +36,7 @@ from privsim.experiments.sensitivity import sensitivity as run_sensitivity
 from privsim.experiments.sweep import DESIGNS, SweepResult
 from privsim.experiments.sweep import sweep as run_sweep
 from privsim.experiments.uncertainty import uncertainty as run_uncertainty
+from privsim.files import claim
 from privsim.output.folders import write_comparison, write_sensitivity, write_uncertainty
 from privsim.output.formatting import fmt
 from privsim.output.report import write_report
@@ -81,15 +83,16 @@ def narrowing(cmp: Comparison) -> float | None:
 @run_options()
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="two or more scenario files; the first is the reference")],
-    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
+    out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Compare strategies on the same population, seeds and replicates (paired, common random numbers)."""
     choice(format, ("table", "json"), "--format")
     loaded = [run.scenario(p) for p in scenarios]
+    target = out_dir or Path("runs") / "compare-{}".format("-".join(p.stem for p in scenarios))
+    claim(target, "compare", force=force)
     with progress_bar(format == "table") as progress:
         cmp = run_compare(loaded, run.replications(loaded[0]), progress=progress, **run.runner)
-    target = out_dir or Path("runs") / "compare-{}".format("-".join(p.stem for p in scenarios))
-    write_comparison(cmp, target)
+    write_comparison(cmp, target, force=force)
     currency = loaded[0].economics.currency
     ratio = narrowing(cmp)
     if format == "json":
@@ -161,16 +164,17 @@ def sweep(
     param: Params,
     design: Annotated[str, typer.Option("--design", help="grid or lhs (Latin hypercube)")] = "grid",
     points: Annotated[int | None, typer.Option("--points", min=1, help="points of a Latin hypercube")] = None,
-    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
+    out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Sweep fields of a scenario on a grid or Latin hypercube; points stream to disk and resume."""
     choice(format, ("table", "json"), "--format")
     choice(design, DESIGNS, "--design")
     s = run.scenario(scenario)
     target = out_dir or Path("runs") / f"sweep-{scenario.stem}"
+    claim(target, "sweep", force=force, resume=True)
     with resumable(target), progress_bar(format == "table") as progress:
         result = run_sweep(s, param, design=design, points=points, reps=run.replications(s), progress=progress,
-                           out=target, **run.runner)
+                           out=target, force=force, **run.runner)
     if format == "json":
         _sweep_json(result, target)
     else:
@@ -190,15 +194,16 @@ def frontier(
     param: Annotated[str, typer.Option("--param", "-p", help="the intrusion axis: PATH=START:STOP:N or PATH=[…]")],
     cliff_factor: Annotated[float, typer.Option("--cliff-factor", min=1.0, help="backlash rise that marks a cliff")]
     = CLIFF_FACTOR,
-    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
+    out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """The insight–privacy trade-off: NPV against opt-outs, complaints and backlash as intrusion grows."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
     target = out_dir or Path("runs") / f"frontier-{scenario.stem}"
+    claim(target, "sweep", force=force, resume=True)
     with resumable(target), progress_bar(format == "table") as progress:
         f = run_frontier(s, param, reps=run.replications(s), progress=progress, out=target,
-                         cliff_factor=cliff_factor, **run.runner)
+                         cliff_factor=cliff_factor, force=force, **run.runner)
     marks = {"optimum": f.value(f.optimum), "pareto": [f.value(p) for p in f.pareto], "cliff": f.value(f.cliff)}
     if format == "json":
         _sweep_json(f.sweep, target, {"frontier": _records(f.to_frame()), **marks})
@@ -235,18 +240,19 @@ def sensitivity(
     trajectories: Annotated[int, typer.Option("--trajectories", min=1, help="Morris trajectories")] = 4,
     levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels")] = 4,
     top: Annotated[int, typer.Option("--top", min=1, help="rows shown per KPI")] = 10,
-    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
+    out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Rank behaviour and economics coefficients by effect: tornado or Morris elementary effects."""
     choice(format, ("table", "json"), "--format")
     choice(method, METHODS, "--method")
     s = run.scenario(scenario)
     n = run.replications(s, DEFAULT_REPS)
+    target = out_dir or Path("runs") / f"sensitivity-{scenario.stem}"
+    claim(target, "sensitivity", force=force)
     with progress_bar(format == "table") as progress:
         result = run_sensitivity(s, method, params=param, kpis=kpi or KPIS, reps=n, trajectories=trajectories,
                                  levels=levels, progress=progress, **run.runner)
-    target = out_dir or Path("runs") / f"sensitivity-{scenario.stem}"
-    write_sensitivity(result, s, target, seed=s.seed if run.seed is None else run.seed, reps=n)
+    write_sensitivity(result, s, target, seed=s.seed if run.seed is None else run.seed, reps=n, force=force)
     if format == "json":
         out.print_json(json.dumps({"run_folder": str(target), "method": method, "table": _records(result.to_frame())}))
     else:
@@ -274,15 +280,16 @@ def uncertainty(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to draw "
                                                     "(default: every behaviour coefficient)")] = None,
-    out_dir: OutDir = None, format: Format = "table", *, run: RunOptions,
+    out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Draw behaviour coefficients from their ranges per replication; report apart from replication noise."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
+    target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
+    claim(target, "uncertainty", force=force)
     with progress_bar(format == "table") as progress:
         result = run_uncertainty(s, run.replications(s), params=param, progress=progress, **run.runner)
-    target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
-    write_uncertainty(result, target)
+    write_uncertainty(result, target, force=force)
     frame = result.to_frame()
     frame = frame[frame["segment"] == "all"]
     if format == "json":
@@ -312,8 +319,8 @@ def report(
     run_dir: Annotated[Path, typer.Argument(help="a run folder (run, compare, sweep, frontier, sensitivity, "
                                                  "uncertainty)")],
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file (default RUN_DIR/report.html)")]
-    = None,
+    = None, force: Force = False,
 ) -> None:
     """Write a self-contained offline HTML report of a run folder."""
-    path = write_report(run_dir, out_file)
+    path = write_report(run_dir, out_file, force=force)
     out.print(f"report: {path}")

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from privsim.cli.common import (
+    Force,
     Format,
     RunOptions,
     app,
@@ -27,7 +28,7 @@ from privsim.cli.common import (
     run_options,
     size_for,
 )
-from privsim.files import write_atomic
+from privsim.files import claim_file, write_atomic
 from privsim.output.formatting import fmt, money
 from privsim.scenario.load import read_scenario
 from privsim.scenario.overrides import override, parse_assignment
@@ -57,9 +58,11 @@ def lint_command(
     do_price: Annotated[bool, typer.Option("--price/--no-price", help="simulate each fix (CRN)")] = True,
     reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="replications per pricing arm")] = 3,
     size: Annotated[int, typer.Option("--size", min=1, help="simulated customers in pricing runs")] = 2000,
-    output: Output = None, *, run: RunOptions,
+    output: Output = None, force: Force = False, *, run: RunOptions,
 ) -> None:
     """Check a strategy against the worst-practice catalogue; price each finding by simulating its fix."""
+    if output:
+        claim_file(output, force=force)
     choice(format, ("table", "json", "sarif"), "--format")
     choice(fail_on, FAIL_ON, "--fail-on")
     codes = [j.strip() for item in jurisdiction or [] for j in item.split(",") if j.strip()]

@@ -25,7 +25,7 @@ import pandas as pd
 from privsim.errors import InputError
 from privsim.experiments.executors import Executor, Progress, no_progress
 from privsim.experiments.sweep import Param, SweepResult, info, parse_param, sweep
-from privsim.files import write_atomic, write_frame
+from privsim.files import record_file, write_atomic, write_frame
 from privsim.scenario.schema import Scenario
 
 CLIFF_FACTOR = 2.0
@@ -106,7 +106,7 @@ def analyse(result: SweepResult, path: str, cliff_factor: float = CLIFF_FACTOR) 
 def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None, seed: int | None = None,
              executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
              progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
-             cliff_factor: float = CLIFF_FACTOR) -> Frontier:
+             cliff_factor: float = CLIFF_FACTOR, force: bool = False) -> Frontier:
     """Sweep one intrusion parameter (grid) and mark the NPV optimum, the Pareto set and the cliff.
 
     Args:
@@ -121,17 +121,19 @@ def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None,
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
         out: folder to stream points into (and write ``frontier.csv``)
         cliff_factor: rise of the mean backlash peak in one step that marks the cliff
+        force: replace a different sweep's folder at ``out`` (only the files privsim wrote there)
     """
     p = parse_param(param) if isinstance(param, str) else param
     if not p.values:
         raise InputError.single("--param", "a frontier needs the points; allowed: START:STOP:N or [v1, v2, …]",
                                 field=p.path)
     result = sweep(scenario, [p], reps=reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,
-                   progress=progress, baseline=baseline, out=out)
+                   progress=progress, baseline=baseline, out=out, force=force)
     f = analyse(result, p.path, cliff_factor)
     if out is not None:
         folder = Path(out)
         write_frame(folder / "frontier.csv", f.to_frame())
+        record_file(folder, "frontier.csv")
         extra = {"path": p.path, "optimum": f.optimum, "optimum_value": f.value(f.optimum), "pareto": f.pareto,
                  "cliff": f.cliff, "cliff_value": f.value(f.cliff), "cliff_factor": cliff_factor,
                  "cliff_floor": CLIFF_FLOOR}

@@ -212,7 +212,8 @@ def _error(results: list[ReplicationResult]) -> str | None:
 def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Sequence[Any]], *,
           design: str = "grid", points: int | None = None, reps: int | None = None, seed: int | None = None,
           executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
-          progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None) -> SweepResult:
+          progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
+          force: bool = False) -> SweepResult:
     """Run every point of a design on the same seed and replicates; stream points to ``out`` if given.
 
     Args:
@@ -228,6 +229,7 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
         progress: callback ``(done, total, stage)`` called as replications finish
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
         out: folder to stream points into; a rerun with the same sweep resumes and skips finished points
+        force: replace a different sweep's folder at ``out`` (only the files privsim wrote there)
     """
     plist = as_params(params)
     reps = scenario.replications if reps is None else reps
@@ -239,7 +241,7 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
     if out is not None:
         manifest = {"kind": "sweep", "scenario_sha256": scenario.digest(), "seed": seed, "replications": reps,
                     "baseline": baseline, "design": design, "params": [p.spec for p in plist], "points": values}
-        store = SweepStore(Path(out), manifest, dump_scenario(scenario))
+        store = SweepStore(Path(out), manifest, dump_scenario(scenario), force=force)
         done = {i: f for i, f in store.finished().items() if i < len(values)}
         for i, error in errors.items():
             store.write_error(i, values[i], error)

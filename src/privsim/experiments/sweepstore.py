@@ -17,54 +17,81 @@ from typing import Any
 import pandas as pd
 
 from privsim.errors import InputError
-from privsim.files import TMP, write_atomic, write_frame
+from privsim.files import claim, clean_temporaries, write_atomic, write_frame, write_manifest
+from privsim.files import manifest as files_manifest
+
+KIND = "sweep"     # the kind of folder a sweep (or a frontier, which is a sweep) owns
 
 
 class SweepStore:
-    """The folder of one sweep; refuses to mix two different sweeps in one folder."""
+    """The folder of one sweep; resumes the same sweep, refuses to mix two sweeps or to write into a user's folder."""
 
-    def __init__(self, folder: Path, manifest: dict[str, Any], scenario_yaml: str):
+    def __init__(self, folder: Path, manifest: dict[str, Any], scenario_yaml: str, *, force: bool = False):
         self.folder = Path(folder)
         self.points = self.folder / "points"
-        self.points.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.rglob(f"*{TMP}*"):
-            stale.unlink(missing_ok=True)
+        claim(self.folder, KIND, force=force, resume=True)
         path = self.folder / "manifest.json"
         manifest = json.loads(json.dumps(manifest))
         if path.exists():
             old = json.loads(path.read_text(encoding="utf-8"))
-            if old != manifest:
+            if old != manifest and not force:
                 what = [k for k in manifest if old.get(k) != manifest[k]] or ["layout"]
                 raise InputError.single(str(self.folder), f"holds a different sweep (its {', '.join(what)} differ); "
-                                        "allowed: the same sweep (to resume it) or a new output folder")
-        else:
-            write_atomic(self.folder / "scenario.yaml", scenario_yaml)
-            write_atomic(path, json.dumps(manifest, indent=2) + "\n")
+                                        "allowed: the same sweep (to resume it), --force to replace it, or a new "
+                                        "output folder (nothing was touched)")
+            if old != manifest:
+                self._forget()
+        self.points.mkdir(parents=True, exist_ok=True)
+        owned = files_manifest(self.folder)
+        self.own: list[str] = list(owned["files"]) if owned else []
+        clean_temporaries(self.folder, self.own)
+        if not path.exists():
+            self._write("scenario.yaml", scenario_yaml)
+            self._write("manifest.json", json.dumps(manifest, indent=2) + "\n")
 
-    def _point(self, i: int, suffix: str) -> Path:
-        return self.points / f"point-{i:05d}{suffix}"
+    def _forget(self) -> None:
+        """Remove what privsim wrote for an earlier, different sweep (--force), and nothing else."""
+        owned = files_manifest(self.folder)
+        for name in owned["files"] if owned else []:
+            (self.folder / name).unlink(missing_ok=True)
+        write_manifest(self.folder, KIND, [])
+
+    def _write(self, name: str, data: str | pd.DataFrame) -> None:
+        path = self.folder / name
+        if isinstance(data, str):
+            write_atomic(path, data)
+        else:
+            write_frame(path, data)
+        if name not in self.own:
+            self.own.append(name)
+            write_manifest(self.folder, KIND, self.own)
+
+    def _point(self, i: int, suffix: str) -> str:
+        return f"points/point-{i:05d}{suffix}"
 
     def finished(self) -> dict[int, pd.DataFrame]:
         """KPIs of every point already finished, by point index."""
         out = {}
-        for path in sorted(self.points.glob("point-*.parquet")):
-            out[int(path.stem.removeprefix("point-"))] = pd.read_parquet(path)
+        for name in sorted(n for n in self.own if n.startswith("points/") and n.endswith(".parquet")):
+            path = self.folder / name
+            if path.exists():
+                out[int(path.stem.removeprefix("point-"))] = pd.read_parquet(path)
         return out
 
     def write_point(self, i: int, kpis: pd.DataFrame) -> None:
         """Record a finished point (and forget an earlier failure of it)."""
-        write_frame(self._point(i, ".parquet"), kpis)
-        self._point(i, ".error.json").unlink(missing_ok=True)
+        self._write(self._point(i, ".parquet"), kpis)
+        (self.folder / self._point(i, ".error.json")).unlink(missing_ok=True)
 
     def write_error(self, i: int, values: dict[str, Any], error: str) -> None:
         """Record a failed point with its error."""
-        write_atomic(self._point(i, ".error.json"),
-                     json.dumps({"point": i, "values": values, "error": error}, indent=2) + "\n")
+        self._write(self._point(i, ".error.json"), json.dumps({"point": i, "values": values, "error": error},
+                                                              indent=2) + "\n")
 
     def write_outputs(self, points: pd.DataFrame, summary: pd.DataFrame, kpis: pd.DataFrame,
                       info: dict[str, Any]) -> None:
         """The sweep's tables, once every point has been tried."""
-        write_frame(self.folder / "points.csv", points)
-        write_frame(self.folder / "kpis.csv", summary)
-        write_frame(self.folder / "replications.parquet", kpis)
-        write_atomic(self.folder / "summary.json", json.dumps(info, indent=2, default=str) + "\n")
+        self._write("points.csv", points)
+        self._write("kpis.csv", summary)
+        self._write("replications.parquet", kpis)
+        self._write("summary.json", json.dumps(info, indent=2, default=str) + "\n")

@@ -1,7 +1,8 @@
 """Run folders: every experiment's results on disk, written atomically.
 
-Everything goes to a hidden partial folder that is renamed into place only when complete, so a
-killed run leaves no half-written results. Each folder has a ``summary.json`` whose ``kind`` tells
+Everything goes to a hidden partial folder that replaces what privsim wrote at the target only when
+complete (``privsim.files.output_folder``): a killed run leaves no half-written results, and a folder of
+the user's is never written into. Each folder has a ``summary.json`` whose ``kind`` tells
 ``privsim report`` what it holds; sweeps and frontiers write theirs point by point
 (``privsim.experiments.sweepstore``).
 
@@ -16,11 +17,7 @@ killed run leaves no half-written results. Each folder has a ``summary.json`` wh
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,62 +28,19 @@ from privsim.experiments.results import describe_kpi
 from privsim.experiments.runs import RunResult
 from privsim.experiments.sensitivity import Sensitivity
 from privsim.experiments.uncertainty import Uncertainty
-from privsim.files import versions
+from privsim.files import output_folder, versions
 from privsim.scenario.load import dump_scenario
 from privsim.scenario.schema import Scenario
 
-PARTIAL = ".privsim-partial-"
 DRAWN, FIXED = "coefficients drawn", "coefficients fixed"   # the two arms of an uncertainty folder
 
 
-@contextlib.contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a partial folder beside ``target``; on success it replaces ``target`` in one rename."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(target.parent)
-    partial = target.parent / f"{PARTIAL}{target.name}-{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    try:
-        yield partial
-        old = None
-        if target.exists():
-            old = target.parent / f"{PARTIAL}{target.name}-{os.getpid()}-old"
-            target.rename(old)
-        partial.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
-
-
-def clean_stale(folder: Path) -> None:
-    """Remove partial folders left by runs whose process no longer exists (e.g. SIGKILL)."""
-    for path in folder.glob(f"{PARTIAL}*"):
-        pid = path.name.removeprefix(PARTIAL).split("-")[-1]
-        if pid == "old":
-            pid = path.name.removeprefix(PARTIAL).split("-")[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def write_run(run: RunResult, target: Path, extra: dict[str, Any] | None = None) -> Path:
+def write_run(run: RunResult, target: Path, extra: dict[str, Any] | None = None, *, force: bool = False) -> Path:
     """Write a :class:`~privsim.experiments.runs.RunResult` as a run folder at ``target``."""
     summary = run.summary()
     summary["meaning"], summary["unit"] = zip(*(describe_kpi(k) for k in summary["kpi"]), strict=True) \
         if len(summary) else ((), ())
-    with atomic_folder(target) as tmp:
+    with output_folder(target, "run", force=force) as tmp:
         (tmp / "scenario.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
         run.to_frame().to_parquet(tmp / "timeseries.parquet", index=False)
         summary.to_csv(tmp / "kpis.csv", index=False)
@@ -109,9 +63,9 @@ def _marks(marks: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
     return [{"day": d, "kind": k, "what": w} for d, k, w in marks]
 
 
-def write_comparison(cmp: Comparison, target: Path, reference: int = 0) -> Path:
+def write_comparison(cmp: Comparison, target: Path, reference: int = 0, *, force: bool = False) -> Path:
     """A compare folder."""
-    with atomic_folder(target) as tmp:
+    with output_folder(target, "compare", force=force) as tmp:
         for i, run in enumerate(cmp.runs, start=1):
             (tmp / f"scenario-{i}.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
         cmp.differences(reference).to_csv(tmp / "differences.csv", index=False)
@@ -129,9 +83,10 @@ def write_comparison(cmp: Comparison, target: Path, reference: int = 0) -> Path:
     return target
 
 
-def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, seed: int, reps: int) -> Path:
+def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, seed: int, reps: int,
+                      force: bool = False) -> Path:
     """A sensitivity folder."""
-    with atomic_folder(target) as tmp:
+    with output_folder(target, "sensitivity", force=force) as tmp:
         (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
         sens.to_frame().to_csv(tmp / "sensitivity.csv", index=False)
         sens.points.to_csv(tmp / "points.csv", index=False)
@@ -142,10 +97,10 @@ def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, se
     return target
 
 
-def write_uncertainty(u: Uncertainty, target: Path) -> Path:
+def write_uncertainty(u: Uncertainty, target: Path, *, force: bool = False) -> Path:
     """An uncertainty folder."""
     scenario = u.fixed.scenario
-    with atomic_folder(target) as tmp:
+    with output_folder(target, "uncertainty", force=force) as tmp:
         (tmp / "scenario.yaml").write_text(dump_scenario(scenario), encoding="utf-8")
         u.to_frame().to_csv(tmp / "uncertainty.csv", index=False)
         u.draws.to_csv(tmp / "draws.csv", index=False)

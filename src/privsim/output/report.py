@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from privsim.errors import InputError
-from privsim.files import write_atomic
+from privsim.files import claim_file, record_file, write_atomic
 from privsim.output import charts
 from privsim.output.formatting import fmt
 from privsim.output.tables import difference_rows, kpi_rows
@@ -56,7 +56,8 @@ class Page:
 
     def html(self) -> str:
         """The whole page."""
-        return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
+        return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<meta name=\"generator\" content=\"privsim report\"><title>{html.escape(self.title)}"
                 f"</title><style>{CSS}</style><script type=\"text/javascript\">{get_plotlyjs()}</script></head>"
                 f"<body><h1>{html.escape(self.title)}</h1>{''.join(self.parts)}</body></html>\n")
 
@@ -209,10 +210,16 @@ def build_report(folder: str | Path) -> str:
     return page.html()
 
 
-def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report (default ``RUN_DIR/report.html``) atomically; returns its path."""
-    text = build_report(folder)
+def write_report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
+    """Write the report (default ``RUN_DIR/report.html``) atomically; returns its path.
+
+    An existing file is replaced only when privsim wrote it (an earlier report) or with ``force``.
+    """
     target = Path(out) if out else Path(folder) / "report.html"
+    claim_file(target, force=force)
+    text = build_report(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
+    if target.parent.resolve() == Path(folder).resolve():
+        record_file(Path(folder), target.name)
     return target
