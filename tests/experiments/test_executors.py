@@ -16,7 +16,7 @@ from privsim.experiments.compare import compare
 from privsim.experiments.executors import Dask, Processes, Serial, make_executor
 from privsim.experiments.sweep import sweep
 from privsim.scenario.overrides import override
-from tests.conftest import small
+from tests.conftest import SCENARIOS, small
 
 DASK_BIN = Path(sys.executable).with_name("dask")
 
@@ -132,3 +132,59 @@ def test_dask_scheduler_and_worker_processes_equal_serial(pair, serial_compare, 
                     proc.wait(10)
         for log in logs:
             log.close()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        kids = {c for c, parent in parents.items() if parent == p} - found
+        found |= kids
+        todo.extend(kids)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                out.add(pid)
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("executor, sig", [("processes", signal.SIGKILL), ("processes", signal.SIGINT),
+                                           ("processes", signal.SIGTERM),
+                                           pytest.param("dask", signal.SIGKILL, marks=pytest.mark.dask)])
+def test_killing_a_run_leaves_no_worker_alive(executor, sig, tmp_path):
+    env = {**os.environ, "PRIVSIM_SIZE": "200000", "PRIVSIM_REPS": "6"}
+    run = subprocess.Popen([sys.executable, "-m", "privsim.cli", "run", str(SCENARIOS / "covert_sharing.yaml"),
+                            "--executor", executor, "--workers", "2", "--set", "population.size=200000",
+                            "--set", "horizon_days=1500", "--out", str(tmp_path / "run")],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while len(_descendants(run.pid)) < 3 and time.monotonic() < deadline:   # workers started (+ their helpers)
+        time.sleep(0.2)
+    time.sleep(1.0)
+    workers = _descendants(run.pid)
+    assert len(workers) >= 3 and run.poll() is None
+    run.send_signal(sig)
+    run.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(workers), f"{len(_alive(workers))} of {len(workers)} processes outlived the run"
+    assert not (tmp_path / "run").exists()        # nothing half-written either

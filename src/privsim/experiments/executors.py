@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +29,24 @@ PRELOAD = ["__main__", "privsim.experiments.runs", "privsim.experiments.arms"]
 
 def no_progress(done: int, total: int, stage: str) -> None:
     """The default progress callback: nothing."""
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """Worker initializer: end this worker as soon as the process that started the pool is gone.
+
+    A run killed with SIGKILL cannot stop its pool; its workers (children of the forkserver) would run on.
+    """
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="privsim-parent-watch", daemon=True).start()
 
 
 class Executor(ABC):
@@ -50,15 +70,15 @@ class Executor(ABC):
     def open(self) -> None:  # noqa: B027 (a hook: executors without workers have nothing to start)
         """Start workers (nothing to start by default)."""
 
-    def close(self) -> None:  # noqa: B027
-        """Stop workers started by ``open``."""
+    def close(self, abort: bool = False) -> None:  # noqa: B027
+        """Stop workers started by ``open`` (``abort``: at once, without finishing running tasks)."""
 
     def __enter__(self) -> Executor:
         self.open()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
+        self.close(abort=kind is not None)   # interrupted or failed: stop the workers now, leave nothing running
 
 
 class Serial(Executor):
@@ -89,12 +109,16 @@ class Processes(Executor):
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=watch_parent, initargs=(os.getpid(),))
 
-    def close(self) -> None:
-        """Stop the worker pool."""
+    def close(self, abort: bool = False) -> None:
+        """Stop the worker pool; ``abort`` terminates workers instead of waiting for their tasks."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if abort:
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=not abort, cancel_futures=True)
             self._pool = None
 
     def each(self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress = no_progress,
@@ -113,9 +137,12 @@ class Processes(Executor):
             for done, future in enumerate(as_completed(futures), start=1):
                 yield futures[future], future.result()
                 progress(done, len(tasks), stage)
-        finally:
+        except BaseException:
             if owned:
-                self.close()
+                self.close(abort=True)
+            raise
+        if owned:
+            self.close()
 
 
 class Dask(Executor):
@@ -168,7 +195,7 @@ class Dask(Executor):
                 self._cluster = LocalCluster(**options)
         self._client = Client(self._cluster, set_as_default=False)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         """Disconnect; stop the LocalCluster if this executor started it."""
         if self._client is not None:
             self._client.close()
@@ -195,9 +222,12 @@ class Dask(Executor):
             for done, (future, result) in enumerate(arrivals, start=1):
                 yield index[future.key], result
                 progress(done, len(tasks), stage)
-        finally:
+        except BaseException:
             if owned:
-                self.close()
+                self.close(abort=True)
+            raise
+        if owned:
+            self.close()
 
 
 EXECUTORS = ("serial", "processes", "dask")
