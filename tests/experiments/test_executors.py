@@ -65,8 +65,12 @@ def test_make_executor():
     assert make_executor(mine) is mine
     with pytest.raises(InputError, match="--executor dask"):
         make_executor("processes", scheduler="tcp://127.0.0.1:1")
-    with pytest.raises(ValueError, match="allowed"):
+    with pytest.raises(InputError, match="allowed: serial, processes, dask"):
         make_executor("gpu")
+    for address in ("nope", "tcp://", "http://host:8786", "tcp://host"):
+        with pytest.raises(InputError, match="tcp://HOST:PORT"):
+            make_executor("dask", scheduler=address)
+    assert isinstance(make_executor("dask", scheduler="tcp://127.0.0.1:8786"), Dask)
 
 
 @pytest.mark.dask

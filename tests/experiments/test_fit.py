@@ -44,7 +44,7 @@ def test_fit_is_deterministic(perturbed, fitted):
     ([], None, "no coefficient to fit"),
     (["behavior.consent"], ["opt_in_cross_context"], "is a group"),
     (["behavior.consent.interecpt"], ["opt_in_cross_context"], "did you mean"),
-    ([INTERCEPT], ["no_such_target"], "no target matches"),
+    ([INTERCEPT], ["no_such_target"], "no target .no_such_target."),
 ])
 def test_bad_fit_requests_are_bad_input(perturbed, params, only, message):
     with pytest.raises(InputError, match=message):

@@ -34,14 +34,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-Reps = Annotated[int | None, typer.Option("--reps", "-r", min=1, help="replications (default: the scenario's)")]
-Seed = Annotated[int | None, typer.Option("--seed", min=0, help="base seed (default: the scenario's)")]
-Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="worker processes")]
+MAX_REPS, MAX_SIZE = 100_000, 50_000_000      # as the scenario format allows
+Reps = Annotated[int | None, typer.Option("--reps", "-r", min=1, max=MAX_REPS,
+                                          help="replications (default: the scenario's)")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, max=2**63 - 1, help="base seed (default: the scenario's)")]
+Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1, max=256, help="worker processes")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", "-x", help=f"one of: {', '.join(EXECUTORS)}")]
 Scheduler = Annotated[str | None, typer.Option("--scheduler", help="a running Dask scheduler, tcp://HOST:PORT "
                                                                      "(with --executor dask)")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="override a field: PATH=VALUE (repeatable)")]
-Size = Annotated[int | None, typer.Option("--size", min=1, help="simulated customers (same real population)")]
+Size = Annotated[int | None, typer.Option("--size", min=1, max=MAX_SIZE,
+                                          help="simulated customers (same real population)")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 Force = Annotated[bool, typer.Option("--force", help="replace an earlier privsim output there (only what privsim "
                                                      "wrote; never a file of yours)")]
@@ -131,8 +134,13 @@ def prepared(path: Path, sets: list[str] | None = None, size: int | None = None)
 
 
 def size_for(scenario: Scenario, size: int | None = None) -> int:
-    """Simulated customers: ``--size`` capped by PRIVSIM_SIZE and by the scenario's own size."""
-    return min(x for x in (size, env_cap("PRIVSIM_SIZE"), scenario.population.size) if x)
+    """Simulated customers: ``--size`` (up to the real population; default the scenario's), capped by PRIVSIM_SIZE."""
+    pop = scenario.population
+    real = int(pop.size * pop.represents)
+    if size is not None and size > real:
+        raise InputError.single("--size", f"got {size:,}; allowed: 1 to {real:,}, the real customers the scenario "
+                                "stands for (each simulated customer stands for at least one)")
+    return min(x for x in (size or pop.size, env_cap("PRIVSIM_SIZE")) if x)
 
 
 def env_cap(name: str) -> int | None:

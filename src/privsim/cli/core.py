@@ -103,7 +103,7 @@ def calibrate(
     only: Annotated[list[str] | None, typer.Option("--only", help="target ids to check")] = None,
     fit: Annotated[list[str] | None, typer.Option("--fit", help="coefficient to fit, e.g. "
                                                   "behavior.consent.intercept (repeatable)")] = None,
-    maxiter: Annotated[int, typer.Option("--maxiter", min=1, help="objective evaluations at most")] = 60,
+    maxiter: Annotated[int, typer.Option("--maxiter", min=1, max=10_000, help="objective evaluations at most")] = 60,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
     format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:

@@ -33,7 +33,7 @@ from privsim.experiments.frontier import CLIFF_FACTOR
 from privsim.experiments.frontier import frontier as run_frontier
 from privsim.experiments.sensitivity import DEFAULT_REPS, KPIS, METHODS
 from privsim.experiments.sensitivity import sensitivity as run_sensitivity
-from privsim.experiments.sweep import DESIGNS, SweepResult
+from privsim.experiments.sweep import DESIGNS, MAX_POINTS, SweepResult
 from privsim.experiments.sweep import sweep as run_sweep
 from privsim.experiments.uncertainty import uncertainty as run_uncertainty
 from privsim.files import claim
@@ -163,7 +163,8 @@ def sweep(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Params,
     design: Annotated[str, typer.Option("--design", help="grid or lhs (Latin hypercube)")] = "grid",
-    points: Annotated[int | None, typer.Option("--points", min=1, help="points of a Latin hypercube")] = None,
+    points: Annotated[int | None, typer.Option("--points", min=1, max=MAX_POINTS,
+                                               help="points of a Latin hypercube")] = None,
     out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Sweep fields of a scenario on a grid or Latin hypercube; points stream to disk and resume."""
@@ -192,8 +193,8 @@ def sweep(
 def frontier(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Annotated[str, typer.Option("--param", "-p", help="the intrusion axis: PATH=START:STOP:N or PATH=[…]")],
-    cliff_factor: Annotated[float, typer.Option("--cliff-factor", min=1.0, help="backlash rise that marks a cliff")]
-    = CLIFF_FACTOR,
+    cliff_factor: Annotated[float, typer.Option("--cliff-factor", min=1.0, max=1e6,
+                                                help="backlash rise that marks a cliff")] = CLIFF_FACTOR,
     out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """The insight–privacy trade-off: NPV against opt-outs, complaints and backlash as intrusion grows."""
@@ -237,9 +238,9 @@ def sensitivity(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to include, "
                                                     "e.g. behavior.consent (default: all)")] = None,
     kpi: Annotated[list[str] | None, typer.Option("--kpi", help=f"KPIs (default: {', '.join(KPIS)})")] = None,
-    trajectories: Annotated[int, typer.Option("--trajectories", min=1, help="Morris trajectories")] = 4,
-    levels: Annotated[int, typer.Option("--levels", min=2, help="Morris grid levels")] = 4,
-    top: Annotated[int, typer.Option("--top", min=1, help="rows shown per KPI")] = 10,
+    trajectories: Annotated[int, typer.Option("--trajectories", min=1, max=1000, help="Morris trajectories")] = 4,
+    levels: Annotated[int, typer.Option("--levels", min=2, max=100, help="Morris grid levels")] = 4,
+    top: Annotated[int, typer.Option("--top", min=1, max=10_000, help="rows shown per KPI")] = 10,
     out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Rank behaviour and economics coefficients by effect: tornado or Morris elementary effects."""

@@ -15,6 +15,8 @@ import typer
 from rich.table import Table
 
 from privsim.cli.common import (
+    MAX_REPS,
+    MAX_SIZE,
     Force,
     Format,
     RunOptions,
@@ -56,8 +58,9 @@ def lint_command(
     = "high",
     jurisdiction: Jurisdictions = None,
     do_price: Annotated[bool, typer.Option("--price/--no-price", help="simulate each fix (CRN)")] = True,
-    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="replications per pricing arm")] = 3,
-    size: Annotated[int, typer.Option("--size", min=1, help="simulated customers in pricing runs")] = 2000,
+    reps: Annotated[int, typer.Option("--reps", "-r", min=1, max=MAX_REPS, help="replications per pricing arm")] = 3,
+    size: Annotated[int, typer.Option("--size", min=1, max=MAX_SIZE,
+                                      help="simulated customers in pricing runs")] = 2000,
     output: Output = None, force: Force = False, *, run: RunOptions,
 ) -> None:
     """Check a strategy against the worst-practice catalogue; price each finding by simulating its fix."""
@@ -136,8 +139,10 @@ def _price_cell(f: Finding, currency: str) -> str:
 @run_options()
 def test_command(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    max_npv_loss: Annotated[float | None, typer.Option(min=0.0, help="P95 NPV loss vs baseline, currency")] = None,
-    max_npv_loss_share: Annotated[float | None, typer.Option(min=0.0, help="P95 NPV loss / baseline NPV")] = None,
+    max_npv_loss: Annotated[float | None, typer.Option(
+        min=0.0, max=1e15, help="P95 NPV loss vs baseline, currency")] = None,
+    max_npv_loss_share: Annotated[float | None, typer.Option(
+        min=0.0, max=100.0, help="P95 NPV loss / baseline NPV")] = None,
     max_regulator_probability: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="probability of regulator action")] = None,
     max_backlash_peak: Annotated[float | None, typer.Option(

@@ -10,6 +10,7 @@ send) or ``per_customer`` (a KPI over the real population).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field, ValidationError
 
-from privsim.errors import InputError
+from privsim.errors import InputError, Problem, did_you_mean
 from privsim.experiments.executors import Progress, no_progress
 from privsim.experiments.results import mean_ci
 from privsim.experiments.runs import replicate
@@ -95,6 +96,18 @@ def load_targets(path: str | Path = DEFAULT_TARGETS) -> list[Target]:
         raise InputError(problems_from(exc, TargetFile, data, source, lines)) from None
 
 
+def select(targets: list[Target], only: Sequence[str] | None) -> list[Target]:
+    """The targets named by ``--only`` (all without it); an id the file does not hold is bad input."""
+    if not only:
+        return targets
+    ids = [t.id for t in targets]
+    unknown = [i for i in only if i not in ids]
+    if unknown:
+        raise InputError([Problem("--only", None, "", f"no target {i!r}{did_you_mean(i, ids)}; allowed: "
+                                  f"{', '.join(ids)}") for i in unknown])
+    return [t for t in targets if t.id in only]
+
+
 def scenario_for(target: Target, base: Path) -> Scenario:
     """The target's calibration scenario (relative paths resolve beside the target file)."""
     path = Path(target.scenario)
@@ -141,7 +154,7 @@ def check_all(path: str | Path = DEFAULT_TARGETS, *, reps: int | None = None, si
               only: list[str] | None = None, executor: str = "serial", workers: int | None = None,
               progress: Progress = no_progress) -> list[Check]:
     """Measure every target in a file (optionally a subset, smaller or with fewer replications)."""
-    targets = [t for t in load_targets(path) if not only or t.id in only]
+    targets = select(load_targets(path), only)
     out = []
     base = Path(path).parent
     for i, t in enumerate(targets):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import threading
 import time
 import uuid
@@ -19,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from types import TracebackType
 from typing import Any
 
-from privsim.errors import InputError
+from privsim.errors import InputError, did_you_mean
 
 Progress = Callable[[int, int, str], None]
 # The forkserver imports these once and forks warm workers from it. "__main__" is the calling script (under
@@ -231,6 +232,7 @@ class Dask(Executor):
 
 
 EXECUTORS = ("serial", "processes", "dask")
+SCHEDULER = re.compile(r"(?:(?:tcp|tls)://)?[A-Za-z0-9._\-\[\]:]+:\d{1,5}")
 
 
 def make_executor(kind: str | Executor = "serial", workers: int | None = None,
@@ -240,10 +242,14 @@ def make_executor(kind: str | Executor = "serial", workers: int | None = None,
         return kind
     if scheduler and kind != "dask":
         raise InputError.single("--scheduler", f"a scheduler address needs --executor dask (got {kind!r})")
+    if scheduler and not SCHEDULER.fullmatch(scheduler):
+        raise InputError.single("--scheduler", f"got {scheduler!r}; allowed: tcp://HOST:PORT (or tls://HOST:PORT) "
+                                "of a running Dask scheduler")
     if kind == "serial":
         return Serial()
     if kind == "processes":
         return Processes(workers)
     if kind == "dask":
         return Dask(workers, scheduler)
-    raise ValueError(f"unknown executor {kind!r}; allowed: {', '.join(EXECUTORS)}")
+    raise InputError.single("--executor", f"got {kind!r}{did_you_mean(kind, EXECUTORS)}; "
+                            f"allowed: {', '.join(EXECUTORS)}")

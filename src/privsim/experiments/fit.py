@@ -19,7 +19,7 @@ import pandas as pd
 
 from privsim.errors import InputError
 from privsim.experiments.arms import run_cells
-from privsim.experiments.calibration import DEFAULT_TARGETS, Target, load_targets, metric_value, scenario_for
+from privsim.experiments.calibration import DEFAULT_TARGETS, Target, load_targets, metric_value, scenario_for, select
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.sensitivity import factor_ranges
 from privsim.scenario.overrides import override, resize
@@ -162,9 +162,7 @@ def calibrate(scenario: Scenario, params: Sequence[str], targets: str | Path = D
     """
     if not params:
         raise InputError.single("--fit", "no coefficient to fit; allowed: paths such as behavior.consent.intercept")
-    chosen = [t for t in load_targets(targets) if not only or t.id in only]
-    if not chosen:
-        raise InputError.single("--only", f"no target matches {', '.join(only or [])}")
+    chosen = select(load_targets(targets), only)
     ranges = factor_ranges(scenario, params, source="--fit")
     missing = [p for p in params if p not in ranges]
     if missing:

@@ -24,7 +24,8 @@ import pandas as pd
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
-from privsim.experiments.results import kpi_frame
+from privsim.experiments.results import KPIS as KPI_NAMES
+from privsim.experiments.results import describe_kpi, kpi_frame
 from privsim.model.rng import Decision, Streams, source_key
 from privsim.scenario.coefficients import coefficient_ranges
 from privsim.scenario.overrides import override
@@ -139,6 +140,10 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
     if method not in METHODS:
         raise InputError.single("--method", f"got {method!r}{did_you_mean(method, METHODS)}; "
                                 f"allowed: {', '.join(METHODS)}")
+    unknown = [k for k in kpis if describe_kpi(k)[1] == ""]
+    if unknown:
+        raise InputError.single("--kpi", f"got {unknown[0]!r}{did_you_mean(unknown[0], KPI_NAMES)}; allowed: "
+                                f"{', '.join(KPI_NAMES)} (or consent.<practice id>)")
     if levels < 2 or trajectories < 1:
         raise InputError.single("--levels", "allowed: levels ≥ 2 and trajectories ≥ 1")
     factors = factor_ranges(scenario, params)

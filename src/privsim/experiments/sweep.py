@@ -13,6 +13,7 @@ when the step is whole) or ``PATH=[v1, v2, …]`` (any values, e.g. consent mode
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from privsim.scenario.schema import Scenario
 from privsim.scenario.yamlmap import load_value
 
 DESIGNS = ("grid", "lhs")
+MAX_POINTS = 10_000      # points of one sweep: each runs every replication
 SYNTAX = "PATH=START:STOP:N or PATH=[v1, v2, …]"
 
 
@@ -95,6 +97,8 @@ def parse_param(text: str, source: str = "--param") -> Param:
     if len(parts) == 2:
         return Param(path, (), (float(start), float(stop)), integer)
     n = parts[2]
+    if n > MAX_POINTS:
+        raise InputError.single(source, f"got {n:,} points; allowed: at most {MAX_POINTS:,}", field=path)
     grid = np.linspace(start, stop, n)
     whole = integer and (n == 1 or (stop - start) % (n - 1) == 0)
     values = tuple(round(float(v)) for v in grid) if whole else tuple(_clean(v) for v in grid)
@@ -118,6 +122,11 @@ def design_points(params: Sequence[Param], design: str = "grid", points: int | N
     paths = [p.path for p in params]
     if len(set(paths)) != len(paths):
         raise InputError.single("--param", "a path is swept twice; allowed: each path once")
+    if points is not None and not 1 <= points <= MAX_POINTS:
+        raise InputError.single("--points", f"got {points}; allowed: 1 to {MAX_POINTS:,}")
+    total = math.prod(len(p.values) for p in params) if design == "grid" else points or 10
+    if total > MAX_POINTS:
+        raise InputError.single("--param", f"the design has {total:,} points; allowed: at most {MAX_POINTS:,}")
     if design == "grid":
         short = [p.path for p in params if not p.values]
         if short:
