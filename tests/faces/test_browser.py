@@ -36,6 +36,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 SIZE, REPS = 2000, 3
 WAIT = 180_000          # ms; JavaScript parsing and the runs share 2 cores with everything else
 CHART = '[data-testid="stPlotlyChart"] .scatterlayer path.js-line'
+SERVER_PID: list[int] = []
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9))
 
 
 def unavailable(why: str) -> None:
@@ -87,6 +90,7 @@ def server(tmp_path_factory):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
             time.sleep(0.3)
+        SERVER_PID.append(proc.pid)
         yield url
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -183,3 +187,33 @@ def test_the_gallery_plays_a_case_day_by_day(browser, server):
     page.get_by_role("slider").wait_for(timeout=WAIT)
     shoot(page, "4-gallery-paused")
     page.close()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+
+
+def test_an_alias_bomb_upload_is_refused_and_the_server_serves_everyone_else(browser, server, tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BOMB)
+    assert bomb.stat().st_size < 2000                       # a small file that expands to 10^10 values
+    before = rss_mb(SERVER_PID[0])
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/editor?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bomb))
+    page.get_by_text("200,000 values", exact=False).first.wait_for(timeout=WAIT)
+    shoot(page, "editor-alias-bomb-refused")
+    assert rss_mb(SERVER_PID[0]) - before < 150             # the server never built the expansion
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as r:
+        assert r.read() == b"ok"
+    other = browser.new_page(viewport={"width": 1400, "height": 900})   # another user, meanwhile
+    other.goto(f"{server}/gallery?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    other.get_by_text("The story").first.wait_for(timeout=WAIT)
+    big = tmp_path / "big.yaml"
+    big.write_text("# padding\n" * 200_000)                 # 2 MB: over the server's upload limit
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
+    page.get_by_text("1.0MB", exact=False).first.wait_for(timeout=WAIT)
+    page.close()
+    other.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -105,13 +107,30 @@ def test_upload_limits_size_and_encoding_and_validates_through_the_one_door():
     text = dump_scenario(small("newsletter_opt_in.yaml", 500))
     scenario, kept = workspace.from_upload("mine.yaml", text.encode())
     assert scenario.population.size == 500 and kept == text
-    with pytest.raises(InputError, match=r"mine.yaml: the file has 300 KB; allowed: up to 256 KB"):
+    with pytest.raises(InputError, match=r"mine.yaml: it has 300 KB; allowed: up to 256 KB"):
         workspace.from_upload("mine.yaml", b"#" * 300 * 1024)
-    with pytest.raises(InputError, match=r"mine.yaml: not UTF-8 text \(byte 6\)"):
+    with pytest.raises(InputError, match=r"editor YAML: it has 300 KB; allowed: up to 256 KB"):
+        workspace.from_text("editor YAML", "#" * 300 * 1024)      # the pasted YAML has the same limit
+    with pytest.raises(InputError, match=r"mine.yaml:1: not UTF-8 text \(byte 7\)"):
         workspace.from_upload("mine.yaml", b"name: \xff\xfe")
     with pytest.raises(InputError) as bad:
         workspace.from_upload("mine.yaml", b"name: x\npopulaton: {}\n")
     assert any(p.line == 2 and "did you mean 'population'" in p.message for p in bad.value.problems)
+
+
+def test_the_server_refuses_large_uploads_and_messages_before_they_reach_the_code():
+    code = ("from streamlit import config\nconfig.get_config_options(force_reparse=True)\n"
+            "print(config.get_option('server.maxUploadSize'), config.get_option('server.maxWidgetStateSize'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    upload_mb, state_mb = (int(x) for x in out.stdout.split())
+    assert upload_mb == 1 and state_mb <= 2                 # Streamlit's defaults are 200 and 25 MB
+
+
+def test_an_alias_bomb_upload_is_refused_while_parsing():
+    bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9))
+    with pytest.raises(InputError, match="200,000 values"):
+        workspace.from_upload("bomb.yaml", bomb.encode())
 
 
 def test_bundled_scenarios_are_all_valid_workspace_entries():

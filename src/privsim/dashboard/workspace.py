@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from privsim.errors import InputError
-from privsim.scenario.load import scenario_from_text
+from privsim.scenario.load import decode, scenario_from_text
 from privsim.scenario.schema import Scenario
 from privsim.scenario.yamlmap import LineMap, parse
 from privsim.tester.cases import CASES_DIR
@@ -73,12 +73,20 @@ def title(label: str) -> str:
 
 
 def from_upload(name: str, content: bytes) -> tuple[Scenario, str]:
-    """Check an uploaded file's size and encoding and validate it; returns the scenario and its text."""
-    if len(content) > MAX_UPLOAD:
-        raise InputError.single(name, f"the file has {len(content) / 1024:,.0f} KB; allowed: up to "
-                                f"{MAX_UPLOAD // 1024} KB (a scenario file is a few KB)")
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(name, f"not UTF-8 text (byte {exc.start}); allowed: a YAML scenario file") from None
+    """Check an uploaded file's size and encoding before parsing, and validate it; returns the scenario and text."""
+    check_size(name, len(content))
+    text = decode(content, name)
     return scenario_from_text(text, name), text
+
+
+def from_text(name: str, text: str) -> Scenario:
+    """Validate pasted YAML (the editor's YAML tab), its size checked before parsing."""
+    check_size(name, len(text.encode("utf-8")))
+    return scenario_from_text(text, name)
+
+
+def check_size(name: str, size: int) -> None:
+    """A scenario sent to the server is at most ``MAX_UPLOAD`` bytes (a real one is a few KB)."""
+    if size > MAX_UPLOAD:
+        raise InputError.single(name, f"it has {size / 1024:,.0f} KB; allowed: up to {MAX_UPLOAD // 1024} KB "
+                                "(a scenario file is a few KB)")

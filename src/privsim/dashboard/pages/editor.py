@@ -12,7 +12,7 @@ import yaml
 
 from privsim.dashboard import forms, tables, view, workspace
 from privsim.errors import InputError, Problem
-from privsim.scenario.load import dump_scenario, scenario_from_data, scenario_from_text
+from privsim.scenario.load import dump_scenario, scenario_from_data
 from privsim.scenario.schema import (
     EVENT_TYPES,
     Controls,
@@ -231,10 +231,11 @@ def yaml_tab(data: dict[str, Any], version: int) -> None:
                "Applying replaces the form above.")
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:10]
-    edited = st.text_area("Scenario YAML", text, height=480, key=f"ed-{version}-yaml-{digest}")
+    edited = st.text_area("Scenario YAML", text, height=480, key=f"ed-{version}-yaml-{digest}",
+                          max_chars=workspace.MAX_UPLOAD)
     if st.button("Apply YAML", key="ed-apply"):
         try:
-            scenario = scenario_from_text(edited, "editor YAML")
+            scenario = workspace.from_text("editor YAML", edited)
         except InputError as exc:
             view.problems(exc)
         else:
