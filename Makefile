@@ -6,7 +6,7 @@ STAMP    := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
 PORT     ?= 8501
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench fuzz clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP) chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks app.py
+
+# Hostile inputs through every door: counts by class; exit 1 on any crash, hang, blow-up or slip.
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --inputs 2000 --flags 120
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
