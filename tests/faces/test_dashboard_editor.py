@@ -97,9 +97,9 @@ def test_a_bad_upload_shows_file_line_and_field_and_loads_nothing():
 def test_an_oversized_or_binary_upload_is_refused_before_it_is_read():
     at = editor()
     at.file_uploader(key="ed-upload-file").set_value(("big.yaml", b"#" * 300_000, "application/x-yaml")).run()
-    assert texts(at.error) == ["big.yaml: the file has 293 KB; allowed: up to 256 KB (a scenario file is a few KB)"]
+    assert texts(at.error) == ["big.yaml: it has 293 KB; allowed: up to 256 KB (a scenario file is a few KB)"]
     at.file_uploader(key="ed-upload-file").set_value(("bin.yaml", b"\x89PNG\r\n\x1a\n", "image/png")).run()
-    assert texts(at.error) == ["bin.yaml: not UTF-8 text (byte 0); allowed: a YAML scenario file"]
+    assert texts(at.error) == ["bin.yaml:1: not UTF-8 text (byte 1); allowed: a UTF-8 YAML file"]
 
 
 def test_a_good_upload_loads_into_the_form_and_the_workspace_keeping_fields_the_form_does_not_show():
