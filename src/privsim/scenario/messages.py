@@ -42,6 +42,9 @@ def _explain(err: dict[str, Any], root: type[BaseModel], data: Any) -> tuple[Fie
         return path, "missing key 'type'; allowed: " + ", ".join(_union_tags(root, path))
     if kind == "missing":
         return path, "missing required field"
+    if kind == "too_long":
+        return path, (f"got {context.get('actual_length', 0):,} items; allowed: at most "
+                      f"{context.get('max_length', 0):,}")
     if kind == "literal_error":
         choices = [c.strip(" '") for c in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
         return path, f"got {show(value)}{did_you_mean(value, choices)}; allowed: {', '.join(choices)}"
@@ -59,7 +62,7 @@ def _allowed(root: type[BaseModel], loc: tuple, data: Any, err: dict[str, Any]) 
              "string_type": "text", "list_type": "a list", "dict_type": "a mapping of keys",
              "model_type": "a mapping of keys", "model_attributes_type": "a mapping of keys",
              "string_pattern_mismatch": "lower_snake_case (letters, digits, _; starting with a letter)",
-             "too_short": "at least one item", "too_long": "fewer items", "tuple_type": "a list"}
+             "too_short": "at least one item", "tuple_type": "a list"}
     if kind in words:
         return words[kind]
     bounds = []
