@@ -43,8 +43,9 @@ def _explain(err: dict[str, Any], root: type[BaseModel], data: Any) -> tuple[Fie
     if kind == "missing":
         return path, "missing required field"
     if kind == "too_long":
-        return path, (f"got {context.get('actual_length', 0):,} items; allowed: at most "
-                      f"{context.get('max_length', 0):,}")
+        most, got = context.get("max_length"), context.get("actual_length")
+        count = f"{got:,} items" if isinstance(got, int) else "too many items"
+        return path, f"got {count}; allowed: at most {most:,}" if isinstance(most, int) else f"got {count}"
     if kind == "literal_error":
         choices = [c.strip(" '") for c in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
         return path, f"got {show(value)}{did_you_mean(value, choices)}; allowed: {', '.join(choices)}"
