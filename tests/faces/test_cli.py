@@ -169,3 +169,8 @@ def test_the_command_line_and_a_mean_field_replication_start_without_scipy():
             "assert not [m for m in sys.modules if m.split('.')[0] == 'scipy'], 'a replication imports scipy'\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_kpi_table_on_few_replications_says_so(tmp_path):
+    result = cli("run", str(SCENARIOS / "newsletter_opt_in.yaml"), "--reps", "3", "--out", str(tmp_path / "r"))
+    assert result.returncode == 0 and "rests on 2 replications" in " ".join(result.stdout.split())   # PRIVSIM_REPS=2

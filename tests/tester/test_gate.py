@@ -85,3 +85,19 @@ def test_cli_bad_threshold_is_bad_input():
     assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.startswith("error:")
     r = privsim("test", str(SCENARIOS / "nope.yaml"))
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_a_criterion_that_cannot_be_evaluated_fails_with_its_reason():
+    from privsim.tester.gate import Verdict
+
+    undefined = Verdict("max_npv_loss_share", "P95 NPV loss / baseline NPV", float("nan"), 0.01)
+    assert not undefined.passed and "cannot be evaluated" in undefined.reason
+    assert Verdict("x", "x", float("nan"), None).passed              # a threshold turned off is no criterion
+    assert Verdict("x", "x", 0.5, 0.25).reason == "x 0.5 is above the limit 0.25"
+
+
+def test_a_p95_on_few_replications_carries_a_warning(newsletter):
+    from privsim.tester.gate import stress
+
+    few = stress(newsletter, reps=3)
+    assert few.warnings and "3 replications" in few.warnings[0] and "20" in few.warnings[0]

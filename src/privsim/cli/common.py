@@ -24,7 +24,7 @@ from rich.table import Table
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.executors import EXECUTORS
 from privsim.experiments.runs import RunResult
-from privsim.output.tables import kpi_rows
+from privsim.output.tables import kpi_rows, spread_note
 from privsim.scenario.load import load_scenario
 from privsim.scenario.overrides import override, parse_assignment, resize
 from privsim.scenario.schema import Scenario
@@ -195,5 +195,8 @@ def rich_table(frame: Any, title: str, left: tuple[str, ...] = ()) -> Table:
 def kpi_table(run: RunResult, title: str) -> Table:
     """The KPI table of the whole population with its three labelled uncertainty figures."""
     summary = run.summary()
-    return rich_table(kpi_rows(summary[summary["segment"] == "all"], run.scenario.economics.currency), title,
-                      left=("KPI",))
+    table = rich_table(kpi_rows(summary[summary["segment"] == "all"], run.scenario.economics.currency), title,
+                       left=("KPI",))
+    table.caption = spread_note(len(run.replications)) or None
+    table.caption_justify = "left"
+    return table

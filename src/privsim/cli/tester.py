@@ -173,8 +173,9 @@ def _gate_dict(r: GateResult) -> dict[str, Any]:
         "adverse_draws": r.adverse_draws(), "npv_loss": dict(zip(("p5", "p50", "p95"), r.npv_loss, strict=True)),
         "baseline_npv": r.baseline_npv, "regulator_probability": r.regulator_probability,
         "backlash_peak": dict(zip(("p50", "p95"), r.backlash_peak, strict=True)),
-        "verdicts": [{"threshold": v.name, "label": v.label, "value": v.value, "limit": v.limit, "passed": v.passed}
-                     for v in r.verdicts],
+        "verdicts": [{"threshold": v.name, "label": v.label, "value": v.value, "limit": v.limit, "passed": v.passed,
+                      "reason": v.reason} for v in r.verdicts],
+        "warnings": r.warnings,
         "failed_replications": [{"replicate": x.replicate, "error": x.error} for x in r.run.failed],
         "passed": r.passed,
     }
@@ -200,6 +201,11 @@ def _gate_table(r: GateResult) -> None:
         table.add_row(v.label, show(v.value), "off" if v.limit is None else show(v.limit),
                       "[green]pass[/green]" if v.passed else "[red]FAIL[/red]")
     out.print(table)
+    for v in r.verdicts:
+        if v.reason:
+            out.print(f"failed: {v.reason}", markup=False)
+    for w in r.warnings:
+        out.print(f"warning: {w}", markup=False)
     out.print("gate: " + ("pass" if r.passed else "FAIL"))
 
 

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError
 
 from privsim.errors import InputError, Problem, did_you_mean
 from privsim.experiments.executors import Progress, no_progress
-from privsim.experiments.results import mean_ci
+from privsim.experiments.intervals import mean_ci
 from privsim.experiments.runs import replicate
 from privsim.scenario.base import Strict
 from privsim.scenario.load import load_scenario, read_text

@@ -17,7 +17,8 @@ import pandas as pd
 from privsim.errors import InputError
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
-from privsim.experiments.results import BOUNDED_UNITS, describe_kpi, mean_ci
+from privsim.experiments.intervals import mean_ci, welch_ci
+from privsim.experiments.results import BOUNDED_UNITS, describe_kpi
 from privsim.experiments.runs import RunResult
 from privsim.scenario.schema import Scenario
 
@@ -36,22 +37,6 @@ def direction(kpi: str) -> int:
     """+1 when a higher value of ``kpi`` is better for the company, −1 when lower is, 0 when neither."""
     base = kpi.partition(".")[0]
     return 1 if base in HIGHER_IS_BETTER else -1 if base in LOWER_IS_BETTER else 0
-
-
-def welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Unpaired (Welch) CI of mean(a) − mean(b), ignoring that the replicates share random numbers."""
-    diff = float(a.mean() - b.mean())
-    if a.size < 2 or b.size < 2:
-        return diff, diff
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = float(np.sqrt(va + vb))
-    if se == 0.0:
-        return diff, diff
-    from scipy import stats  # loads on first use: the CLI starts without it
-
-    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df) * se)
-    return diff - half, diff + half
 
 
 @dataclass

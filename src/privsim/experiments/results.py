@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from privsim.experiments.intervals import mean_ci, wilson
 from privsim.model.recorder import COMPANY_METRICS, Recorder
 
 if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replications never need them
     import pandas as pd
 
 BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
+SPREAD_MIN_REPS = 20    # a P5–P95 spread from fewer replications rests on one or two extreme runs
 BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
 COUNT_UNITS = ("customers", "requests", "complaints", "days")   # … and these to ≥ 0
 NONNEGATIVE = ("fines", "breach_costs", "revenue")
@@ -180,7 +182,7 @@ def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
 
 
 def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Per (segment, kpi): mean, CI of the mean (t), spread P5–P95 over replications, n."""
+    """Per (segment, kpi): mean, its 95% CI (Wilson for probabilities, t otherwise), P5–P95 over replications, n."""
     import pandas as pd
 
     rows = []
@@ -189,8 +191,8 @@ def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         v = v[~np.isnan(v)]
         if v.size == 0:
             continue
-        low, high = mean_ci(v, level)
         unit = describe_kpi(kpi)[1]
+        low, high = wilson(float(v.sum()), v.size, level) if unit == "probability" else mean_ci(v, level)
         if unit in BOUNDED_UNITS:   # a share's CI cannot leave [0, 1], a count's cannot go below 0
             low, high = max(low, 0.0), min(high, 1.0)
         elif unit in COUNT_UNITS or kpi in NONNEGATIVE:
@@ -198,18 +200,6 @@ def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         rows.append({"segment": seg, "kpi": kpi, "mean": float(v.mean()), "ci_low": low, "ci_high": high,
                      "p5": float(np.percentile(v, 5)), "p95": float(np.percentile(v, 95)), "n": int(v.size)})
     return pd.DataFrame(rows, columns=["segment", "kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n"])
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """t-based confidence interval of the mean (degenerate to the mean for n = 1 or no spread)."""
-    from scipy import stats
-
-    v = np.asarray(values, dtype=float)
-    m = float(v.mean())
-    if v.size < 2 or float(v.std()) == 0.0:
-        return m, m
-    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / np.sqrt(v.size))
-    return m - half, m + half
 
 
 def describe_kpi(kpi: str) -> tuple[str, str]:

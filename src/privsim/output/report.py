@@ -21,13 +21,14 @@ from privsim.errors import InputError
 from privsim.files import claim_file, record_file, write_atomic
 from privsim.output import charts
 from privsim.output.formatting import fmt
-from privsim.output.tables import difference_rows, kpi_rows
+from privsim.output.tables import difference_rows, kpi_rows, spread_note
 
 KINDS = ("run", "compare", "sweep", "frontier", "sensitivity", "uncertainty")
 CSS = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
 h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{padding:3px 8px;border-bottom:1px solid #eee;
-text-align:right}td:first-child,th:first-child{text-align:left}.meta{color:#666;font-size:.9em}"""
+text-align:right}td:first-child,th:first-child{text-align:left}.meta{color:#666;font-size:.9em}
+.note{color:#8a5a00;background:#fff6e0;padding:.4em .6em;font-size:.9em}"""
 
 
 class Page:
@@ -69,6 +70,12 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
+def _spread(page: Page, info: dict[str, Any]) -> None:
+    """The few-replications warning beside a table with P5–P95 spreads."""
+    if note := spread_note(int(info.get("replications", 0))):
+        page.text(note, cls="note")
+
+
 def _whole(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of the whole population."""
     return frame[frame["segment"].astype(str) == "all"]
@@ -91,6 +98,7 @@ def _run(page: Page, folder: Path, info: dict[str, Any]) -> None:
     summary = _read(folder, "kpis.csv")
     page.heading("KPIs (whole population)")
     page.table(kpi_rows(_whole(summary), currency))
+    _spread(page, info)
     page.heading("Over time")
     page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), marks=_marks(info.get("events", []))))
     page.heading("Segments")
@@ -104,6 +112,7 @@ def _compare(page: Page, folder: Path, info: dict[str, Any]) -> None:
     page.table(difference_rows(_whole(diff), currency))
     page.figure(charts.differences_figure(diff))
     summary = _read(folder, "kpis.csv")
+    _spread(page, info)
     for name in info.get("names", []):
         page.heading(f"KPIs: {name}")
         page.table(kpi_rows(_whole(summary[summary["scenario"] == name]), currency))

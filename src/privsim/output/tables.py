@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from privsim.experiments.results import SPREAD_MIN_REPS
 from privsim.output.formatting import fmt, signed
 
 
@@ -39,3 +40,12 @@ def difference_rows(diff: pd.DataFrame, currency: str) -> pd.DataFrame:
         "paired 95% CI": interval("ci_low", "ci_high"),
         "unpaired 95% CI": interval("unpaired_ci_low", "unpaired_ci_high"),
         "better in": [f"{v:.0%}" if pd.notna(v) else "–" for v in diff["better_share"]]}).reset_index(drop=True)
+
+
+def spread_note(replications: int) -> str:
+    """A warning when a P5–P95 spread rests on too few replications ('' when there are enough)."""
+    if replications >= SPREAD_MIN_REPS:
+        return ""
+    return (f"Note: the P5–P95 spread rests on {replications} replication{'s' if replications != 1 else ''}; "
+            f"below {SPREAD_MIN_REPS} it is set by one or two extreme runs. Use --reps {SPREAD_MIN_REPS} or more "
+            "for a spread to rely on.")

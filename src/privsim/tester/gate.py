@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.results import SPREAD_MIN_REPS
 from privsim.experiments.runs import RunResult, replicate
 from privsim.scenario.load import scenario_from_data
 from privsim.scenario.schema import Gate, Scenario
@@ -55,8 +56,17 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        """No limit, an undefined value, or a value within the limit."""
-        return self.limit is None or math.isnan(self.value) or self.value <= self.limit
+        """No limit, or a defined value within it: a criterion that cannot be evaluated never passes."""
+        return self.limit is None or (not math.isnan(self.value) and self.value <= self.limit)
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, in words ('' when it passed)."""
+        if self.passed:
+            return ""
+        if math.isnan(self.value):
+            return f"{self.label} cannot be evaluated (no replication gave a value), so the gate cannot pass it"
+        return f"{self.label} {self.value:.4g} is above the limit {self.limit:.4g}"
 
 
 @dataclass
@@ -76,6 +86,15 @@ class GateResult:
     def passed(self) -> bool:
         """Every threshold held and no replication failed."""
         return all(v.passed for v in self.verdicts) and not self.run.failed
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes the verdict less sure than it looks (few replications for a P95)."""
+        n = len([r for r in self.run.replications if not r.failed])
+        if n >= SPREAD_MIN_REPS:
+            return []
+        return [f"the P95 figures rest on {n} replication{'s' if n != 1 else ''}; below {SPREAD_MIN_REPS} a P95 is "
+                f"set by the one or two worst runs. Run the gate with --reps {SPREAD_MIN_REPS} or more."]
 
     def adverse_draws(self) -> list[str]:
         """The adverse draws this stress test added, in words."""

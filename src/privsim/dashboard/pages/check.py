@@ -108,6 +108,12 @@ def verdict(r: GateResult) -> None:
         st.success("Gate: pass", icon=":material/check_circle:")
     else:
         st.error("Gate: FAIL", icon=":material/cancel:")
+    for v in r.verdicts:
+        if v.reason:
+            st.error(v.reason, icon=":material/cancel:")
+    for w in r.warnings:
+        st.warning(w.replace("Run the gate with --reps", "Set the sidebar's replications to"),
+                   icon=":material/warning:")
     st.caption("Adverse draws: " + "; ".join(r.adverse_draws()))
     p5, p50, p95 = r.npv_loss
     st.caption(f"NPV loss against the no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "

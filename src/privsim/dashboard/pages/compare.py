@@ -16,7 +16,7 @@ from privsim.experiments.results import describe_kpi
 from privsim.model.recorder import COMPANY_METRICS, SEGMENT_METRICS
 from privsim.output import charts
 from privsim.output.formatting import fmt, signed
-from privsim.output.tables import difference_rows
+from privsim.output.tables import difference_rows, spread_note
 
 HEADLINE = tuple(view.KPI_LABELS)
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
@@ -76,6 +76,8 @@ def cards(cmp: Comparison) -> None:
     st.caption("Mean over replications. Below each: the 95% CI of the mean and the P5–P95 spread over "
                "replications; for the other scenarios, the paired difference from the reference (same seeds) "
                "with its 95% CI and the share of replications in which the scenario does better.")
+    if note := spread_note(len(cmp.runs[0].replications)):
+        st.warning(note.replace("--reps", "the sidebar's replications,"), icon=":material/warning:")
     summary = cmp.summary()
     summary = summary[summary["segment"] == "all"].set_index(["scenario", "kpi"])
     diff = cmp.differences()

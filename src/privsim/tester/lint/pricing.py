@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Progress, make_executor, no_progress
-from privsim.experiments.results import ReplicationResult, mean_ci
+from privsim.experiments.intervals import mean_ci
+from privsim.experiments.results import ReplicationResult
 from privsim.scenario.overrides import override, resize
 from privsim.scenario.schema import Scenario
 from privsim.tester.lint.base import Price
