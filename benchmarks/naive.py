@@ -9,10 +9,10 @@ latency, complaints per send and deliverability, churn from lost trust damped by
 concern drift, money and NPV. Every coefficient is read from the scenario's ``behavior`` block.
 
 Company-level stochastic events are not modelled: the scenario must switch off discovery
-(``behavior.discovery.per_year: 0``) and the regulator (``behavior.regulator.violation_per_year: 0``
-and ``per_complaint: 0``) and have no events; :func:`unsupported` names what else a scenario
-would need. Draws come from one ``random.Random`` per replication, so the two models agree in
-distribution, not draw for draw.
+(``behavior.discovery.per_year: 0``) and the regulator (its hazards ``per_formal_complaint``,
+``media_per_year``, ``audit_per_year`` and ``breach_notice`` at 0) and have no events;
+:func:`unsupported` names what else a scenario would need. Draws come from one ``random.Random``
+per replication, so the two models agree in distribution, not draw for draw.
 
 Run: ``python benchmarks/naive.py [SIZE] [DAYS]`` prints customer-days per second and the KPIs.
 """
@@ -46,8 +46,10 @@ def unsupported(s: Scenario) -> list[str]:
     problems = [f"events ({', '.join(e.type for e in s.events)})"] if s.events else []
     if b.discovery.per_year:
         problems.append("discovery (set behavior.discovery.per_year: 0)")
-    if b.regulator.violation_per_year or b.regulator.per_complaint:
-        problems.append("the regulator (set behavior.regulator.violation_per_year and per_complaint: 0)")
+    r = b.regulator
+    if r.per_formal_complaint or r.media_per_year or r.audit_per_year or r.breach_notice:
+        problems.append("the regulator (set behavior.regulator per_formal_complaint, media_per_year, "
+                        "audit_per_year and breach_notice: 0)")
     problems += [f"covert practice {p.id}" for p in s.strategy.practices if not p.disclosed]
     return problems
 
@@ -289,12 +291,13 @@ class Customer:
                     leave = (o.per_send * ratio ** o.frequency_elasticity * trust_factor * intrusion
                              * p.sends * p.deliverability)
                     complaint = o.complaint_per_send * ratio ** o.complaint_elasticity * intrusion * p.sends
+                leave, complaint = -math.expm1(-leave), -math.expm1(-complaint)   # hazards over the sends
                 spam = leave <= u < leave + complaint
                 c.sent[i] += p.sends
                 c.spam[i] += spam
                 c.complaints += spam
             else:
-                leave = o.per_review * p.x * p.felt * self.concern * trust_factor
+                leave = -math.expm1(-o.per_review * p.x * p.felt * self.concern * trust_factor)
             if not asked and u < leave:
                 self.request(c, i, d)
 
@@ -309,9 +312,9 @@ class Customer:
             self.due[i] = d + latency
 
     def leaves(self, c: Company) -> bool:
-        """Churn: p = h_seg + s·q_T/365 with stated intent q_T = ω_T·max(0, 1 − T/T̄)."""
+        """Churn: p = 1 − exp(−(h_seg + s·q_T/365)) with stated intent q_T = ω_T·max(0, 1 − T/T̄)."""
         intent = c.s.behavior.churn.intent_trust * max(0.0, self.base - self.trust) * self.inv_base
-        if c.rng.random() < self.base_hazard + self.switching * intent / 365.0:
+        if c.rng.random() < -math.expm1(-(self.base_hazard + self.switching * intent / 365.0)):
             self.reach = [False] * len(self.reach)
             c.churned += 1
             return True

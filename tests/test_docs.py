@@ -9,19 +9,22 @@ from tests.conftest import ROOT
 MODEL = (ROOT / "docs" / "model.md").read_text()
 
 
-def leaves(model: BaseModel, prefix: str):
-    for name in type(model).model_fields:
+def rows(model: BaseModel, prefix: str):
+    """The §16 table row of every coefficient: path, default, plausible range, source."""
+    for name, field in type(model).model_fields.items():
         value = getattr(model, name)
         if isinstance(value, BaseModel):
-            yield from leaves(value, f"{prefix}{name}.")
-        else:
-            yield f"{prefix}{name}", value
+            yield from rows(value, f"{prefix}{name}.")
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else value
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        span = f"{extra['range'][0]:g} – {extra['range'][1]:g}" if "range" in extra else "–"
+        yield f"| `{prefix}{name}` | {shown} | {span} | {field.description} |"
 
 
-def test_model_doc_lists_every_coefficient_with_its_default():
-    for path, value in leaves(Behavior(), "behavior."):
-        shown = value if not isinstance(value, float) else f"{value:g}"
-        assert f"| `{path}` | {shown} |" in MODEL, path
+def test_model_doc_lists_every_coefficient_with_its_default_range_and_source():
+    for row in rows(Behavior(), "behavior."):
+        assert row in MODEL, row
 
 
 def test_model_doc_follows_the_step_order_and_names_each_stage_function():
@@ -48,3 +51,11 @@ def test_scenario_doc_example_is_a_valid_scenario():
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
     s = scenario_from_text(example, "docs/scenario.md")
     assert s.population.represents == 10 and s.events[0].type == "policy_change"
+
+
+def test_model_doc_lists_every_rule_with_its_dates_and_source():
+    from privsim.scenario import law
+
+    for r in law.RULES:
+        until = f"{r.end}" if r.end else "in force"
+        assert f"| `{r.id}` | {r.kind} |" in MODEL and f"| {r.start} – {until} | {r.source} |" in MODEL, r.id

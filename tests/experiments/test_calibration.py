@@ -1,5 +1,7 @@
 """The default coefficients reproduce the published figures (privsim calibrate --check)."""
 
+import json
+
 import pytest
 
 from privsim.errors import InputError
@@ -11,7 +13,7 @@ def test_targets_file_is_complete():
     ids = {t.id for t in targets}
     assert {"opt_in_cross_context", "banner_reject_first_layer", "banner_hidden_reject", "opt_out_participation",
             "unsubscribe_per_send", "repermission_retained", "breach_abnormal_churn", "protest_covert_targeted",
-            "formal_complaints", "reversal_peripheral", "reversal_central", "covert_costs_more"} <= ids
+            "complaints_after_discovery", "reversal_peripheral", "reversal_central", "covert_costs_more"} <= ids
     for t in targets:
         assert t.source and t.figure
         s = scenario_for(t, DEFAULT_TARGETS.parent)
@@ -35,6 +37,13 @@ def test_check_command_exit_codes(tmp_path):
     ok = CliRunner().invoke(app, ["calibrate", "--check", "--only", "opt_in_cross_context", "--reps", "2"])
     assert ok.exit_code == 0, ok.output
     assert "opt_in_cross_context" in ok.output and "pass" in ok.output
+    assert "Enforcement fit" in ok.output and ok.output.count("beats baseline") == 2
+    as_json = CliRunner().invoke(app, ["calibrate", "--check", "--only", "opt_in_cross_context", "--reps", "2",
+                                       "--format", "json"])
+    data = json.loads(as_json.output)
+    assert data["targets"][0]["id"] == "opt_in_cross_context" and data["enforcement"]["beats_baseline"]
+    assert data["enforcement"]["held_out"] == round(0.3 * (data["enforcement"]["held_out"]
+                                                           + data["enforcement"]["fitted_on"]))
     strict = tmp_path / "strict.yaml"
     text = DEFAULT_TARGETS.read_text().replace("bounds: [0.12, 0.46]", "bounds: [0.30, 0.46]")
     strict.write_text(text)

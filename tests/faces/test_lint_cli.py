@@ -41,7 +41,7 @@ def test_json_lists_findings_with_file_line_and_price():
     lnt01 = next(f for f in data["findings"] if f["check"] == "LNT-01")
     assert lnt01["file"] == "scenarios/covert_sharing.yaml" and lnt01["line"] == 25
     assert lnt01["price"]["status"] == "priced" and lnt01["price"]["backlash_peak"] < 0
-    assert [p["checked"] for p in data["packs"]] == ["2026-11-29"]
+    assert [p["checked"] for p in data["packs"]] == ["2026-12-01"]
 
 
 def test_jurisdiction_flag_switches_packs():

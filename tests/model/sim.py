@@ -18,7 +18,7 @@ population:
 QUIET = """
 behavior:
   discovery: {per_year: 0.0}
-  regulator: {violation_per_year: 0.0, per_complaint: 0.0}
+  regulator: {per_formal_complaint: 0.0, media_per_year: 0.0, audit_per_year: 0.0, breach_notice: 0.0}
   opt_out: {deliverability_penalty: 0.0}
 """
 THREE_PRACTICES = """
@@ -47,3 +47,9 @@ def replication(body: str = "", until: int = 0, replicate: int = 0, **kw: object
     eng = Replication(scenario(body, **kw), replicate)
     eng.run(until=until)
     return eng
+
+
+def persons(eng: Replication, kind: str) -> float | None:
+    """Real people on record for a kind of violation (None: no such violation)."""
+    found = [v.persons for v in eng.regulator.violations.values() if v.rule.kind == kind]
+    return max(found) if found else None

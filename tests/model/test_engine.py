@@ -5,7 +5,7 @@ from privsim.experiments.runs import simulate
 from privsim.model.engine import STEP_ORDER, Replication
 from privsim.model.practices import GRANTED, UNASKED
 from privsim.scenario.overrides import override
-from tests.model.sim import QUIET, THREE_PRACTICES, scenario
+from tests.model.sim import QUIET, THREE_PRACTICES, persons, scenario
 
 
 class Trace:
@@ -107,7 +107,7 @@ def test_opt_outs_never_honoured_keep_contacting_and_are_a_violation():
     eng = Replication(s, 0)
     eng.run()
     assert (eng.practices.reach & eng.practices.requested).any()
-    assert "opt_out_ignored" in eng.regulator.persons
+    assert persons(eng, "opt_out_ignored") is not None
 
 
 def test_more_contacts_mean_more_unsubscribes_per_customer():

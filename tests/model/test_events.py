@@ -5,7 +5,7 @@ import pytest
 
 from privsim.model.events import resolve_rate
 from privsim.model.practices import GRANTED
-from tests.model.sim import QUIET, replication, scenario
+from tests.model.sim import QUIET, persons, replication, scenario
 
 NOTICE = """
 strategy:
@@ -64,7 +64,7 @@ def test_a_retroactive_change_enrols_those_never_reached_and_tells_only_notice_r
     assert p.reach[0][p.eligible(0)].all() and enrolled.sum() > 1000    # everyone eligible is now used
     assert not (p.aware[0] & before).any()                              # those who agreed are not told
     assert (p.aware[0] & enrolled).sum() / enrolled.sum() == pytest.approx(eng.b.notice.email, abs=0.03)
-    assert eng.regulator.persons["retroactive_change"] == enrolled.sum()
+    assert persons(eng, "retroactive_change") == enrolled.sum()
 
 
 def test_a_notified_breach_exposes_its_share_costs_per_record_and_tells_the_victims():
@@ -77,7 +77,7 @@ def test_a_notified_breach_exposes_its_share_costs_per_record_and_tells_the_vict
         breached * (b.cost_per_record_usd + b.notification_per_record_usd))
     source = eng.backlash.sources[-1]
     assert source.aware[source.affected & eng.pop.active].all()      # every victim still a customer is told
-    assert eng.regulator.persons["breach"] == pytest.approx(breached)
+    assert persons(eng, "breach") == pytest.approx(breached)
 
 
 def test_a_story_naming_a_practice_reveals_it():
@@ -99,7 +99,7 @@ events: [{type: repermission_campaign, id: winback, day: 30, practices: [n], tar
     opted = int((eng.practices.requested[0] & eng.pop.active).sum())
     assert opted > 0
     eng.run(until=31)
-    assert eng.regulator.persons["repermission_to_opted_out"] == opted
+    assert persons(eng, "repermission_to_opted_out") == opted
     asked = eng.recorder.tallies["asked.winback"].sum()
     assert asked == opted and eng.recorder.series["complaints"][30, -1] > 0
     granted = eng.recorder.tallies["granted.winback"].sum()

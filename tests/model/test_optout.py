@@ -5,7 +5,7 @@ import pytest
 
 from privsim.model.flows import Flow
 from privsim.model.optout import deliverability, request_opt_out, stage_opt_out
-from tests.model.sim import QUIET, replication
+from tests.model.sim import QUIET, persons, replication
 
 NEWSLETTER = """
 strategy:
@@ -44,7 +44,7 @@ def test_a_request_counts_once_and_never_honoured_is_a_violation():
     request_opt_out(eng, 0, np.arange(10), 5)
     request_opt_out(eng, 0, np.arange(10), 6)
     assert eng.day_counts["opt_outs"].sum() == 10
-    assert eng.practices.reach[0, :10].all() and eng.regulator.persons["opt_out_ignored"] == 10
+    assert eng.practices.reach[0, :10].all() and persons(eng, "opt_out_ignored") == 10
     assert not eng.pending
 
 
@@ -52,14 +52,14 @@ def test_a_lawful_latency_is_no_violation():
     eng = eng_with("10", size=200)
     eng.begin_day()
     request_opt_out(eng, 0, np.arange(10), 5)
-    assert "opt_out_ignored" not in eng.regulator.persons
+    assert persons(eng, "opt_out_ignored") is None
 
 
 def test_unsubscribes_per_send_match_the_hazard_without_intrusion_or_trust_effects():
     body = NEWSLETTER.format(latency=0, per_month=4) + """
 behavior:
   discovery: {per_year: 0.0}
-  regulator: {violation_per_year: 0.0, per_complaint: 0.0}
+  regulator: {per_formal_complaint: 0.0, media_per_year: 0.0, audit_per_year: 0.0, breach_notice: 0.0}
   opt_out: {trust_elasticity: 0.0, intrusion_elasticity: 0.0, deliverability_penalty: 0.0}
 """
     eng = replication(body, until=121, size=20000, horizon=120)

@@ -120,10 +120,14 @@ def test_jurisdiction_packs_select_checks():
 
 
 def test_pack_limits_follow_the_strictest_jurisdiction():
-    s = override(load_scenario(FIXTURES / "LNT-07.passes.yaml"), {"strategy.controls.opt_out_latency_days": 20})
+    s = override(load_scenario(FIXTURES / "LNT-07.passes.yaml"), {"strategy.controls.opt_out_latency_days": 20,
+                 "strategy.practices.p.channel": "email", "strategy.practices.p.contacts_per_month": 4})
     assert not any(f.check.id == "LNT-07" and f.severity == "high" for f in lint(s, jurisdictions=["eu"]).failures)
     us = [f for f in lint(s, jurisdictions=["eu", "us"]).failures if f.check.id == "LNT-07"]
-    assert us and us[0].severity == "high" and "limit is 14" in us[0].message
+    assert us and us[0].severity == "high" and "limit is 14" in us[0].message      # CAN-SPAM, for e-mail
+    old = override(s, {"start_date": "2003-06-01"})                                 # before CAN-SPAM
+    assert not any(f.check.id == "LNT-07" and f.severity == "high"
+                   for f in lint(old, jurisdictions=["us"]).failures)
 
 
 def test_every_pack_states_when_its_rules_were_checked():

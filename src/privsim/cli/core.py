@@ -24,7 +24,7 @@ from privsim.cli.common import (
     run_options,
 )
 from privsim.errors import InputError
-from privsim.experiments import calibration
+from privsim.experiments import calibration, enforcement
 from privsim.experiments import fit as fitting
 from privsim.experiments.runs import replicate
 from privsim.files import claim, claim_file, write_atomic
@@ -121,11 +121,13 @@ def calibrate(
     with progress_bar(format == "table") as progress:
         checks = calibration.check_all(targets, reps=run.reps, size=run.size, only=only, executor=run.executor,
                                        workers=run.workers, progress=progress)
+    held = enforcement.fit()
     if format == "json":
-        out.print_json(json.dumps([{
+        out.print_json(json.dumps({"targets": [{
             "id": c.target.id, "figure": c.target.figure, "target": c.target.target,
             "bounds": list(c.target.bounds), "simulated": c.mean, "ci": list(c.ci), "n": int(c.values.size),
-            "point_error": c.error, "passed": c.passed, "source": c.target.source} for c in checks]))
+            "point_error": c.error, "passed": c.passed, "source": c.target.source} for c in checks],
+            "enforcement": enforcement_json(held)}))
     else:
         table = Table(title="Calibration check: defaults against published figures", title_justify="left")
         for col in ("target", "figure", "published", "bounds", "simulated (95% CI)", "point error", "result"):
@@ -138,8 +140,42 @@ def calibrate(
                 "–" if c.error is None else f"{c.error:+.1%}",
                 "[green]pass[/green]" if c.passed else "[red]FAIL[/red]")
         out.print(table)
-    if not all(c.passed for c in checks):
+        out.print(enforcement_table(held))
+    if not all(c.passed for c in checks) or not held.beats_baseline:
         raise typer.Exit(1)
+
+
+def enforcement_table(f: enforcement.EnforcementFit) -> Table:
+    """The enforcement fit on the actions it was fitted to and on the held-out ones, beside the baseline."""
+    table = Table(title=f"Enforcement fit: {f.n_fit} actions fitted, {f.n_held_out} held out (seed "
+                        f"{enforcement.HOLDOUT_SEED}); baseline: majority outcome and median amount per regime",
+                  title_justify="left")
+    for col in ("measure", "set", "n", "model", "baseline", "model within 3×", "baseline within 3×",
+                "result"):
+        table.add_column(col, justify="left" if col in ("measure", "set") else "right")
+    for measure, fitted, held in (("outcome: Brier score of P(order), US", f.outcome_fitted, f.outcome_held_out),
+                                  ("amount: mean |error| of log10 USD", f.amount_fitted, f.amount_held_out)):
+        for name, score in (("fitted", fitted), ("held out", held)):
+            table.add_row(measure, name, str(score.n), f"{score.model:.3f}", f"{score.baseline:.3f}",
+                          _share(score.model_within_3x), _share(score.baseline_within_3x),
+                          ("[green]beats baseline[/green]" if score.beats else "[red]FAIL[/red]")
+                          if name == "held out" else "")
+    return table
+
+
+def enforcement_json(f: enforcement.EnforcementFit) -> dict[str, object]:
+    """The enforcement fit as JSON."""
+    def score(s: enforcement.Score) -> dict[str, object]:
+        return {"n": s.n, "model": s.model, "baseline": s.baseline, "model_within_3x": s.model_within_3x,
+                "baseline_within_3x": s.baseline_within_3x}
+    return {"seed": enforcement.HOLDOUT_SEED, "fitted_on": f.n_fit, "held_out": f.n_held_out,
+            "coefficients": f.coefficients, "beats_baseline": f.beats_baseline,
+            "outcome_brier": {"fitted": score(f.outcome_fitted), "held_out": score(f.outcome_held_out)},
+            "amount_log10_mae": {"fitted": score(f.amount_fitted), "held_out": score(f.amount_held_out)}}
+
+
+def _share(v: float | None) -> str:
+    return "–" if v is None else f"{v:.0%}"
 
 
 def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: list[str] | None, maxiter: int,

@@ -22,7 +22,7 @@ BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% 
 SPREAD_MIN_REPS = 20    # a P5–P95 spread from fewer replications rests on one or two extreme runs
 BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
 COUNT_UNITS = ("customers", "requests", "complaints", "days")   # … and these to ≥ 0
-NONNEGATIVE = ("fines", "breach_costs", "revenue")
+NONNEGATIVE = ("fines", "expected_fines", "breach_costs", "revenue")
 
 # kpi -> (meaning, unit); "per segment" KPIs are also given for every segment
 KPIS: dict[str, tuple[str, str]] = {
@@ -42,7 +42,10 @@ KPIS: dict[str, tuple[str, str]] = {
     "salience_peak": ("peak media salience", "0–1"),
     "protest_share": ("share of customers who joined a protest", "share"),
     "regulator_action": ("a regulator investigation was opened", "probability"),
-    "fines": ("fines imposed", "currency"),
+    "regulator_order": ("an investigation ended in a public action (order, settlement or fine)", "probability"),
+    "fine_paid": ("money was imposed (a fine or a settlement)", "probability"),
+    "fines": ("fines and settlements imposed", "currency"),
+    "expected_fines": ("expected money of an investigation still open at the horizon", "currency"),
     "breach_costs": ("breach and notification costs", "currency"),
     "breached": ("customers whose records were exposed", "customers"),
 }
@@ -113,8 +116,12 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     out[(a, "backlash_days")] = float((s["backlash"][:, -1] >= BACKLASH_LEVEL).sum())
     out[(a, "salience_peak")] = float(c["salience"].max())
     out[(a, "protest_share")] = float(s["protesters"][:, -1].sum() / max(start[-1], 1))
-    out[(a, "regulator_action")] = float(any(kind == "investigation" for _, kind, _ in rec.eng.regulator.actions))
+    kinds = {kind for _, kind, _ in rec.eng.regulator.actions}
+    out[(a, "regulator_action")] = float("investigation" in kinds)
+    out[(a, "regulator_order")] = float(bool(kinds & {"order", "settlement", "fine"}))
+    out[(a, "fine_paid")] = float(bool(kinds & {"settlement", "fine"}))
     out[(a, "fines")] = float(c["fines"].sum())
+    out[(a, "expected_fines")] = float(c["expected_fines"].sum())
     out[(a, "breach_costs")] = float(c["breach_costs"].sum()) if "breach_costs" in c else 0.0
     out[(a, "breached")] = float(s["breached"][:, -1].sum())
     for tally in rec.tallies:

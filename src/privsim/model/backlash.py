@@ -58,6 +58,7 @@ class Ladder:
     complaints: np.ndarray
     protesters: np.ndarray
     opt_outs: np.ndarray
+    offended: np.ndarray           # every newly aware customer who is offended (the ladder's base)
 
 
 class Backlash:
@@ -135,7 +136,8 @@ class Backlash:
         protest = d.protest_all_at_once if all_at_once else d.protest_targeted
         ladder = Ladder(complaints=idx[offended & (v < d.complaint)],
                         protesters=idx[offended & (v < protest)],
-                        opt_outs=idx[offended & (v < d.opt_out) & source.affected[idx]])
+                        opt_outs=idx[offended & (v < d.opt_out) & source.affected[idx]],
+                        offended=idx[offended])
         return o, ladder
 
     # ------------------------------------------------------------ outrage

@@ -105,13 +105,21 @@ def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_b
     return out
 
 
+def probability(h: np.ndarray) -> np.ndarray:
+    """P = 1 − e^(−h) of a hazard h accumulated over one step (in place): never above 1, ≈ h when small."""
+    np.negative(h, out=h)
+    np.expm1(h, out=h)
+    np.negative(h, out=h)
+    return h
+
+
 def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np.ndarray,
                       out: np.ndarray) -> np.ndarray:
-    """Daily churn p = h_seg + s·q_T/365, s = say–do × (1 − lock-in) × activity (§7)."""
+    """Daily churn p = 1 − exp(−(h_seg + s·q_T/365)), s = say–do × (1 − lock-in) × activity (§7)."""
     np.multiply(switching, intent, out=out)
     out *= F32(1.0 / 365.0)
     out += base_hazard
-    return out
+    return probability(out)
 
 
 def intent_on_learning(b: Behavior, outrage: np.ndarray, tolerance: np.ndarray) -> np.ndarray:

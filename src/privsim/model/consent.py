@@ -58,7 +58,11 @@ def stage_consent(eng: Replication, day: int) -> None:
         complaint = q.complaint[keep] if isinstance(q.complaint, np.ndarray) else q.complaint
         spam = idx[~granted & (u < p + complaint)]
         eng.count("complaints", spam)
-        eng.count("formal_complaints", spam, np.full(spam.size, eng.b.regulator.formal_share))
+        share = eng.b.regulator.formal_share
+        eng.count("formal_complaints", spam, np.full(spam.size, share))
+        if np.any(complaint):     # expected formal complaints, P = min(c, 1 − p): what reaches the regulator
+            expected = np.minimum(np.broadcast_to(np.asarray(complaint, dtype=F32), p.shape), F32(1.0) - p)
+            eng.count("formal_expected", idx, expected * F32(share))
         if q.mode == "campaign":
             idx = idx[granted]       # a campaign only changes the minds of those who say yes
             granted = granted[granted]

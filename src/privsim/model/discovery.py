@@ -7,6 +7,7 @@ the most outraged complain, protest or opt out. Outrage then calms by its half-l
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +35,7 @@ def stage_discovery(eng: Replication, day: int) -> None:
             unexpected *= f.unexpectedness  # plain disclosed uses surface only when surprising
         reach = float(eng.practices.reach_count[k].sum()) / eng.n
         h = eq.discovery_hazard(eng.b, reach, f.sensitivity, unexpected, f.disclosed, f.all_at_once, salience)
-        if h > 0 and eng.streams.scalar(Decision.DISCOVERY, f.key, day) < h:
+        if h > 0 and eng.streams.scalar(Decision.DISCOVERY, f.key, day) < -math.expm1(-h):
             reveal(eng, k, day)
     active_count = int(eng.active_count.sum())
     for source in eng.backlash.sources:
@@ -72,8 +73,10 @@ def learn(eng: Replication, source: Source, idx: np.ndarray, v: np.ndarray, day:
     eng.count("learned", idx)
     decide_exits(eng, idx, q, v, source.key, day)
     eng.count("aware", idx)
+    share = eng.b.regulator.formal_share
     eng.count("complaints", ladder.complaints)
-    eng.count("formal_complaints", ladder.complaints)
+    eng.count("formal_complaints", ladder.complaints, np.full(ladder.complaints.size, share))
+    eng.count("formal_expected", ladder.offended, np.full(ladder.offended.size, eng.b.discovery.complaint * share))
     eng.count("protesters", ladder.protesters)
     if source.flow is not None:
         eng.practices.refresh(idx)

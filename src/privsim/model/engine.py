@@ -38,6 +38,7 @@ from privsim.model.practices import Practices
 from privsim.model.recorder import Recorder
 from privsim.model.regulator import Regulator
 from privsim.model.rng import Decision, Streams
+from privsim.scenario import facts
 from privsim.scenario.schema import Scenario
 
 F32 = np.float32
@@ -111,7 +112,7 @@ class Replication:
         if turnover is None:
             turnover = float(self.pop.value.sum()) * self.represents
         self.regulator = Regulator(self.b, list(scenario.jurisdictions), scenario.economics.currency,
-                                   turnover, self.streams)
+                                   turnover, self.streams, scenario.start_date, facts.company_of(scenario))
         self.controls = scenario.strategy.controls
         self.policy = scenario.strategy.response
         self.recorder = Recorder(self)

@@ -19,7 +19,7 @@ from privsim.model.discovery import learn, reveal
 from privsim.model.fines import convert
 from privsim.model.practices import GRANTED
 from privsim.model.rng import Decision, source_key
-from privsim.scenario import taxonomy
+from privsim.scenario import law, taxonomy
 from privsim.scenario.schema import (
     COMPANY_CAUSED,
     Breach,
@@ -149,7 +149,8 @@ def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
             f.retroactive = True
             eng.backlash.sources[k].weight = eng.practices.outrage_weight(k)
             eng.practices.refresh(enrolled)
-            eng.regulator.record("retroactive_change", day, persons=enrolled.size * eng.represents)
+            eng.regulator.judge(law.Act("retroactive_change", f.use()), f.id, day,
+                                persons=enrolled.size * eng.represents, public=True)
             source = eng.backlash.sources[k]
             eng.backlash.track(source)
             v = eng.backlash.told(source, np.arange(eng.n), day)
@@ -196,7 +197,10 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
     eng.recorder.mark(day, kind, name)
     if n_affected == 0:
         return
-    eng.regulator.record("breach", day, persons=n_affected * eng.represents)
+    eng.regulator.judge(law.Act("breach"), name, day, persons=n_affected * eng.represents, public=notify or public,
+                        sensitive=taxonomy.is_sensitive(list(e.data)))
+    if notify and kind == "breach":     # notified breaches reach the regulator too (GDPR Art. 33)
+        eng.count("notified", np.flatnonzero(affected))
     intensity = min(1.0, sensitivity * math.sqrt(n_affected / eng.n)) if public else 0.0
     if notify:
         eng.backlash.story(source, day, intensity)
@@ -246,10 +250,10 @@ def repermission(eng: Replication, e: RepermissionCampaign, i: int, day: int) ->
                     salt=source_key(name), complaint=complaint, label=name))
         eng.costs["contacts"] += idx.size * eng.s.economics.cost_per_contact * eng.represents
         eng.count("sends", idx)
-        n_opted = int(opted[idx].sum())
-        if n_opted:
-            real = n_opted * eng.represents
-            eng.regulator.record("repermission_to_opted_out", day, persons=real, messages=real)
+        if idx.size:       # the law decides whether mailing these people (opted out, or never asked) is a violation
+            real = idx.size * eng.represents
+            eng.regulator.judge(law.Act("repermission", eng.flows[k].use(), target=e.target, channel=e.channel),
+                                name, day, persons=real, messages=real, public=True)
     eng.recorder.mark(day, "repermission_campaign", name)
 
 

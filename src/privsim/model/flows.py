@@ -7,10 +7,11 @@ mutable status (consent mode, live, discovered, reversed).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from privsim.model.rng import source_key
-from privsim.scenario import taxonomy
+from privsim.scenario import facts, law, taxonomy
 from privsim.scenario.coefficients import Behavior
 from privsim.scenario.schema import DataMerger, DataSale, Practice, Scenario
 
@@ -43,12 +44,14 @@ class Flow:
     all_at_once: bool
     centrality: float
     reversible: bool
+    facts: law.Use | None = None  # what the law reads about it as written (privsim.scenario.facts)
     key: int = 0
     x: float = 0.0               # privacy cost s·(1 − e)
     sensitivity: float = 0.0
     unexpectedness: float = 0.0
     live: bool = False
     retroactive: bool = False    # a retroactive policy change enrolled customers
+    ever_covert: bool = False    # it ran hidden once: learning of it later is a betrayal, whatever it is now
     reversed_day: int | None = None
     deliverability: float = 1.0  # share of sends that reach the inbox
     sends_total: float = 0.0     # for the rolling complaint rate
@@ -61,6 +64,7 @@ class Flow:
         self.sensitivity = max(taxonomy.CATEGORIES[c].sensitivity for c in self.data)
         self.unexpectedness = 1.0 - taxonomy.PURPOSES[self.purpose].expectedness
         self.x = self.sensitivity * self.unexpectedness
+        self.ever_covert = not self.disclosed
 
     @property
     def contacts(self) -> bool:
@@ -85,6 +89,11 @@ class Flow:
         """Its purpose needs consent in the strictest jurisdictions."""
         return taxonomy.PURPOSES[self.purpose].needs_consent
 
+    def use(self) -> law.Use:
+        """What the law reads about this flow as it runs now (an order may have changed its consent)."""
+        assert self.facts is not None
+        return dataclasses.replace(self.facts, consent=self.mode, disclosed=self.disclosed)
+
 
 def _shift(b: Behavior, framing: str, patterns: list[str]) -> float:
     c = b.consent
@@ -101,7 +110,7 @@ def from_practice(p: Practice, b: Behavior) -> Flow:
         lift=p.revenue_lift, data_revenue=p.data_revenue_per_record, one_off_price=0.0,
         share_of_records=1.0, segments=p.segments, start=p.start_day, end=p.end_day,
         incentive=p.incentive, all_at_once=p.visibility == "all_at_once", centrality=p.centrality,
-        reversible=True,
+        reversible=True, facts=facts.use_of(p),
     )
 
 
@@ -117,7 +126,7 @@ def from_event(e: DataMerger | DataSale, index: int, b: Behavior) -> Flow:
         one_off_price=e.price_per_record if sale else 0.0,
         share_of_records=e.share_of_records if sale else 1.0, segments=None, start=int(e.day),
         end=None, incentive=0.0, all_at_once=False,
-        centrality=0.0 if sale else e.centrality, reversible=not sale,
+        centrality=0.0 if sale else e.centrality, reversible=not sale, facts=facts.use_of(e, index),
     )
 
 

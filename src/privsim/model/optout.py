@@ -10,6 +10,7 @@ import numpy as np
 from privsim.model import behavior as eq
 from privsim.model.flows import Flow
 from privsim.model.rng import Decision
+from privsim.scenario import law
 from privsim.scenario.coefficients import Behavior
 
 if TYPE_CHECKING:
@@ -27,18 +28,19 @@ def request_opt_out(eng: Replication, k: int, idx: np.ndarray, day: int) -> None
     eng.count("opt_outs", idx)
     eng.count(f"opt_outs.{eng.flows[k].id}", idx)
     latency = eng.controls.opt_out_latency_days
-    if unlawful(eng):
-        eng.regulator.record("opt_out_ignored", day, persons=idx.size * eng.represents)
+    f = eng.flows[k]
+    eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=latency), f.id, day,
+                        persons=idx.size * eng.represents, public=True)
     if latency == 0:
         eng.practices.set_reach(k, idx, False)
     elif latency is not None:
         eng.pending[day + latency].append((k, idx))
 
 
-def unlawful(eng: Replication) -> bool:
-    """Opt-outs are never honoured, or later than the strictest legal limit."""
-    latency = eng.controls.opt_out_latency_days
-    return latency is None or latency > eng.regulator.opt_out_limit
+def unlawful(eng: Replication, f: Flow, day: int) -> bool:
+    """Opt-outs from ``f`` are never honoured, or later than a legal limit in force on ``day``."""
+    act = law.Act("opt_out", f.use(), eng.regulator.company, latency_days=eng.controls.opt_out_latency_days)
+    return bool(law.breaches(act, eng.regulator.jurisdictions, eng.regulator.date(day)))
 
 
 def stage_opt_out(eng: Replication, day: int) -> None:
@@ -65,18 +67,23 @@ def stage_opt_out(eng: Replication, day: int) -> None:
             complaint *= F32(sends)
             complaint[asked] = F32(o.complaint_after_optout * sends)
             unsub[asked] = 0.0
+            eq.probability(unsub)           # hazards over the day's sends: P = 1 − e^(−h·sends)
+            eq.probability(complaint)
             leave = ~asked & (uk < unsub)
             spam = (uk >= unsub) & (uk < unsub + complaint)
             eng.count("complaints", idx[spam])
-            if asked.any() and unlawful(eng):
+            if asked.any() and unlawful(eng, f, day):
+                share = eng.b.regulator.formal_share
                 ignored = idx[spam & asked]
-                eng.count("formal_complaints", ignored, np.full(ignored.size, eng.b.regulator.formal_share))
+                eng.count("formal_complaints", ignored, np.full(ignored.size, share))
+                eng.count("formal_expected", idx[asked], complaint[asked] * F32(share))   # expected, not drawn
                 late = float(asked.sum()) * sends * eng.represents
-                eng.regulator.record("opt_out_ignored", day, messages=late)
+                eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=eng.controls.opt_out_latency_days),
+                                    f.id, day, messages=late, public=True)
             deliverability(eng.b, f, float(idx.size * sends), float(spam.sum()))
         else:
             hazard = eq.review_hazard(eng.b, f.x, felt, concern, trust)
-            leave = ~asked & (uk < hazard)
+            leave = ~asked & (uk < eq.probability(hazard))
         request_opt_out(eng, k, idx[leave], day)
 
 

@@ -77,7 +77,7 @@ class Practices:
         Betrayal > retroactive > dark pattern > disclosed but never chosen (1) > informed consent.
         """
         f, t = self.flows[k], self.b.trust
-        if not f.disclosed:
+        if not f.disclosed or f.ever_covert:    # an order to ask for consent does not undo the covert past
             return t.betrayal
         if f.retroactive:
             return t.retroactive

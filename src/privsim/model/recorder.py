@@ -32,7 +32,8 @@ SEGMENT_METRICS: dict[str, tuple[str, str]] = {
 COMPANY_METRICS: dict[str, tuple[str, str]] = {
     "salience": ("media salience", "0–1"),
     "costs": ("costs today: contacts, complaints, incentives, breaches, fines", "currency"),
-    "fines": ("fines imposed today", "currency"),
+    "fines": ("fines and settlements imposed today", "currency"),
+    "expected_fines": ("expected money of an investigation still open at the horizon (last day)", "currency"),
     "breach_costs": ("breach and notification costs today", "currency"),
     "cash": ("net cash today", "currency"),
     "npv": ("cumulative discounted net cash", "currency"),
@@ -100,6 +101,7 @@ class Recorder:
         c["salience"][day] = eng.backlash.salience(day)
         c["costs"][day] = eng.cost_total
         c["fines"][day] = eng.costs.get("fines", 0.0)
+        c["expected_fines"][day] = eng.costs.get("expected_fines", 0.0)
         c["breach_costs"][day] = eng.costs.get("breach", 0.0)
         c["cash"][day] = eng.cash
         c["npv"][day] = eng.npv

@@ -1,8 +1,21 @@
-"""The regulator: violations on record, investigation hazard and outcomes (docs/model.md §10)."""
+"""The regulator: violations on record, what reaches it, investigations and how they end (docs/model.md §10).
+
+A regulator investigates only where a rule in force is broken, and knows only what reaches it: formal
+complaints (expected real numbers, so the answer does not depend on how many customers simulate a
+population), notified breaches, media stories about the company, and a small audit and whistle-blower rate
+for violations nobody outside knows of. The day's hazards add up to a probability 1 − exp(−Σ). An
+investigation judges each violation once: it closes without action, or ends in an order without money, a
+settlement or a fine (fitted to the enforcement data), capped by the statute in force. A public action is
+news; it makes an undisclosed practice public.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,145 +23,245 @@ import numpy as np
 from privsim.model import fines
 from privsim.model.consent import Ask
 from privsim.model.rng import Decision, Streams
+from privsim.scenario import law
 from privsim.scenario.coefficients import Behavior
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
 
-# Legal limit for honouring an opt-out, days: GDPR Art. 12(3) one month; ICO one month;
-# CAN-SPAM 10 business days; CCPA regs §7026(f) 15 business days.
-OPT_OUT_LIMIT_DAYS = {"eu": 30, "uk": 30, "us": 14, "us_ca": 21}
+MONEY = ("settlement", "fine")
+BREACH_REFERENCE = 1e6          # people affected at which a notified breach has hazard ``breach_notice``
 
-VIOLATIONS = {
-    "sensitive_without_consent": "sensitive data used without opt-in consent",
-    "consent_bypassed": "a purpose that needs consent run on notice or default",
-    "opt_out_ignored": "opt-outs not honoured, or later than the legal limit",
-    "retroactive_change": "retroactive change of terms without opt-in",
-    "repermission_to_opted_out": "consent asked again of people who opted out",
-    "breach": "a security failure exposed records",
-    "invalid_consent": "consent obtained by a dark pattern (pre-ticked, hidden reject …)",
-}
+
+@dataclass
+class Violation:
+    """One rule broken by one use or act: whom it touched (real people), and how much of it has been judged.
+
+    Judged once, unless it was judged while secret and then becomes public: that is new to the regulator.
+    """
+
+    rule: law.Rule
+    subject: str                       # the flow or event it concerns
+    first_day: int
+    persons: float = 0.0
+    messages: float = 0.0
+    judged_persons: float = 0.0
+    judged_messages: float = 0.0
+    sensitive: bool = False
+    public: bool = False               # known outside the company (a story, a notice, a complaint)
+
+    @property
+    def open(self) -> bool:
+        """Something of it has not been judged yet."""
+        return self.persons > self.judged_persons or self.messages > self.judged_messages
 
 
 @dataclass
 class Regulator:
-    """Violation record and investigation state of one replication."""
+    """The violation record and investigation state of one replication."""
 
     b: Behavior
     jurisdictions: list[str]
     currency: str
-    turnover: float
+    turnover: float                    # real, economics.currency
     streams: Streams
-    persons: dict[str, float] = field(default_factory=dict)   # real people affected, per violation
-    messages: dict[str, float] = field(default_factory=dict)  # real unlawful messages
-    until: dict[str, int] = field(default_factory=dict)       # violation stays on record until day
+    start: date
+    company: law.Company = field(default_factory=law.Company)
+    violations: dict[tuple[str, str], Violation] = field(default_factory=dict)
     opened: int | None = None
     closes: int | None = None
+    ordered: bool = False              # an earlier order binds the company: a new violation is a repeat
     actions: list[tuple[int, str, float]] = field(default_factory=list)
+    hazard_today: float = 0.0
 
-    @property
-    def opt_out_limit(self) -> int:
-        """Strictest legal opt-out limit of the scenario's jurisdictions."""
-        return min((OPT_OUT_LIMIT_DAYS[j] for j in self.jurisdictions), default=30)
+    def __post_init__(self) -> None:
+        self.ordered = self.ordered or self.company.under_order
 
-    def record(self, kind: str, day: int, persons: float = 0.0, messages: float = 0.0,
-               lasts: int = 365) -> None:
-        """Put a violation on record for ``lasts`` days, adding who and how many messages it touched."""
-        self.persons[kind] = self.persons.get(kind, 0.0) + persons
-        self.messages[kind] = self.messages.get(kind, 0.0) + messages
-        self.until[kind] = max(self.until.get(kind, -1), day + lasts)
+    def date(self, day: int) -> date:
+        """The calendar date of a simulated day."""
+        return self.start + timedelta(days=day)
 
-    def weight(self, day: int) -> float:
-        """Σ of violations on record today (each weight 1)."""
-        return float(sum(1 for end in self.until.values() if end >= day))
+    def opt_out_limit(self, day: int, use: law.Use | None = None) -> int | None:
+        """The strictest legal limit in days for honouring an opt-out on ``day`` (None: no rule sets one)."""
+        return law.opt_out_limit(self.jurisdictions, self.date(day), use)
 
-    def hazard(self, day: int, salience: float, formal_complaints: float) -> float:
-        """Daily opening hazard h = v/365·V(t)·(1 + k·S) + c·formal complaints (real)."""
+    def judge(self, act: law.Act, subject: str, day: int, persons: float = 0.0, messages: float = 0.0,
+              public: bool = False, sensitive: bool = False) -> list[law.Rule]:
+        """Put on record every rule ``act`` breaks on ``day``, adding the real people and messages it touched.
+
+        ``sensitive``: the act exposed special-category data (a use says so itself).
+        """
+        broken = law.breaches(dataclasses.replace(act, company=self.company), self.jurisdictions, self.date(day))
+        for rule in broken:
+            v = self.violations.setdefault((rule.id, subject), Violation(rule, subject, day))
+            v.persons += persons
+            v.messages += messages
+            if public and not v.public and (v.judged_persons or v.judged_messages):
+                v.judged_persons = v.judged_messages = 0.0   # judged while secret: what is public now is news
+            v.public = v.public or public
+            v.sensitive = v.sensitive or sensitive or bool(act.use and (act.use.special("gdpr")
+                                                                         or act.use.special("cpra")))
+        return broken
+
+    def unjudged(self) -> list[Violation]:
+        """Violations with something not judged yet."""
+        return [v for v in self.violations.values() if v.open]
+
+    # ------------------------------------------------------------ investigations
+    def hazard(self, formal_complaints: float, salience: float, notified: float) -> float:
+        """Today's investigation hazard: complaints, stories, notified breaches and audits (per day)."""
         r = self.b.regulator
-        return (r.violation_per_year / 365.0 * self.weight(day) * (1.0 + r.salience_factor * salience)
-                + r.per_complaint * formal_complaints)
+        open_ = self.unjudged()
+        if not open_:    # a complaint, notice or story about a lawful practice ends at triage
+            return 0.0
+        h = (r.per_formal_complaint * formal_complaints + r.breach_notice * math.sqrt(notified / BREACH_REFERENCE)
+             + r.media_per_year / 365.0 * salience)
+        if not any(v.public for v in open_):
+            h += r.audit_per_year / 365.0
+        return h
 
-    def step(self, day: int, salience: float, formal_complaints: float) -> str | None:
-        """Open or close an investigation today; returns the outcome when one closes."""
+    def step(self, day: int, formal_complaints: float, salience: float, notified: float) -> str | None:
+        """Open or close an investigation today; the outcome when one closes."""
         if self.opened is not None:
             if day < (self.closes or 0):
                 return None
-            outcome = self._outcome(day)
+            outcome = self.outcome(day)
             self.opened = self.closes = None
             return outcome
-        h = self.hazard(day, salience, formal_complaints)
-        if h > 0 and self.streams.scalar(Decision.REGULATOR, 0, day) < h:
+        self.hazard_today = self.hazard(formal_complaints, salience, notified)
+        if self.hazard_today > 0 and self.streams.scalar(Decision.REGULATOR, 0, day) < -math.expm1(-self.hazard_today):
             self.opened, self.closes = day, day + self.b.regulator.investigation_days
             self.actions.append((day, "investigation", 0.0))
         return None
 
-    def _outcome(self, day: int) -> str:
-        r = self.b.regulator
-        u = self.streams.scalar(Decision.OUTCOME, 0, day)
-        if u < r.p_nothing:
-            self.actions.append((day, "no_action", 0.0))
-            return "no_action"
-        if u < r.p_nothing + r.p_forced_opt_in:
-            self.actions.append((day, "forced_opt_in", 0.0))
-            return "forced_opt_in"
-        amount = fines.worst_fine(self.jurisdictions, sum(self.messages.values()),
-                                  sum(self.persons.values()), self.turnover, self.currency,
-                                  r.enforcement)
-        if amount <= 0.0:   # nothing on record to fine: the investigation closes without action
-            self.actions.append((day, "no_action", 0.0))
-            return "no_action"
-        self.actions.append((day, "fine", amount))
-        return "fine"
+    def regime(self, found: list[Violation]) -> str:
+        """The jurisdiction whose rules the gravest of the violations break (regulators do not add up)."""
+        ranked = sorted(found, key=lambda v: (v.persons - v.judged_persons, v.rule.id), reverse=True)
+        return ranked[0].rule.jurisdiction
 
-    def fine_on(self, day: int) -> float:
-        """Fine imposed on ``day`` (0 if none)."""
-        return sum(a for d, kind, a in self.actions if d == day and kind == "fine")
+    def terms(self, found: list[Violation], regime: str) -> tuple[set[str], set[str], float, float, bool]:
+        """Kinds, rules, real people and messages of the unjudged violations of one regime; sensitive or not."""
+        mine = [v for v in found if v.rule.jurisdiction == regime]
+        persons = max((v.persons - v.judged_persons for v in mine), default=0.0)   # the same people, once
+        messages = sum(v.messages - v.judged_messages for v in mine)
+        return ({v.rule.kind for v in mine}, {v.rule.id for v in mine}, persons, messages,
+                any(v.sensitive for v in mine))
+
+    def amount(self, regime: str, found: list[Violation], day: int, z: float) -> float:
+        """The money of a public action with money, in ``currency``: the fitted amount, capped by the statute."""
+        kinds, rules, persons, messages, sensitive = self.terms(found, regime)
+        turnover_usd = fines.convert(self.turnover, self.currency, "USD")
+        fitted = fines.fitted_amount(self.b.enforcement, regime, persons, sensitive, self.ordered, z)
+        capped = min(fitted, fines.cap(regime, kinds, rules, persons, messages, turnover_usd, self.ordered,
+                                       self.date(day)))
+        return fines.convert(capped, "USD", self.currency)
+
+    def order_share(self, regime: str, found: list[Violation], day: int) -> float:
+        """The chance that a public action on these violations is an order without money."""
+        kinds = {v.rule.kind for v in found if v.rule.jurisdiction == regime}
+        return fines.order_share(self.b.enforcement, regime, fines.penalty(regime, kinds, self.ordered,
+                                                                           self.date(day)))
+
+    def outcome(self, day: int) -> str:
+        """How an investigation ends; every violation it looked at is judged."""
+        found = self.unjudged()
+        for v in found:
+            v.judged_persons, v.judged_messages = v.persons, v.messages
+        if not found:
+            self.actions.append((day, "no_action", 0.0))
+            return "no_action"
+        u_public, u_order = (self.streams.scalar(Decision.OUTCOME, source, day) for source in (0, 1))
+        if u_public < self.b.regulator.no_action:
+            self.actions.append((day, "no_action", 0.0))
+            return "no_action"
+        regime = self.regime(found)
+        share = self.order_share(regime, found, day)
+        self.ordered = True
+        if u_order < share:
+            self.actions.append((day, "order", 0.0))
+            return "order"
+        z = NormalDist().inv_cdf(min(max(self.streams.scalar(Decision.OUTCOME, 2, day), 1e-9), 1 - 1e-9))
+        kind = "fine" if regime in ("eu", "uk") else "settlement"
+        self.actions.append((day, kind, self.amount(regime, found, day, z)))
+        return kind
+
+    def expected_open_cost(self, day: int) -> float:
+        """The expected money of the investigation still open on ``day`` (0 when none is open)."""
+        found = self.unjudged()
+        if self.opened is None or not found:
+            return 0.0
+        regime = self.regime(found)
+        zs = np.linspace(-3, 3, 61)      # E[min(fitted, cap)] over the normal residual
+        mean = float(np.average([self.amount(regime, found, day, z) for z in zs], weights=np.exp(-zs**2 / 2)))
+        return (1 - self.b.regulator.no_action) * (1 - self.order_share(regime, found, day)) * mean
+
+    def money_on(self, day: int) -> float:
+        """Money imposed on ``day`` (0 if none)."""
+        return sum(a for d, kind, a in self.actions if d == day and kind in MONEY)
 
 
 # ------------------------------------------------------------------ the regulator stage
 def stage_regulator(eng: Replication, day: int) -> None:
-    """Violations on record and complaints drive the investigation hazard; outcomes apply."""
+    """Uses are judged against the law of the day; what reaches the regulator may open an investigation."""
     record_flow_violations(eng, day)
-    formal = float(eng.day_counts["formal_complaints"].sum()) * eng.represents
-    outcome = eng.regulator.step(day, eng.backlash.salience(day), formal)
+    formal = float(eng.day_counts["formal_expected"].sum()) * eng.represents
+    notified = float(eng.day_counts["notified"].sum()) * eng.represents
+    reg = eng.regulator
+    outcome = reg.step(day, formal, eng.backlash.salience(day), notified)
     if outcome is None:
+        if day == eng.horizon - 1:      # still open at the horizon: its expected money counts in NPV
+            eng.costs["expected_fines"] += reg.expected_open_cost(reg.closes or day)
         return
     eng.recorder.mark(day, f"regulator_{outcome}", "")
-    if outcome in ("forced_opt_in", "fine"):
+    if outcome != "no_action":
+        publicise(eng, day)
         force_opt_in(eng, day)
-    eng.costs["fines"] += eng.regulator.fine_on(day)
+    eng.costs["fines"] += reg.money_on(day)
 
 
 def record_flow_violations(eng: Replication, day: int) -> None:
-    """Sensitive data without opt-in; consent-needing purposes without consent; consent by dark pattern."""
-    eu_uk = any(j in ("eu", "uk") for j in eng.s.jurisdictions)
-    strict = eu_uk or "us_ca" in eng.s.jurisdictions
+    """Every live flow against the rules in force today; each person counted once per rule and flow."""
     for k, f in enumerate(eng.flows):
         if not f.live:
             continue
-        if f.mode == "opt_in":
-            if not (f.dark and strict):
-                continue
-            kind = "invalid_consent"   # pre-ticked or hidden-reject consent is no consent (Planet49; CPPA v Honda)
-        elif f.sensitive:
-            kind = "sensitive_without_consent"
-        elif f.needs_consent and (f.mode in ("none", "notice_only") or eu_uk):
-            kind = "consent_bypassed"
-        else:
-            continue
         touched = int(eng.practices.touched_count[k])
         new = touched - f.extra.get("counted", 0)
-        if touched:
-            eng.regulator.record(kind, day, persons=new * eng.represents, lasts=1)
+        discovered = eng.backlash.sources[k].story_day is not None
+        broken = eng.regulator.judge(law.Act("use", f.use()), f.id, day, persons=new * eng.represents,
+                                     public=f.disclosed or discovered)
+        if broken or not eng.regulator.violations:
             f.extra["counted"] = touched
 
 
-def force_opt_in(eng: Replication, day: int) -> None:
-    """Regulator order: consent-needing flows switch to opt-in and re-ask everyone they reach."""
+def judged_subjects(eng: Replication) -> set[str]:
+    """The flows and events an investigation has looked at."""
+    return {v.subject for v in eng.regulator.violations.values() if v.judged_persons or v.judged_messages}
+
+
+def publicise(eng: Replication, day: int) -> None:
+    """A public action is news: it names the practices it found, hidden ones included."""
+    intensity = eng.b.regulator.story
+    found = judged_subjects(eng)
+    from privsim.model.discovery import reveal
+
     for k, f in enumerate(eng.flows):
-        if f.live and f.mode != "opt_in" and (f.needs_consent or f.sensitive):
+        if f.id in found:
+            reveal(eng, k, day, intensity=intensity)
+    eng.backlash.general.append((day, intensity * 0.5))
+
+
+def force_opt_in(eng: Replication, day: int) -> None:
+    """An order remedies what it found: those flows turn to disclosed opt-in, late opt-outs meet the limit.
+
+    The flows re-ask everyone they reach; the covert past stays covert for those who learn of it later.
+    """
+    found = judged_subjects(eng)
+    for k, f in enumerate(eng.flows):
+        if f.live and f.id in found and f.mode != "opt_in":
             f.mode, f.disclosed = "opt_in", True
             eng.asks.append(Ask(k, np.flatnonzero(eng.practices.reach[k]), "opt_in", salt=0x0F0F))
+    late = any(v.rule.kind == "opt_out_ignored" and v.judged_messages for v in eng.regulator.violations.values())
+    limit = eng.regulator.opt_out_limit(day)
     latency = eng.controls.opt_out_latency_days
-    if latency is None or latency > eng.regulator.opt_out_limit:
-        eng.controls = eng.controls.model_copy(update={"opt_out_latency_days": eng.regulator.opt_out_limit})
+    if late and limit is not None and (latency is None or latency > limit):
+        eng.controls = eng.controls.model_copy(update={"opt_out_latency_days": limit})

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import typing
+from datetime import date
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -17,6 +18,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from privsim.scenario import taxonomy
 from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
+from privsim.scenario.law import REFERENCE_DATE
 
 SCHEMA_VERSION = 1
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -27,13 +29,13 @@ ConsentMode = Literal["opt_in", "opt_out", "notice_only", "none"]
 Channel = Literal["none", "email", "sms", "phone", "push", "postal", "in_app"]
 NoticeChannel = Literal["in_app", "email", "postal", "website_only"]
 UIPattern = Literal["pre_ticked", "hidden_reject", "confirmshaming", "nagging", "bundled", "forced"]
-Jurisdiction = Literal["eu", "uk", "us", "us_ca"]
+Jurisdiction = Literal["eu", "uk", "us", "us_ca", "us_il"]
 LegalBasis = Literal["consent", "contract", "legitimate_interest", "legal_obligation", "vital_interests",
                      "public_task"]
 DataSource = Literal["first_party_sale", "first_party_other", "purchased", "merged", "inferred"]
 Recipient = Literal["processor", "ad_partner", "data_broker", "affiliate", "public_authority"]
 PolicyClaim = Literal["never_sell", "never_share", "no_location_tracking", "no_sensitive_data",
-                      "honour_opt_outs", "no_retroactive_changes"]
+                      "honour_opt_outs", "no_retroactive_changes", "secure_data", "anonymous_profiles"]
 LINT_ONLY = {"lint_only": True}   # marks optional fields only the worst-practice tester reads
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Day = Annotated[int, Field(ge=0, le=3650)]
@@ -137,22 +139,23 @@ class Practice(Strict):
                              description="one-off value offered for consent, economics.currency")
     visibility: Literal["targeted", "all_at_once"] = "targeted"
     centrality: Share = Field(0.0, description="0 peripheral … 1 core to the business model")
-    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
-    legal_basis: LegalBasis | None = Field(
-        None, description="lawful basis claimed for the use (GDPR Art. 6)", json_schema_extra=LINT_ONLY)
+    # optional facts the law reads (privsim.scenario.law); null: not stated
     data_source: DataSource | None = Field(
         None, description="where the data comes from: first_party_sale (bought from you), first_party_other, "
-                          "purchased, merged or inferred", json_schema_extra=LINT_ONLY)
+                          "purchased, merged or inferred (the soft opt-in needs first_party_sale)")
+    unsubscribe_link: bool | None = Field(
+        None, description="every message carries an unsubscribe / objection route")
+    audience_min_age: int | None = Field(
+        None, ge=0, le=120, description="youngest age in the targeted audience (children's rules)")
+    legal_basis: LegalBasis | None = Field(
+        None, description="lawful basis claimed for the use (GDPR Art. 6; a contract is no basis for ads)")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
     collected_for: PurposeName | None = Field(
         None, description="the purpose the data was originally collected for", json_schema_extra=LINT_ONLY)
     opt_in_steps: int | None = Field(
         None, ge=1, le=50, description="clicks needed to give consent", json_schema_extra=LINT_ONLY)
     opt_out_steps: int | None = Field(
         None, ge=1, le=50, description="clicks needed to refuse or withdraw consent", json_schema_extra=LINT_ONLY)
-    unsubscribe_link: bool | None = Field(
-        None, description="every message carries an unsubscribe / objection route", json_schema_extra=LINT_ONLY)
-    audience_min_age: int | None = Field(
-        None, ge=0, le=120, description="youngest age in the targeted audience", json_schema_extra=LINT_ONLY)
     recipients: list[Recipient] | None = Field(
         None, description="who receives the data outside the company", json_schema_extra=LINT_ONLY)
     contracts_in_place: bool | None = Field(
@@ -193,9 +196,9 @@ class Controls(Strict):
     employee_monitoring: Literal["none", "activity", "keystroke", "screen", "webcam"] | None = Field(
         None, description="how remote staff are monitored", json_schema_extra=LINT_ONLY)
     honours_gpc: bool | None = Field(
-        None, description="Global Privacy Control signals are honoured as opt-outs", json_schema_extra=LINT_ONLY)
+        None, description="Global Privacy Control signals are honoured as opt-outs (the law reads it)")
     do_not_sell_link: bool | None = Field(
-        None, description="a 'Do Not Sell or Share' link is offered (CCPA)", json_schema_extra=LINT_ONLY)
+        None, description="a 'Do Not Sell or Share' link is offered (CCPA; the law reads it)")
     erasure_honoured: bool | None = Field(
         None, description="deletion requests remove the person from every active use", json_schema_extra=LINT_ONLY)
 
@@ -219,8 +222,12 @@ class Strategy(Strict):
         None, description="a data-protection impact assessment covers the strategy (lint only)",
         json_schema_extra=LINT_ONLY)
     policy_claims: list[PolicyClaim] | None = Field(
-        None, description="promises the privacy policy makes, checked against the practices (lint only)",
-        json_schema_extra=LINT_ONLY)
+        None, description="promises the privacy policy makes; a practice that breaks one is deception")
+    financial_institution: bool = Field(
+        False, description="the company is a financial institution (US GLBA privacy rule applies)")
+    under_order: bool = Field(
+        False, description="the company is bound by an earlier privacy order: a new violation is a repeat "
+                           "(civil penalties per violation in the US)")
 
     @field_validator("practices")
     @classmethod
@@ -398,6 +405,9 @@ class Scenario(Strict):
     schema_version: int = Field(SCHEMA_VERSION, alias="schema", ge=SCHEMA_VERSION, le=SCHEMA_VERSION)
     name: str
     description: str = ""
+    start_date: date = Field(REFERENCE_DATE, ge=date(1970, 1, 1), le=date(2100, 1, 1),
+                             description="the scenario's day 0; the law in force on each simulated day applies "
+                                         "(default: the fixed reference date, never the clock)")
     horizon_days: int = Field(365, ge=1, le=3650)
     replications: int = Field(20, ge=1, le=100_000)
     seed: int = Field(2026, ge=0, le=2**63 - 1)

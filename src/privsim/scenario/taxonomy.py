@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Category:
-    """A data category: how sensitive customers find it, and whether law treats it as special."""
+    """A data category: how sensitive customers find it, and which laws treat it as special (``privsim.scenario.law``).
+
+    ``special`` names the lists it is on: ``gdpr`` (GDPR Art. 9 special categories, also the UK's), ``dpd``
+    (Directive 95/46/EC Art. 8), ``cpra`` (CPRA "sensitive personal information", Cal. Civ. Code
+    §1798.140(ae)), ``bipa`` (Illinois biometric identifiers), ``coppa`` (children's data).
+    """
 
     sensitivity: float
-    special: bool
+    special: frozenset[str]
     why: str
 
 
@@ -28,23 +33,24 @@ class Purpose:
     why: str
 
 
+NONE: frozenset[str] = frozenset()
 CATEGORIES: dict[str, Category] = {
-    "contact": Category(0.20, False, "[A] name/e-mail/phone: routine identifiers customers hand over freely"),
-    "identifiers": Category(0.30, False, "[A] customer/device ids: linkable but not revealing on their own"),
-    "demographics": Category(0.30, False, "[A] age, gender, household: Lotus MarketPlace drew 30k removal requests"),
-    "purchase_history": Category(0.35, False, "[A] retailer-held; Abacus catalogue data was the DoubleClick merger asset"),
-    "preferences": Category(0.30, False, "[A] stated interests: given knowingly, low surprise"),
-    "browsing": Category(0.45, False, "[V] cross-site activity: ATT opt-in ≈25% of prompted users (Flurry 2021)"),
-    "contact_list": Category(0.60, False, "[V] address books: Path upload reversed within a day (cases.md #10)"),
-    "location": Category(0.70, True, "[V] precise geolocation is sensitive PI under CPRA; Google $391.5M (2022)"),
-    "financial": Category(0.80, True, "[V] 64% vs 49% would leave after financial vs personal data loss (Gemalto 2015)"),
-    "communications": Category(0.80, True, "[R] message contents are CPRA sensitive PI"),
-    "government_id": Category(0.85, True, "[V] SSNs: Equifax and T-Mobile breaches (cases.md #21, #22)"),
-    "health": Category(0.90, True, "[R] GDPR Art. 9 special category; healthcare breach churn 6.5% (Ponemon 2008)"),
-    "biometric": Category(0.90, True, "[R] GDPR Art. 9 special category"),
-    "children": Category(0.90, True, "[R] COPPA; Path's $800k fine was for under-13 users"),
-    "sensitive_inference": Category(0.90, True, "[V] inferred pregnancy/health (Target 2012); inferred data judged least acceptable"),
-    "genetic": Category(1.00, True, "[V] GDPR Art. 9; 15% of 23andMe customers asked for deletion (2025)"),
+    "contact": Category(0.20, NONE, "[A] name/e-mail/phone: routine identifiers customers hand over freely"),
+    "identifiers": Category(0.30, NONE, "[A] customer/device ids: linkable but not revealing on their own"),
+    "demographics": Category(0.30, NONE, "[A] age, gender, household: Lotus MarketPlace drew 30k removal requests"),
+    "purchase_history": Category(0.35, NONE, "[A] retailer-held; Abacus catalogue data was the DoubleClick merger asset"),
+    "preferences": Category(0.30, NONE, "[A] stated interests: given knowingly, low surprise"),
+    "browsing": Category(0.45, NONE, "[V] cross-site activity: ATT opt-in ≈25% of prompted users (Flurry 2021)"),
+    "contact_list": Category(0.60, NONE, "[V] address books: Path upload reversed within a day (cases.md #10)"),
+    "location": Category(0.70, frozenset({"cpra"}), "[V] precise geolocation is sensitive PI under CPRA; Google $391.5M (2022)"),
+    "financial": Category(0.80, frozenset({"cpra"}), "[V] 64% vs 49% would leave after financial vs personal data loss (Gemalto 2015)"),
+    "communications": Category(0.80, frozenset({"cpra"}), "[R] message contents are CPRA sensitive PI"),
+    "government_id": Category(0.85, frozenset({"cpra"}), "[V] SSNs: Equifax and T-Mobile breaches (cases.md #21, #22)"),
+    "health": Category(0.90, frozenset({"gdpr", "dpd", "cpra"}), "[R] GDPR Art. 9 special category; healthcare breach churn 6.5% (Ponemon 2008)"),
+    "biometric": Category(0.90, frozenset({"gdpr", "cpra", "bipa"}), "[R] GDPR Art. 9 special category"),
+    "children": Category(0.90, frozenset({"coppa"}), "[R] COPPA; Path's $800k fine was for under-13 users"),
+    "sensitive_inference": Category(0.90, frozenset({"gdpr", "dpd", "cpra"}), "[V] inferred pregnancy/health (Target 2012); inferred data judged least acceptable"),
+    "genetic": Category(1.00, frozenset({"gdpr", "dpd", "cpra"}), "[V] GDPR Art. 9; 15% of 23andMe customers asked for deletion (2025)"),
 }
 
 PURPOSES: dict[str, Purpose] = {
@@ -77,6 +83,6 @@ def privacy_cost(data: list[str], purpose: str) -> float:
     return sensitivity * (1.0 - PURPOSES[purpose].expectedness)
 
 
-def is_sensitive(data: list[str]) -> bool:
-    """True when any category is special-category / sensitive personal information."""
-    return any(CATEGORIES[c].special for c in data)
+def is_sensitive(data: list[str], regime: str | None = None) -> bool:
+    """True when a category is special under ``regime`` (``gdpr``, ``cpra`` …), or under any law when None."""
+    return any(CATEGORIES[c].special if regime is None else regime in CATEGORIES[c].special for c in data)

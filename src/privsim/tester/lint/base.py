@@ -1,6 +1,6 @@
 """What a lint check is and what it finds: severities, checks, hits, findings and their price.
 
-A check's trigger is a function of a :class:`~privsim.lint.context.Context` that yields
+A check's trigger is a function of a :class:`~privsim.tester.lint.context.Context` that yields
 :class:`Hit` objects; the runner turns hits into located :class:`Finding` objects.
 """
 
@@ -35,6 +35,7 @@ class Hit:
     fix: dict[str, Any] | None = None
     severity: Severity | None = None
     evaluable: bool = True
+    subject: str = ""              # the use or event it concerns (law checks: what the regulator would judge)
 
 
 def unknown(path: LPath, message: str) -> Hit:
@@ -56,19 +57,21 @@ class Check:
     pda: str
     linddun: str
     evaluate: Callable[[Context], Iterable[Hit]]
+    kind: str | None = None        # a violation kind of the rule base: the check fires exactly when the law says
 
 
 CHECKS: dict[str, Check] = {}
 
 
 def check(id: str, title: str, severity: Severity, *, packs: Iterable[str], trigger: str, rule: str,
-          fix: str, pda: str, linddun: str) -> Callable[[Callable[[Context], Iterable[Hit]]], Check]:
+          fix: str, pda: str, linddun: str, kind: str | None = None
+          ) -> Callable[[Callable[[Context], Iterable[Hit]]], Check]:
     """Register a trigger function as a check (the catalogue is research/privacy_methods.md §3)."""
     def register(fn: Callable[[Context], Iterable[Hit]]) -> Check:
         if id in CHECKS:
             raise ValueError(f"lint check id {id!r} is registered twice ({CHECKS[id].evaluate.__module__} and "
                              f"{fn.__module__}); every check needs its own id")
-        c = Check(id, title, severity, frozenset(packs), trigger, rule, fix, pda, linddun, fn)
+        c = Check(id, title, severity, frozenset(packs), trigger, rule, fix, pda, linddun, fn, kind)
         CHECKS[id] = c
         return c
     return register
@@ -105,6 +108,7 @@ class Finding:
     field: str
     fix: dict[str, Any] | None = None
     price: Price | None = field(default=None)
+    subject: str = ""
 
     @property
     def failed(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from privsim.scenario import law
 from privsim.tester.lint.base import Hit, check, unknown
 from privsim.tester.lint.context import Context
 from privsim.tester.lint.packs import ALL
@@ -15,43 +16,50 @@ MAX_PER_MONTH = {"email": round(5 * 365.25 / 12 / 7, 1), "sms": 4.0, "phone": 2.
 
 
 @check("LNT-07", "Opt-out not honoured in time", "high", packs=ALL,
-       trigger="controls.opt_out_latency_days is null (never) or above the strictest pack's limit; medium when "
-               "above 2 days for a practice sending e-mail",
+       trigger="the rule base says opt_out_ignored for a use: controls.opt_out_latency_days null (never) or above "
+               "the limit in force (EU/UK 30 days; CAN-SPAM e-mail 14; CCPA sale 21); medium when above 2 days for "
+               "e-mail (bulk-sender rules)",
        rule="CAN-SPAM 10 business days ($53,088 per e-mail); CCPA regs §7026(f) 15 business days; GDPR Art. 12(3), "
             "21(3); Gmail/Yahoo bulk-sender rules (2 days, 2024)",
        fix="honour opt-outs within the limit (controls.opt_out_latency_days)",
-       pda="Unwarranted restriction", linddun="Unintervenability")
+       pda="Unwarranted restriction", linddun="Unintervenability", kind="opt_out_ignored")
 def opt_out_latency(ctx: Context) -> Iterator[Hit]:
-    if not ctx.uses:
-        return
     latency = ctx.scenario.strategy.controls.opt_out_latency_days
     path, key = ctx.controls("opt_out_latency_days"), "strategy.controls.opt_out_latency_days"
-    limit = ctx.opt_out_limit
-    if latency is None:
-        yield Hit(path, "opt-outs are never honoured", {key: limit})
-    elif latency > limit:
-        yield Hit(path, f"opt-outs take {latency} days; the limit is {limit}", {key: limit})
-    elif latency > BULK_SENDER_DAYS and any(u.practice and u.practice.channel == "email" for u in ctx.uses):
+    late = False
+    for u in ctx.uses:
+        broken = ctx.breaks(law.Act("opt_out", u.facts, latency_days=latency), "opt_out_ignored")
+        if broken:
+            late = True
+            limit = min(r.limit_days or 30 for r in broken)
+            taken = "are never honoured" if latency is None else f"take {latency} days"
+            yield Hit(path, f"opt-outs from {u.id} {taken}; the limit is {limit} ({broken[0].source})",
+                      {key: limit}, subject=u.id)
+    if not late and latency is not None and latency > BULK_SENDER_DAYS and any(
+            u.practice and u.practice.channel == "email" for u in ctx.uses):
         yield Hit(path, f"e-mail opt-outs take {latency} days; bulk senders must honour them within "
                         f"{BULK_SENDER_DAYS}", {key: BULK_SENDER_DAYS}, severity="medium")
 
 
 @check("LNT-08", "Re-permission mail to opted-out or unknown-consent contacts", "high", packs=ALL,
-       trigger="a repermission_campaign with target opted_out or all_without_consent; in the EU/UK also target "
-               "lapsed by email or sms",
+       trigger="a repermission_campaign that the rule base in force on its day calls repermission_to_opted_out: "
+               "to people who opted out, or in the EU/UK by e-mail or SMS to anyone without consent",
        rule="ICO v Flybe £70k (3.3M e-mails) and v Honda £13k (2017): asking for consent is itself marketing; "
-            "CCPA §1798.135(c)(4): wait 12 months",
+            "CAN-SPAM §7704(a)(4); CCPA §1798.135(c)(4): wait 12 months",
        fix="never mail people who opted out; ask lapsed customers in-app or at their next purchase",
-       pda="Appropriation", linddun="Non-compliance")
+       pda="Appropriation", linddun="Non-compliance", kind="repermission_to_opted_out")
 def repermission(ctx: Context) -> Iterator[Hit]:
+    uses = {u.id: u for u in ctx.uses}
     for i, e in ctx.events("repermission_campaign"):
         fix = {f"events.{i}.target": "lapsed", f"events.{i}.channel": "in_app"}
-        if e.target in ("opted_out", "all_without_consent"):
-            yield Hit(("events", i, "target"), f"re-permission campaign on day {e.day} mails people who "
-                                               "opted out", fix)
-        elif ctx.eu_uk and e.channel in ("email", "sms"):
-            yield Hit(("events", i, "channel"), f"re-permission {e.channel} on day {e.day} to people without "
-                                                "consent is itself marketing", fix)
+        name = e.id or f"repermission_{i}"
+        broken = [r for pid in e.practices if pid in uses for r in ctx.breaks(
+            law.Act("repermission", uses[pid].facts, target=e.target, channel=e.channel),
+            "repermission_to_opted_out", day=e.day or 0)]
+        if broken:
+            who = "people who opted out" if e.target != "lapsed" else "people without consent"
+            yield Hit(("events", i, "target" if e.target != "lapsed" else "channel"),
+                      f"re-permission {e.channel} on day {e.day} mails {who} ({broken[0].source})", fix, subject=name)
 
 
 @check("LNT-09", "Excessive contact frequency", "medium", packs=ALL,

@@ -67,7 +67,7 @@ def purpose_creep(ctx: Context) -> Iterator[Hit]:
 
 
 @check("LNT-12", "Data not necessary for the purpose (minimisation)", "medium", packs=EU_UK_CA,
-       trigger="a data category outside what the purpose needs (table in privsim.lint.data); high if it is "
+       trigger="a data category outside what the purpose needs (table in privsim.tester.lint.data); high if it is "
                "sensitive",
        rule="GDPR Art. 5(1)(c); CNIL PIA Q213; Hamburg DPA v H&M (2020, €35.3M)",
        fix="drop the categories the purpose does not need", pda="Induced disclosure", linddun="Non-compliance")
@@ -81,17 +81,18 @@ def minimisation(ctx: Context) -> Iterator[Hit]:
                   u.patch(data=kept) if kept else None, "high" if taxonomy.is_sensitive(extra) else None)
 
 
-@check("LNT-13", "Sensitive data without explicit opt-in", "critical", packs=ALL,
-       trigger="data contains a sensitive category (taxonomy: location, financial, health, biometric, genetic, "
-               "children, government_id, communications, sensitive_inference) and consent is not a disclosed opt_in",
+@check("LNT-13", "Sensitive data without the consent the law asks", "critical", packs=ALL,
+       trigger="the rule base says sensitive_without_consent: GDPR Art. 9 / Directive 95/46/EC Art. 8 categories "
+               "without explicit opt-in (EU/UK), CPRA sensitive personal information with no choice (California)",
        rule="GDPR Art. 9; CPRA sensitive PI, §1798.121; FTC GoodRx ($1.5M) and BetterHelp ($7.8M), 2023",
        fix="ask for explicit opt-in consent (consent: opt_in, disclosed: true)",
-       pda="Stigmatization", linddun="Data disclosure")
+       pda="Stigmatization", linddun="Data disclosure", kind="sensitive_without_consent")
 def sensitive_without_opt_in(ctx: Context) -> Iterator[Hit]:
-    for u in ctx.uses:
-        if u.sensitive and (u.consent != "opt_in" or not u.disclosed):
-            yield Hit(u.at("consent"), f"{u.id}: sensitive data on {u.consent}"
-                      + ("" if u.disclosed else ", covertly"), u.informed())
+    for u in ctx.judged_uses:
+        broken = ctx.use_breaks(u, "sensitive_without_consent")
+        if broken:
+            yield Hit(u.at("consent"), f"{u.id}: sensitive data on {u.consent}" + ("" if u.disclosed else
+                      ", covertly") + f" ({broken[0].source})", u.informed(), subject=u.id)
 
 
 @check("LNT-14", "Inferring sensitive traits", "high", packs=ALL,
@@ -121,24 +122,22 @@ def location(ctx: Context) -> Iterator[Hit]:
                       u.informed())
 
 
-@check("LNT-16", "Minors' data sold, shared or profiled without affirmative authorisation", "critical", packs=ALL,
-       trigger="purpose sale, sharing, cross-context tracking, profiling or sensitive inference without opt_in, "
-               "where data contains children or audience_min_age is below the pack's age (US 13, EU/UK and CA 16)",
+@check("LNT-16", "Minors' data without the consent the law asks", "critical", packs=ALL,
+       trigger="the rule base says children: children's data or an audience below the law's age (COPPA 13; GDPR "
+               "Art. 8 16 in the EU, 13 in the UK; CCPA 16 for a sale) without opt-in",
        rule="COPPA; CCPA §1798.120(c) ($7,988 per violation, 2025); GDPR Art. 8; FTC v Path $800k (2013)",
        fix="exclude minors, or ask for opt-in (parental consent under 13)", pda="Appropriation",
-       linddun="Non-compliance")
+       linddun="Non-compliance", kind="children")
 def minors(ctx: Context) -> Iterator[Hit]:
-    age = ctx.minors_age
-    for u in ctx.uses:
-        if u.purpose not in MINOR_RISK or u.consent == "opt_in":
-            continue
-        stated = u.practice.audience_min_age if u.practice else None
-        if "children" in u.data:
-            yield Hit(u.at("data"), f"{u.id}: children's data used for {u.purpose} on {u.consent}", u.informed())
-        elif stated is not None and stated < age:
-            yield Hit(u.at("audience_min_age"), f"{u.id}: audience from age {stated} (< {age}) for {u.purpose}",
-                      u.informed())
-        elif stated is None:
+    for u in ctx.judged_uses:
+        broken = ctx.use_breaks(u, "children")
+        if broken:
+            stated = u.practice.audience_min_age if u.practice else None
+            where = u.at("data") if "children" in u.data else u.at("audience_min_age")
+            yield Hit(where, f"{u.id}: minors' data (audience from {stated if stated is not None else 'any age'}) "
+                      f"used for {u.purpose} on {u.consent} ({broken[0].source})", u.informed(), subject=u.id)
+        elif u.purpose in MINOR_RISK and u.consent != "opt_in" and u.practice is not None \
+                and u.practice.audience_min_age is None and "children" not in u.data:
             yield unknown(u.path, f"{u.id}: audience_min_age not stated for {u.purpose}")
 
 

@@ -1,7 +1,8 @@
 """Jurisdiction packs: which checks apply where, with the limits they use and the date they were checked.
 
 Every rule is a heuristic for a linter, not legal advice. A pack states when its rules were
-last checked and against what, so a reader knows how stale they may be.
+last checked and against what, so a reader knows how stale they may be. What is a violation, and
+from when, is the shared rule base (``privsim.scenario.law``); lint reads it at the scenario's start date.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from privsim.errors import InputError, did_you_mean
-from privsim.model.regulator import OPT_OUT_LIMIT_DAYS
 
 NOTICE = ("privsim lint applies heuristics, not legal advice: a finding is a reason to ask a lawyer, "
           "and no finding is no assurance of compliance.")
@@ -25,22 +25,21 @@ class Pack:
     title: str
     laws: str
     checked: date
-    opt_out_limit_days: int      # latest an opt-out may be honoured
-    minors_age: int              # below this age, sale/sharing/profiling needs affirmative consent
 
 
 PACKS: dict[str, Pack] = {
-    "eu_uk": Pack("eu_uk", "EU and UK", "GDPR, ePrivacy Directive, UK GDPR, PECR; EDPB and ICO guidance",
-                  date(2026, 11, 29), OPT_OUT_LIMIT_DAYS["eu"], 16),   # GDPR Art. 8(1): 16 unless lowered
-    "us": Pack("us", "US federal", "FTC Act §5, CAN-SPAM, COPPA, TCPA; FTC orders",
-               date(2026, 11, 29), OPT_OUT_LIMIT_DAYS["us"], 13),     # COPPA: under 13
+    "eu_uk": Pack("eu_uk", "EU and UK", "Directive 95/46/EC, GDPR, ePrivacy Directive, DPA 1998, UK GDPR, PECR; "
+                  "EDPB and ICO guidance", date(2026, 12, 1)),
+    "us": Pack("us", "US federal", "FTC Act §5, CAN-SPAM, COPPA, GLBA, TCPA; FTC orders", date(2026, 12, 1)),
     "us_ca": Pack("us_ca", "California", "CCPA as amended by CPRA; CPPA regulations (Cal. Code Regs. tit. 11)",
-                  date(2026, 11, 29), OPT_OUT_LIMIT_DAYS["us_ca"], 16),  # §1798.120(c): under 16
+                  date(2026, 12, 1)),
+    "us_il": Pack("us_il", "Illinois", "Biometric Information Privacy Act (740 ILCS 14)", date(2026, 12, 1)),
 }
 ALL = tuple(PACKS)
 EU_UK = ("eu_uk",)
 EU_UK_CA = ("eu_uk", "us_ca")
-FOR_JURISDICTION = {"eu": ("eu_uk",), "uk": ("eu_uk",), "us": ("us",), "us_ca": ("us", "us_ca")}
+FOR_JURISDICTION = {"eu": ("eu_uk",), "uk": ("eu_uk",), "us": ("us",), "us_ca": ("us", "us_ca"),
+                    "us_il": ("us", "us_il")}
 
 
 def packs_for(jurisdictions: list[str] | tuple[str, ...], source: str = "--jurisdiction") -> list[Pack]:

@@ -54,7 +54,7 @@ def _strip(model: BaseModel, data: dict[str, Any]) -> None:
 def price(report: Report, *, size: int = 2000, reps: int = 3, seed: int | None = None,
           executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
           progress: Progress = no_progress) -> None:
-    """Attach a :class:`~privsim.lint.base.Price` to every failed finding of ``report``."""
+    """Attach a :class:`~privsim.tester.lint.base.Price` to every failed finding of ``report``."""
     s = report.scenario
     if size < s.population.size:
         s = resize(s, size)

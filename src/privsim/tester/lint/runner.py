@@ -66,7 +66,7 @@ def lint(target: Scenario | str | Path, *, jurisdictions: list[str] | None = Non
         source = source or str(target)
     packs = packs_for(jurisdictions if jurisdictions else list(scenario.jurisdictions),
                       "--jurisdiction" if jurisdictions else f"{source}: jurisdictions")
-    ctx = Context(scenario, packs)
+    ctx = Context(scenario, packs, list(jurisdictions) if jurisdictions else list(scenario.jurisdictions))
     chosen = {p.id for p in packs}
     checks = [c for c in CHECKS.values() if c.packs & chosen]
     report = Report(scenario, source, packs, checks)
@@ -75,7 +75,8 @@ def lint(target: Scenario | str | Path, *, jurisdictions: list[str] | None = Non
             report.findings.append(Finding(
                 check=c, status="fail" if hit.evaluable else "cannot_evaluate",
                 severity=hit.severity or c.severity, message=hit.message, source=source,
-                line=line_of(lines, hit.path), field=dotted(hit.path), fix=hit.fix if hit.evaluable else None))
+                line=line_of(lines, hit.path), field=dotted(hit.path), fix=hit.fix if hit.evaluable else None,
+                subject=hit.subject))
     report.findings.sort(key=lambda f: (not f.failed, -rank(f.severity), f.line or 0, f.check.id))
     return report
 
