@@ -72,7 +72,8 @@ def chart(fig: go.Figure, key: str) -> None:
 
 KPI_LABELS = {"npv": "NPV", "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
               "opt_outs": "Opt-outs", "complaints": "Complaints", "backlash_peak": "Backlash peak",
-              "regulator_action": "Regulator action", "fines": "Fines"}
+              "regulator_action": "Regulator investigation", "regulator_order": "Public regulator action",
+              "fine_paid": "Money imposed", "fines": "Fines", "expected_fines": "Fines expected (open case)"}
 
 
 def kpi_label(kpi: str) -> str:
