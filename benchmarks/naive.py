@@ -3,10 +3,11 @@
 It re-implements, customer by customer, the engine dynamics that the benchmark scenario
 (``benchmarks/three_practices.yaml``) exercises, to check the engine (``tests/test_naive.py``)
 and to measure what vectorising gains (``benchmarks/engine.py``): consent when a practice
-starts (framing, incentive and UI-pattern shifts; opt-in prompt or default-on notice), felt
-intrusion and asymmetric trust, per-send and periodic-review opt-outs honoured after the
-latency, complaints per send and deliverability, churn from lost trust damped by lock-in,
-concern drift, money and NPV. Every coefficient is read from the scenario's ``behavior`` block.
+starts (framing, incentive and UI-pattern shifts; opt-in prompt or default-on notice read by a share
+of its channel), felt intrusion of what each customer knows and asymmetric trust, per-send and
+periodic-review opt-outs honoured after the latency, complaints per send and deliverability, churn
+from lost trust damped by lock-in, concern drift, money and NPV. Every coefficient is read from the
+scenario's ``behavior`` block.
 
 Company-level stochastic events are not modelled: the scenario must switch off discovery
 (``behavior.discovery.per_year: 0``) and the regulator (its hazards ``per_formal_complaint``,
@@ -65,7 +66,8 @@ class Practice:
     x: float                # privacy cost: sensitivity × (1 − expectedness)
     shift: float            # framing + UI-pattern logit shifts
     incentive: float
-    felt: float             # felt intrusion while reached (informed consent, or a disclosed use never chosen)
+    felt: float             # felt intrusion while reached and known (informed consent, or a disclosed use
+                            # never chosen); an unread notice leaves the customer unaware, feeling nothing
     good: float             # good load while reached with consent
     per_month: float
     lift: float
@@ -188,8 +190,8 @@ class Company:
 class Customer:
     """One customer as a SimPy process: every stage of the engine's day, for this customer only."""
 
-    __slots__ = ("base", "base_hazard", "concern", "consent", "due", "inv_base", "reach", "requested",
-                 "segment", "switching", "trust", "value")
+    __slots__ = ("base", "base_hazard", "concern", "consent", "due", "informed", "inv_base", "reach",
+                 "requested", "segment", "switching", "trust", "value")
 
     def __init__(self, segment: int, concern: float, trust: float, value: float, base_hazard: float,
                  switching: float, k: int):
@@ -198,6 +200,7 @@ class Customer:
         self.consent = [UNASKED] * k
         self.reach = [False] * k
         self.requested = [False] * k
+        self.informed = [False] * k
         self.due: list[int | None] = [None] * k
 
     def life(self, env: simpy.Environment, c: Company) -> Any:
@@ -229,7 +232,8 @@ class Customer:
                 self.reach[i] = True
 
     def answer(self, c: Company) -> None:
-        """Consent: P = σ(U) to a prompt; 1 − a·(1 − σ(U + δ)) to a default-on notice."""
+        """Consent: a prompt is read by all, a default-on notice by a share a; readers say yes with σ(U)
+        to a prompt, σ(U + δ) to keep a default; a default-on notice keeps (uninformed) who did not read it."""
         b = c.s.behavior.consent
         for i in c.starting:
             p = c.practices[i]
@@ -238,11 +242,12 @@ class Customer:
             u = b.intercept + p.shift + b.trust * (self.trust - 0.5) - b.privacy_cost * p.x * self.concern
             if p.incentive:
                 u += b.incentive * math.log1p(100.0 * p.incentive / max(self.value, 1.0))
+            read = p.attention >= 1.0 or c.rng.random() < p.attention
             if p.mode == "opt_in":
-                prob = 1.0 / (1.0 + math.exp(-u))
+                yes = read and c.rng.random() < 1.0 / (1.0 + math.exp(-u))
             else:
-                prob = 1.0 - p.attention * (1.0 - 1.0 / (1.0 + math.exp(-(u + b.default_shift))))
-            yes = c.rng.random() < prob
+                yes = not read or c.rng.random() < 1.0 / (1.0 + math.exp(-(u + b.default_shift)))
+            self.informed[i] = read
             self.consent[i] = GRANTED if yes else DENIED
             self.reach[i] = yes
             c.asked[i] += 1
@@ -253,8 +258,10 @@ class Customer:
         """Sends arrive; bad load B = concern · Σ x·felt; good load G from value delivered with consent."""
         load = good = 0.0
         for i, p in enumerate(c.practices):
+            if self.reach[i] and p.per_month:
+                self.informed[i] = True            # its messages tell every recipient
             if self.reach[i]:
-                load += p.x * p.felt
+                load += p.x * p.felt * self.informed[i]
                 if self.consent[i] == GRANTED:
                     good += p.good
                 c.contacts += p.sends
@@ -282,7 +289,8 @@ class Customer:
             u = c.rng.random()
             asked = self.requested[i]
             trust_factor = math.exp(-o.trust_elasticity * (self.trust - 0.5))
-            intrusion = 1.0 + o.intrusion_elasticity * p.x * p.felt * self.concern
+            felt = p.felt * self.informed[i]
+            intrusion = 1.0 + o.intrusion_elasticity * p.x * felt * self.concern
             if p.sends:
                 ratio = p.per_month / o.reference_per_month
                 if asked:
@@ -297,7 +305,7 @@ class Customer:
                 c.spam[i] += spam
                 c.complaints += spam
             else:
-                leave = -math.expm1(-o.per_review * p.x * p.felt * self.concern * trust_factor)
+                leave = -math.expm1(-o.per_review * p.x * felt * self.concern * trust_factor)
             if not asked and u < leave:
                 self.request(c, i, d)
 

@@ -80,7 +80,8 @@ def test_a_coefficient_change_moves_both_models_alike(bench, engine):
     moved = naive_kpis(lower, reps=1)
     assert disagreements(engine_kpis(lower), moved) == []
     caught = disagreements(engine, moved)
-    assert {c.split(":")[0] for c in caught} >= {f"granted_at_ask.{p}" for p in PRACTICES}
+    # the prompts move; the e-mailed opt-out notice moves only among the share who read it (a·Δσ)
+    assert {c.split(":")[0] for c in caught} >= {f"granted_at_ask.{p}" for p in PRACTICES[:2]}
     assert moved["granted_at_ask.newsletter"][0] < engine["granted_at_ask.newsletter"].mean() - 0.1
 
 

@@ -52,7 +52,7 @@ def scenarios(draw):
                        "network": {"kind": draw(st.sampled_from(["mean_field", "small_world"])), "degree": 6}},
         "strategy": {"practices": [draw(practices(i)) for i in range(n)],
                      "controls": {"opt_out_latency_days": draw(st.sampled_from([0, 3, 10, None]))},
-                     "response": {"reverse_when_backlash_above": draw(st.sampled_from([None, 0.01]))}},
+                     "response": {"actions": draw(st.sampled_from([[], ["apologise", "stop"]]))}},
         "events": events,
     })
 

@@ -30,13 +30,12 @@ def test_consent_falls_with_concern_and_privacy_cost_rises_with_trust_and_incent
     assert u(0.6, 0.5, 0.3, arr(0.05)) > u(0.6, 0.5, 0.3)
 
 
-def test_opt_out_default_keeps_most_customers():
+def test_a_default_on_choice_is_more_often_kept_than_an_opt_in_is_given():
     utility = arr(-1.0, 0.0, 1.0)
-    p_in = eq.grant_probability(B, "opt_in", utility.copy(), 1.0)
-    p_out = eq.grant_probability(B, "opt_out", utility.copy(), 0.2)
+    p_in = eq.choice_probability(B, "opt_in", utility.copy())
+    p_out = eq.choice_probability(B, "opt_out", utility.copy())
     assert np.all(p_out > p_in)
-    expected = 1 - 0.2 * (1 - 1 / (1 + math.exp(-(-1.0 + B.consent.default_shift))))
-    assert p_out[0] == pytest.approx(expected, rel=1e-6)
+    assert p_out[0] == pytest.approx(1 / (1 + math.exp(-(-1.0 + B.consent.default_shift))), rel=1e-6)
 
 
 def test_same_coefficients_give_both_opt_in_figures_through_the_taxonomy():

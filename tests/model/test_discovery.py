@@ -15,10 +15,10 @@ strategy:
 
 def test_nobody_knows_until_a_story_and_then_the_story_spreads():
     eng = replication(COVERT, until=30, size=3000)
-    assert not eng.practices.aware[0].any() and eng.backlash.sources[0].story_day is None
+    assert not eng.practices.learned[0].any() and eng.backlash.sources[0].story_day is None
     reveal(eng, 0, 30, intensity=1.0)
     eng.run(until=60)
-    heard = eng.practices.aware[0].mean()
+    heard = eng.practices.learned[0].mean()
     assert eng.backlash.sources[0].story_day == 30 and 0.3 < heard <= 1.0
     assert eng.recorder.series["backlash"][31:, -1].max() > 0
 
@@ -38,7 +38,7 @@ def test_learning_shocks_trust_and_the_ladder_acts_in_order():
     assert protesters == pytest.approx((offended & (v < d.protest_targeted)).sum())
     assert complaints <= protesters <= opt_outs                 # the most outraged do the most
     assert eng.any_shock and (eng.bad_shock[idx] > 0).all()    # everyone who learns feels it tomorrow
-    assert eng.practices.felt[0, idx[0]] == pytest.approx(eng.b.trust.betrayal)
+    assert eng.practices.felt[0, idx[0]] == pytest.approx(eng.b.outrage.covert)
 
 
 def test_a_discovered_practice_can_be_discovered_only_once():

@@ -134,7 +134,8 @@ def test_trust_falls_faster_than_it_recovers():
 
 
 def test_lock_in_damps_churn_but_not_complaints():
-    body = THREE_PRACTICES.replace("contacts_per_month: 6", "contacts_per_month: 30") + QUIET
+    body = THREE_PRACTICES.replace("contacts_per_month: 6", "contacts_per_month: 30").replace(
+        "consent: opt_out,", "consent: opt_out, notice: in_app,") + QUIET
     free = scenario(body, size=2000, horizon=200)
     locked = override(free, {"population.lock_in": 0.9})
     a, b = simulate(free, 0), simulate(locked, 0)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from privsim.model.backlash import audience_weights
 from privsim.model.events import resolve_rate
 from privsim.model.practices import GRANTED
 from tests.model.sim import QUIET, persons, replication, scenario
@@ -22,7 +23,7 @@ def test_an_event_on_a_day_happens_on_that_day_and_only_then():
     assert marks(eng, "media_story") == []
     eng.run(until=13)
     assert marks(eng, "media_story") == [(12, "")]
-    assert eng.backlash.salience(12) == pytest.approx(0.5)   # a general story: salience, no practice named
+    assert eng.backlash.salience(12) == pytest.approx(0.5 * audience_weights(eng.b)[1])   # general, national
 
 
 def test_yearly_rate_events_arrive_as_a_poisson_process():
@@ -61,9 +62,9 @@ def test_a_retroactive_change_enrols_those_never_reached_and_tells_only_notice_r
     eng.run(until=21)
     p = eng.practices
     enrolled = p.reach[0] & ~before
-    assert p.reach[0][p.eligible(0)].all() and enrolled.sum() > 1000    # everyone eligible is now used
-    assert not (p.aware[0] & before).any()                              # those who agreed are not told
-    assert (p.aware[0] & enrolled).sum() / enrolled.sum() == pytest.approx(eng.b.notice.email, abs=0.03)
+    assert p.reach[0][p.eligible(0)].all() and enrolled.sum() > 500     # everyone eligible is now used
+    assert not (p.learned[0] & before).any()                               # those who agreed are not told
+    assert (p.learned[0] & enrolled).sum() / enrolled.sum() == pytest.approx(eng.b.notice.email, abs=0.03)
     assert persons(eng, "retroactive_change") == enrolled.sum()
 
 

@@ -64,7 +64,7 @@ behavior:
 """
     eng = replication(body, until=121, size=20000, horizon=120)
     r = eng.recorder.series
-    per_send = r["opt_outs"][:, -1].sum() / r["sends"][:, -1].sum()
+    per_send = r["opt_outs"][1:, -1].sum() / r["sends"][1:, -1].sum()   # day 0: reactions to the notice itself
     assert per_send == pytest.approx(eng.b.opt_out.per_send, rel=0.1)
 
 
@@ -72,7 +72,7 @@ def test_deliverability_drops_above_the_complaint_ceiling_and_recovers():
     b = eng_with(size=50).b
     f = Flow(id="n", purpose="marketing_email", data=["contact"], mode="opt_in", disclosed=True, ask_on_start=True,
              notice="email", shift=0.0, dark=False, channel="email", per_month=4, lift=0.0, data_revenue=0.0,
-             one_off_price=0.0, share_of_records=1.0, segments=None, start=0, end=None, incentive=0.0,
+             one_off_price=0.0, share_of_records=1.0, segments=None, share=1.0, start=0, end=None, incentive=0.0,
              all_at_once=False, centrality=0.0, reversible=True)
     deliverability(b, f, sent=10_000, spam=10)            # 0.1%: under the 0.3% ceiling
     assert f.deliverability == 1.0

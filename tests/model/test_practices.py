@@ -48,19 +48,24 @@ def test_felt_intrusion_by_kind_of_use(eng):
     for k in range(3):
         p.set_reach(k, everyone[p.targets[k]], True)
     i = int(np.flatnonzero(p.targets[0])[0])
+    p.informed[0, i] = True                                           # asked for consent
+    p.refresh(np.array([i]))
     assert p.felt[0, i] == pytest.approx(t.consented)                # informed consent
     assert p.felt[1, i] == 0.0                                        # covert and unknown: not felt
-    assert p.felt[2, i] == pytest.approx(t.noticed)                  # told, never chose
-    p.aware[1, i] = True
+    assert p.felt[2, i] == 0.0                                        # on notice, but never read it: not felt
+    p.informed[2, i] = True
     p.refresh(np.array([i]))
-    assert p.felt[1, i] == pytest.approx(t.betrayal)                 # covert and known: betrayal
+    assert p.felt[2, i] == pytest.approx(t.noticed)                  # read the notice, never chose
+    p.learned[1, i] = True
+    p.refresh(np.array([i]))
+    assert p.felt[1, i] == pytest.approx(eng.b.outrage.covert)       # covert and known: betrayal
     x = np.array([f.x for f in eng.flows], dtype=np.float32)
     assert p.load[i] == pytest.approx(float((x * p.felt[:, i]).sum()), rel=1e-6)
 
 
 def test_outrage_weights_rank_betrayal_over_notice_over_consent(eng):
     w = [eng.practices.outrage_weight(k) for k in range(3)]
-    assert w[1] == eng.b.trust.betrayal and w[2] == 1.0 and w[0] == eng.b.trust.consented
+    assert w[1] == eng.b.outrage.covert and w[2] == 1.0 and w[0] == eng.b.trust.consented
     assert w[1] > w[2] > w[0]
 
 
@@ -87,8 +92,9 @@ strategy:
 """, until=0, size=100)
     p = eng.practices
     p.consent[0, :] = GRANTED
+    p.informed[0, :] = True                                           # everyone was asked
     p.set_reach(0, np.arange(100), True)
-    p.aware[0, :10] = True
+    p.learned[0, :10] = True
     p.refresh(np.arange(100))
-    assert p.felt[0, 0] == pytest.approx(eng.b.trust.dark_pattern) and p.felt[0, 50] == pytest.approx(
+    assert p.felt[0, 0] == pytest.approx(eng.b.outrage.dark_pattern) and p.felt[0, 50] == pytest.approx(
         eng.b.trust.consented)

@@ -148,7 +148,7 @@ def test_an_order_remedies_what_it_found_and_keeps_the_covert_past():
     f = eng.flows[0]
     assert (f.mode, f.disclosed, f.ever_covert) == ("opt_in", True, True)
     assert eng.flows[1].mode == "none"
-    assert eng.practices.outrage_weight(0) == eng.b.trust.betrayal     # learning of it later is still a betrayal
+    assert eng.practices.outrage_weight(0) == eng.b.outrage.covert     # learning of it later is still a betrayal
     [ask] = eng.asks
     assert ask.mode == "opt_in" and np.array_equal(ask.idx, np.flatnonzero(eng.practices.reach[0]))
     assert eng.controls.opt_out_latency_days is None                   # no late opt-out was found

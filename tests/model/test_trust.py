@@ -10,11 +10,13 @@ from tests.model.sim import QUIET, replication
 COVERT_KNOWN = "strategy: {practices: [{id: p, purpose: data_sale, data: [financial], consent: notice_only}]}\n"
 
 
-def test_a_felt_use_lowers_trust_and_none_leaves_it_at_its_baseline():
-    used = replication(COVERT_KNOWN + QUIET, until=60, size=500)
-    none = replication(QUIET, until=60, size=500)
+def test_a_felt_use_lowers_trust_of_those_who_know_and_none_leaves_it_at_its_baseline():
+    used = replication(COVERT_KNOWN + QUIET, until=60, size=2000)
+    none = replication(QUIET, until=60, size=2000)
     on = used.pop.active & none.pop.active
-    assert (used.pop.trust[on] < none.pop.trust[on]).all()
+    informed = used.practices.informed[0]
+    assert informed[on].any() and (used.pop.trust[on & informed] < none.pop.trust[on & informed]).all()
+    assert np.array_equal(used.pop.trust[on & ~informed], none.pop.trust[on & ~informed])   # unread: unfelt
     assert np.allclose(none.pop.trust[none.pop.active], none.pop.trust_base[none.pop.active], atol=1e-6)
 
 

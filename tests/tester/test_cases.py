@@ -93,7 +93,7 @@ BEACON = (CASES_DIR / "facebook_beacon_2007.yaml").read_text()
 
 
 def test_case_may_not_override_behaviour(tmp_path):
-    path = write_case(tmp_path, BEACON + "behavior: {trust: {betrayal: 0.1}}\n")
+    path = write_case(tmp_path, BEACON + "behavior: {outrage: {covert: 0.1}}\n")
     with pytest.raises(InputError) as exc:
         load_case(path)
     (problem,) = exc.value.problems

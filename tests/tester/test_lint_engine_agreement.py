@@ -27,15 +27,21 @@ def judged_by_lint(scenario) -> set[tuple[str, str]]:
 def judged_by_engine(scenario) -> set[tuple[str, str]]:
     """(subject, kind) the engine records for uses and the company's acts, under rules in force at the start.
 
-    Breaches and incidents are events that happen to a strategy, not a strategy lint judges.
+    Breaches and incidents are events that happen to a strategy, not a strategy lint judges; nor is what the
+    company's response makes of a practice once it is in the news (an opt-out added where the law wants opt-in).
     """
     eng = Replication(resize(scenario, min(scenario.population.size, 300)), 0)
     eng.run()
     acts = {p.id for p in scenario.strategy.practices} | {e.id or f"{e.type}_{i}" for i, e in
                                                         enumerate(scenario.events)
                                                         if e.type not in ("breach", "service_incident")}
+    responded = {}
+    for day, kind, text in eng.recorder.marks:
+        if kind == "response":
+            responded.setdefault(text.split(":", 1)[1], day)
     return {(v.subject, v.rule.kind) for v in eng.regulator.violations.values()
-            if v.subject in acts and v.rule.start <= eng.regulator.start}
+            if v.subject in acts and v.rule.start <= eng.regulator.start
+            and v.first_day < responded.get(v.subject, eng.horizon + 1)}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

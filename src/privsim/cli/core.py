@@ -122,27 +122,48 @@ def calibrate(
         checks = calibration.check_all(targets, reps=run.reps, size=run.size, only=only, executor=run.executor,
                                        workers=run.workers, progress=progress)
     held = enforcement.fit()
+    fitted_missed = [c for c in checks if c.target.role == "fitted" and not c.passed]
     if format == "json":
         out.print_json(json.dumps({"targets": [{
-            "id": c.target.id, "figure": c.target.figure, "target": c.target.target,
-            "bounds": list(c.target.bounds), "simulated": c.mean, "ci": list(c.ci), "n": int(c.values.size),
-            "point_error": c.error, "passed": c.passed, "source": c.target.source} for c in checks],
-            "enforcement": enforcement_json(held)}))
+            "id": c.target.id, "role": c.target.role, "fits": c.target.fits, "figure": c.target.figure,
+            "target": c.target.target, "bounds": list(c.target.bounds), "simulated": c.mean, "ci": list(c.ci),
+            "n": int(c.values.size), "point_error": c.error, "passed": c.passed, "source": c.target.source}
+            for c in checks], "enforcement": enforcement_json(held)}))
     else:
-        table = Table(title="Calibration check: defaults against published figures", title_justify="left")
-        for col in ("target", "figure", "published", "bounds", "simulated (95% CI)", "point error", "result"):
-            table.add_column(col, justify="left" if col in ("target", "figure") else "right")
-        for c in checks:
-            lo, hi = c.target.bounds
-            table.add_row(
-                c.target.id, c.target.figure, _num(c.target.target), f"{_num(lo)} – {_num(hi)}",
-                f"{_num(c.mean)} ({_num(c.ci[0])} – {_num(c.ci[1])})",
-                "–" if c.error is None else f"{c.error:+.1%}",
-                "[green]pass[/green]" if c.passed else "[red]FAIL[/red]")
-        out.print(table)
+        titles = {"fitted": "Fitted targets: a coefficient was chosen to reproduce each (they pass by construction; "
+                            "a miss means something else moved them)",
+                  "predicted": "Predicted targets: used to choose no coefficient (a miss is a finding, not a failure)"}
+        for role in ("fitted", "predicted"):
+            mine = [c for c in checks if c.target.role == role]
+            if mine:
+                out.print(targets_table(titles[role], mine, role))
         out.print(enforcement_table(held))
-    if not all(c.passed for c in checks) or not held.beats_baseline:
+        missed = [c.target.id for c in checks if c.target.role == "predicted" and not c.passed]
+        if missed:
+            out.print(f"predicted targets missed: {', '.join(missed)}")
+    if fitted_missed or not held.beats_baseline:
         raise typer.Exit(1)
+
+
+def targets_table(title: str, checks: list[calibration.Check], role: str) -> Table:
+    """One table of calibration targets: published figure, bounds, simulated value, result."""
+    table = Table(title=title, title_justify="left")
+    columns = ["target", "figure", "published", "bounds", "simulated (95% CI)", "point error", "result"]
+    if role == "fitted":
+        columns.insert(2, "fits")
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("target", "figure", "fits") else "right")
+    for c in checks:
+        lo, hi = c.target.bounds
+        cells = [c.target.id, c.target.figure, _num(c.target.target), f"{_num(lo)} – {_num(hi)}",
+                 f"{_num(c.mean)} ({_num(c.ci[0])} – {_num(c.ci[1])})",
+                 "–" if c.error is None else f"{c.error:+.1%}",
+                 ("[green]pass[/green]" if c.passed else "[red]FAIL[/red]") if role == "fitted"
+                 else ("[green]within bounds[/green]" if c.passed else "[yellow]missed[/yellow]")]
+        if role == "fitted":
+            cells.insert(2, ", ".join(f.removeprefix("behavior.") for f in c.target.fits))
+        table.add_row(*cells)
+    return table
 
 
 def enforcement_table(f: enforcement.EnforcementFit) -> Table:

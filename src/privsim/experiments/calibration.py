@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from privsim.errors import InputError, Problem, did_you_mean
 from privsim.experiments.executors import Progress, no_progress
@@ -47,6 +47,9 @@ class Target(Strict):
     """One published figure with its bounds, source and calibration scenario."""
 
     id: str
+    role: Literal["fitted", "predicted"] = Field(
+        description="fitted: a coefficient (fits) was chosen to reproduce it; predicted: used to choose none")
+    fits: list[str] = Field(default_factory=list, description="the coefficients chosen to reproduce it")
     figure: str
     target: float | None = Field(None, description="point value; null for a sign/bounds-only check")
     bounds: tuple[float | None, float | None]
@@ -55,6 +58,13 @@ class Target(Strict):
     metric: Metric
     replications: int = Field(8, ge=1)
     size: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _role(self) -> Target:
+        if (self.role == "fitted") != bool(self.fits):
+            raise ValueError("a fitted target names the coefficients chosen to reproduce it (fits); a predicted "
+                             "target names none")
+        return self
 
 
 class TargetFile(Strict):

@@ -27,7 +27,7 @@ HIGHER_IS_BETTER = frozenset({"npv", "npv_vs_baseline", "revenue", "trust_end", 
                               "campaign_retained"})
 LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints",
                              "formal_complaints", "backlash_peak", "backlash_days", "salience_peak",
-                             "protest_share", "regulator_action", "regulator_order", "fine_paid", "fines",
+                             "protest_share", "heard", "regulator_action", "regulator_order", "fine_paid", "fines",
                              "expected_fines", "breach_costs", "breached",
                              "reversal_days"})
 DIFFERENCE_COLUMNS = ["scenario", "reference", "segment", "kpi", "mean_reference", "mean", "diff", "ci_low",

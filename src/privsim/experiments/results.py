@@ -41,6 +41,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "backlash_days": (f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", "days"),
     "salience_peak": ("peak media salience", "0–1"),
     "protest_share": ("share of customers who joined a protest", "share"),
+    "heard": ("share of customers who learned of a violation or incident (story, word of mouth, notice)", "share"),
     "regulator_action": ("a regulator investigation was opened", "probability"),
     "regulator_order": ("an investigation ended in a public action (order, settlement or fine)", "probability"),
     "fine_paid": ("money was imposed (a fine or a settlement)", "probability"),
@@ -116,6 +117,10 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     out[(a, "backlash_days")] = float((s["backlash"][:, -1] >= BACKLASH_LEVEL).sum())
     out[(a, "salience_peak")] = float(c["salience"].max())
     out[(a, "protest_share")] = float(s["protesters"][:, -1].sum() / max(start[-1], 1))
+    heard = np.zeros(rec.eng.n, dtype=bool)
+    for source in rec.eng.backlash.sources:
+        heard |= source.aware
+    out[(a, "heard")] = float(heard.mean()) if rec.eng.n else 0.0
     kinds = {kind for _, kind, _ in rec.eng.regulator.actions}
     out[(a, "regulator_action")] = float("investigation" in kinds)
     out[(a, "regulator_order")] = float(bool(kinds & {"order", "settlement", "fine"}))
@@ -138,6 +143,9 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     for d, kind, what in rec.marks:
         if kind == "reversal" and what in discovered:
             out[(a, f"reversal_days.{what}")] = float(d - discovered[what])
+        flow = what.partition(":")[2]
+        if kind == "response" and flow in discovered and (a, f"response_days.{flow}") not in out:
+            out[(a, f"response_days.{flow}")] = float(d - discovered[flow])
     return out
 
 
@@ -220,6 +228,8 @@ def describe_kpi(kpi: str) -> tuple[str, str]:
         return f"share of campaign {flow}'s targets who said yes", "share"
     if base == "reversal_days":
         return f"days from discovery of {flow} to its reversal", "days"
+    if base == "response_days":
+        return f"days from discovery of {flow} to the company's first step about it", "days"
     return KPIS.get(kpi, (kpi, ""))
 
 

@@ -1,9 +1,11 @@
 """Discovery and backlash: stories, media salience, word of mouth and outrage (docs/model.md §8).
 
-Each flow and each incident is a *source* customers can learn about. A story about a
-source starts a media cycle; customers hear of it through media and word of mouth,
-and those whose outrage exceeds their tolerance are offended. backlash(t) is the share
-of active customers offended by anything.
+Each flow and each incident is a *source* customers can learn about. A story about a source runs in an
+outlet of a tier (trade press, national news, front pages) whose audience is a share of the customers;
+stories recur (follow-ups, a regulator's announcement, a lawsuit), each with its own decaying salience.
+Customers hear through the stories whose audience holds them and through word of mouth, and those whose
+outrage exceeds their tolerance are offended. backlash(t) is the share of active customers offended by
+anything.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from privsim.model.rng import Decision, Streams
 from privsim.scenario.coefficients import Behavior
 
 F32 = np.float32
+TIERS = ("trade", "national", "front_page")   # nested audiences, smallest first
 SALIENCE_FLOOR = 1e-3   # a story below this salience no longer spreads by media
 MOUTH_FLOOR = 1e-4      # word of mouth below this daily hazard is treated as silent
 BYSTANDER = 0.3         # outrage of customers not themselves affected, relative to those affected
@@ -36,19 +39,48 @@ class Source:
     aware: np.ndarray
     flow: int | None = None
     outrage: np.ndarray | None = None
-    story_day: int | None = None
-    intensity: float = 0.0
+    stories: list[tuple[int, int, float]] = field(default_factory=list)   # (day, tier index, intensity)
+    news_tier: int = 0          # the tier its news runs in when nothing else says (a breach: by its size)
     spreading: bool = False
     calming: bool = False
     half_life: float = 21.0
     offended: np.ndarray | None = None
     counts: dict = field(default_factory=dict)
 
+    @property
+    def story_day(self) -> int | None:
+        """The day of the first story (None: never in the news)."""
+        return self.stories[0][0] if self.stories else None
+
+    @property
+    def tier(self) -> int:
+        """The highest tier it has reached (−1: none)."""
+        return max((t for _, t, _ in self.stories), default=-1)
+
+    def by_tier(self, b: Behavior, day: int) -> list[float]:
+        """Salience of its stories on ``day``, per tier: Σ I·shape(t − t_story)."""
+        out = [0.0, 0.0, 0.0]
+        for d, tier, intensity in self.stories:
+            out[tier] += intensity * eq.salience_shape(b, day - d)
+        return out
+
     def salience(self, b: Behavior, day: int) -> float:
-        """Media salience of this source on ``day``."""
-        if self.story_day is None:
-            return 0.0
-        return self.intensity * eq.salience_shape(b, day - self.story_day)
+        """Media salience of this source on ``day``, each tier weighted by its audience (front pages 1)."""
+        return sum(s * w for s, w in zip(self.by_tier(b, day), audience_weights(b), strict=True))
+
+
+def audiences(b: Behavior) -> tuple[float, float, float]:
+    """Audience share of each tier, smallest first (kept nested)."""
+    m = b.media
+    trade = m.audience_trade
+    national = max(m.audience_national, trade)
+    return trade, national, max(m.audience_front_page, national)
+
+
+def audience_weights(b: Behavior) -> tuple[float, ...]:
+    """Each tier's audience relative to the front pages'."""
+    a = audiences(b)
+    return tuple(x / a[2] if a[2] else 0.0 for x in a)
 
 
 @dataclass
@@ -67,8 +99,10 @@ class Backlash:
     def __init__(self, b: Behavior, n: int, mouth: MeanField | SmallWorld, streams: Streams):
         self.b, self.n, self.mouth, self.streams = b, n, mouth, streams
         self.sources: list[Source] = []
-        self.general: list[tuple[int, float]] = []   # media stories about privacy in general
+        self.general: list[tuple[int, int, float]] = []   # stories about privacy in general (day, tier, I)
         self.offended_any = np.zeros(n, dtype=bool)
+        m = streams.uniform(Decision.MEDIA, 0, 0, np.empty(n, dtype=F32))   # one place in the audience each
+        self.reach_class = sum((m < F32(a)).astype(np.int8) for a in audiences(b))  # 3: all tiers … 0: none
         self._u = np.empty(n, dtype=F32)
         self._p = np.empty(n, dtype=F32)
         self.any_outrage = False
@@ -81,15 +115,16 @@ class Backlash:
 
     # ------------------------------------------------------------ media
     def salience(self, day: int) -> float:
-        """S(t) = min(1, Σ stories intensity·shape(t − t_story)), 0–1."""
+        """S(t) = min(1, Σ stories I·shape(t − t_story)·audience weight), 0–1."""
+        w = audience_weights(self.b)
         total = sum(s.salience(self.b, day) for s in self.sources)
-        total += sum(i * eq.salience_shape(self.b, day - d) for d, i in self.general)
+        total += sum(i * w[t] * eq.salience_shape(self.b, day - d) for d, t, i in self.general)
         return min(1.0, total)
 
-    def story(self, source: Source, day: int, intensity: float) -> None:
-        """A story about ``source`` breaks on ``day`` (discovery, notification or media)."""
-        if source.story_day is None or source.salience(self.b, day) < intensity:
-            source.story_day, source.intensity = day, min(1.0, intensity)
+    def story(self, source: Source, day: int, intensity: float, tier: int) -> None:
+        """A story about ``source`` in an outlet of ``tier`` on ``day`` (a discovery, notice, follow-up …)."""
+        if (day, tier) not in {(d, t) for d, t, _ in source.stories}:
+            source.stories.append((day, tier, min(1.0, intensity)))
         source.spreading = True
         self.track(source)
 
@@ -105,11 +140,13 @@ class Backlash:
         """Who hears of ``source`` today, and their ladder draws (one draw a customer while it lives)."""
         assert source.offended is not None
         mouth = self.mouth.mouth(source.offended, active_count)
-        media = source.salience(self.b, day)
+        trade, national, front = source.by_tier(self.b, day)
+        table = np.asarray([0.0, front, front + national, front + national + trade], dtype=F32)
         level = float(np.mean(mouth)) if isinstance(mouth, np.ndarray) else mouth
-        if media < SALIENCE_FLOOR and self.b.discovery.word_of_mouth * level < MOUTH_FLOOR:
+        if table[3] < SALIENCE_FLOOR and self.b.discovery.word_of_mouth * level < MOUTH_FLOOR:
             source.spreading = False
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=F32)
+        media = table[self.reach_class]                    # M_i: the stories whose audience holds i
         p = eq.hearing_probability(self.b, media, mouth, self._p)
         u = self.streams.uniform(Decision.AWARENESS, source.key, day, self._u)
         heard = np.flatnonzero((u < p) & active & ~source.aware)
@@ -121,11 +158,12 @@ class Backlash:
         return u[idx].copy()
 
     def learn(self, source: Source, idx: np.ndarray, v: np.ndarray, concern: np.ndarray,
-              tolerance: np.ndarray, all_at_once: bool) -> tuple[np.ndarray, Ladder]:
-        """Customers ``idx`` become aware: outrage o = w·x·c (× bystander factor); who acts on it."""
+              tolerance: np.ndarray, trust: np.ndarray, all_at_once: bool) -> tuple[np.ndarray, Ladder]:
+        """Customers ``idx`` become aware: outrage o = w·x·c·(1 + a_T·(T − ½)) (× bystander factor); who acts."""
         assert source.outrage is not None and source.offended is not None
         source.aware[idx] = True
         o = F32(source.weight * source.x) * concern[idx]
+        o *= np.maximum(F32(1.0) + F32(self.b.outrage.trust_amplifier) * (trust[idx] - F32(0.5)), F32(0.0))
         o *= np.where(source.affected[idx], F32(1.0), F32(BYSTANDER))
         source.outrage[idx] = np.maximum(source.outrage[idx], o)
         offended = source.outrage[idx] > tolerance[idx]

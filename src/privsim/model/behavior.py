@@ -35,13 +35,15 @@ def consent_utility(b: Behavior, trust: np.ndarray, concern: np.ndarray, x: floa
     return u
 
 
-def grant_probability(b: Behavior, mode: str, utility: np.ndarray, attention: float) -> np.ndarray:
-    """P(grant): σ(U) when asked to opt in; 1 − a·(1 − σ(U + δ_default)) under a default-on notice."""
-    if mode == "opt_in":
-        return sigmoid(utility)
-    utility += F32(b.consent.default_shift)
-    p = sigmoid(utility)
-    return F32(1.0) - F32(attention) * (F32(1.0) - p)
+def choice_probability(b: Behavior, mode: str, utility: np.ndarray) -> np.ndarray:
+    """P(yes) of a customer who reads the question: σ(U) to opt in; σ(U + δ_default) to keep a default on.
+
+    Who reads is drawn apart (a notice reaches a share by channel), so a default-on notice keeps everyone who
+    does not read it: overall P(grant) = 1 − a·(1 − σ(U + δ)) (§4).
+    """
+    if mode == "opt_out":
+        utility += F32(b.consent.default_shift)
+    return sigmoid(utility)
 
 
 def trust_factor(b: Behavior, trust: np.ndarray) -> np.ndarray:
@@ -150,14 +152,20 @@ def discovery_hazard(b: Behavior, reach_share: float, sensitivity: float, unexpe
     return h * (1.0 + salience)
 
 
-def hearing_probability(b: Behavior, salience: float, mouth: np.ndarray | float,
+def hearing_probability(b: Behavior, media: np.ndarray | float, mouth: np.ndarray | float,
                         out: np.ndarray) -> np.ndarray:
-    """P(hear of a story today) = 1 − exp(−(μ·S_k + β_w·W)), W = offended share among contacts."""
+    """P(hear of a story today) = 1 − exp(−(μ·M_i + β_w·W)).
+
+    M_i is the salience of the stories whose audience holds customer i, W the offended share among contacts.
+    """
     d = b.discovery
     if isinstance(mouth, np.ndarray):
         np.multiply(mouth, F32(-d.word_of_mouth), out=out)
     else:
         out.fill(F32(-d.word_of_mouth * mouth))
-    out -= F32(d.media_reach * salience)
+    if isinstance(media, np.ndarray):
+        out -= F32(d.media_reach) * media
+    else:
+        out -= F32(d.media_reach * media)
     np.expm1(out, out=out)
     return np.negative(out, out=out)

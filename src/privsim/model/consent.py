@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
+from privsim.model.notice import inform, readers
 from privsim.model.practices import DENIED, GRANTED
 from privsim.model.rng import Decision
 
@@ -28,7 +29,7 @@ class Ask:
     flow: int
     idx: np.ndarray
     mode: str                      # opt_in | opt_out | campaign
-    attention: float = 1.0         # share who read it (opt_out notice, campaign message)
+    attention: float = 1.0         # share who read it (a default-on notice, a campaign message)
     shift: np.ndarray | float = 0.0
     incentive: float = 0.0
     salt: int = 0
@@ -37,7 +38,11 @@ class Ask:
 
 
 def stage_consent(eng: Replication, day: int) -> None:
-    """P(grant) = σ(U) to opt in; 1 − a·(1 − σ(U + δ)) on a default-on notice; a·σ(U) by campaign."""
+    """Who reads each question (a share by channel) and what readers answer (σ(U), or σ(U + δ) to keep a default).
+
+    A default-on notice keeps those who do not read it; a campaign moves only readers. Everyone who reads
+    is informed of the practice (``privsim.model.notice``); nobody else is.
+    """
     asks, eng.asks = eng.asks, []
     pop = eng.pop
     for q in asks:
@@ -47,22 +52,22 @@ def stage_consent(eng: Replication, day: int) -> None:
             continue
         f = eng.flows[q.flow]
         u = eng.uniform(Decision.CONSENT, f.key ^ q.salt, day)[idx]
+        read = readers(eng, f.key ^ q.salt, day, idx, q.attention)
         ratio = q.incentive / np.maximum(pop.value[idx], F32(1.0)) if q.incentive else 0.0
         shift = q.shift[keep] if isinstance(q.shift, np.ndarray) else q.shift
         utility = eq.consent_utility(eng.b, pop.trust[idx], pop.concern[idx], f.x, f.shift + shift, ratio)
-        if q.mode == "campaign":
-            p = eq.sigmoid(utility) * F32(q.attention)
-        else:
-            p = eq.grant_probability(eng.b, q.mode, utility, q.attention)
-        granted = u < p
+        p = eq.choice_probability(eng.b, "opt_out" if q.mode == "opt_out" else "opt_in", utility)
+        yes = u < p
+        granted = (yes | ~read) if q.mode == "opt_out" else (yes & read)
         complaint = q.complaint[keep] if isinstance(q.complaint, np.ndarray) else q.complaint
-        spam = idx[~granted & (u < p + complaint)]
+        spam = idx[~granted & ~yes & (u < p + complaint)]
         eng.count("complaints", spam)
         share = eng.b.regulator.formal_share
         eng.count("formal_complaints", spam, np.full(spam.size, share))
         if np.any(complaint):     # expected formal complaints, P = min(c, 1 − p): what reaches the regulator
             expected = np.minimum(np.broadcast_to(np.asarray(complaint, dtype=F32), p.shape), F32(1.0) - p)
             eng.count("formal_expected", idx, expected * F32(share))
+        inform(eng, q.flow, idx[read], day, judge=False)
         if q.mode == "campaign":
             idx = idx[granted]       # a campaign only changes the minds of those who say yes
             granted = granted[granted]

@@ -45,11 +45,28 @@ def stage_discovery(eng: Replication, day: int) -> None:
             learn(eng, source, idx, v, day, all_at_once)
     for source in eng.backlash.sources:
         source.calming = source.flow is None or not eng.flows[source.flow].live
+        follow_up(eng, source, day, active_count)
     eng.backlash.update_outrage(eng.pop.tolerance)
 
 
-def reveal(eng: Replication, k: int, day: int, intensity: float | None = None) -> None:
-    """A story about flow k breaks: discovery or a media story."""
+def follow_up(eng: Replication, source: Source, day: int, active_count: int) -> None:
+    """As outrage spreads, a story is taken up by the next tier: national news, then the front pages."""
+    if not source.stories or source.offended is None or source.tier >= FRONT_PAGE:
+        return
+    m = eng.b.media
+    offended = float(np.count_nonzero(source.offended & eng.pop.active)) / max(active_count, 1)
+    level = m.escalate_front_page if source.tier == NATIONAL else m.escalate_national
+    if offended > level:
+        intensity = max(i for _, _, i in source.stories)
+        eng.backlash.story(source, day, intensity, source.tier + 1)
+        eng.recorder.mark(day, "follow_up", source.name)
+
+
+TRADE, NATIONAL, FRONT_PAGE = range(3)
+
+
+def reveal(eng: Replication, k: int, day: int, intensity: float | None = None, tier: int = TRADE) -> None:
+    """A story about flow k in an outlet of ``tier``: a discovery (someone finds it: trade press) or later news."""
     f = eng.flows[k]
     if intensity is None:
         reach = float(eng.practices.reach_count[k].sum()) / eng.n
@@ -58,7 +75,7 @@ def reveal(eng: Replication, k: int, day: int, intensity: float | None = None) -
     source = eng.backlash.sources[k]
     first = source.story_day is None
     source.weight = eng.practices.outrage_weight(k)
-    eng.backlash.story(source, day, intensity)
+    eng.backlash.story(source, day, intensity, tier)
     eng.recorder.mark(day, "discovery" if first else "media_story", f.id)
 
 
@@ -66,7 +83,7 @@ def learn(eng: Replication, source: Source, idx: np.ndarray, v: np.ndarray, day:
     """Customers become aware of a source: trust shock, ladder of complaints/protest/opt-outs."""
     if idx.size == 0:
         return
-    o, ladder = eng.backlash.learn(source, idx, v, eng.pop.concern, eng.pop.tolerance, all_at_once)
+    o, ladder = eng.backlash.learn(source, idx, v, eng.pop.concern, eng.pop.tolerance, eng.pop.trust, all_at_once)
     shock(eng, idx, bad=o)
     q = eq.intent_on_learning(eng.b, source.outrage[idx], eng.pop.tolerance[idx])
     eng.count("stated", idx, q)

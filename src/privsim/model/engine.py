@@ -97,8 +97,10 @@ class Replication:
         self.n = self.pop.size
         self.represents = scenario.population.represents
         self.flows: list[Flow] = compile_flows(scenario, with_strategy)
+        draws = {f.id: self.streams.uniform(Decision.TARGET, f.key, 0, np.empty(self.n, dtype=F32))
+                 for f in self.flows if f.share < 1.0}       # the same customers in every arm and replicate day
         self.practices = Practices(self.flows, self.pop, self.b,
-                                   {k: np.asarray(v) for k, v in (exclusions or {}).items()})
+                                   {k: np.asarray(v) for k, v in (exclusions or {}).items()}, draws)
         network = scenario.population.network
         if not with_strategy:   # nothing company-caused can spread; skip building a graph
             network = network.model_copy(update={"kind": "mean_field"})
@@ -106,7 +108,7 @@ class Replication:
         self.backlash = Backlash(self.b, self.n, mouth, self.streams)
         for k, f in enumerate(self.flows):
             self.backlash.add(Source(f.id, f.key, f.x, self.practices.outrage_weight(k),
-                                     affected=self.practices.touched[k], aware=self.practices.aware[k],
+                                     affected=self.practices.touched[k], aware=self.practices.learned[k],
                                      flow=k))
         turnover = scenario.economics.annual_turnover
         if turnover is None:
@@ -141,7 +143,8 @@ class Replication:
         self.exits: dict[int, np.ndarray] = {}        # day -> customers who decided to leave
         self.any_stated = False
         self.due: dict[str, list[Callable[[int], None]]] = defaultdict(list)
-        self.reversals: dict[int, int] = {}          # flow -> day its reversal takes effect
+        self.response_step: dict[int, int] = {}      # target (flow, or −1 the company) -> its next response step
+        self.response_next: dict[int, int] = {}      # target -> first day its next step may be taken
         self.day_counts: dict[str, Any] = {}
         self.costs: dict[str, float] = {}
         self.npv = 0.0

@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from privsim.model.backlash import Source
+from privsim.model.backlash import TIERS, Source
 from privsim.model.consent import Ask
-from privsim.model.discovery import learn, reveal
+from privsim.model.discovery import FRONT_PAGE, NATIONAL, TRADE, learn, reveal
 from privsim.model.fines import convert
+from privsim.model.notice import tell
 from privsim.model.practices import GRANTED
 from privsim.model.rng import Decision, source_key
 from privsim.scenario import law, taxonomy
 from privsim.scenario.schema import (
     COMPANY_CAUSED,
     Breach,
+    ClassAction,
     DataMerger,
     DataSale,
     MediaStory,
@@ -65,7 +67,7 @@ class Calendar:
             else:
                 rate = resolve_rate(eng, e)
                 if rate > 0:
-                    self.env.process(self._poisson(rate, key, action))
+                    self.env.process(self._poisson(rate, key, action, e))
 
     def _action(self, e: Any, i: int) -> Action:
         handler, eng = HANDLERS[e.type], self.eng
@@ -79,7 +81,8 @@ class Calendar:
         yield self.env.timeout(max(0.0, day - self.env.now))
         self.eng.due[stage].append(action)
 
-    def _poisson(self, rate: float, key: int, action: Action) -> Any:
+    def _poisson(self, rate: float, key: int, action: Action, e: Any) -> Any:
+        """Arrivals at the yearly ``rate``; a rate that controls lower later is honoured by thinning."""
         n = 0
         while True:
             gap = self.eng.streams.exponential(Decision.ARRIVAL, key, n, 365.0 / rate)
@@ -87,7 +90,9 @@ class Calendar:
             yield self.env.timeout(gap)
             if self.env.now >= self.eng.horizon:
                 return
-            self.eng.due["events"].append(action)
+            now = resolve_rate(self.eng, e) if e.rate_per_year == "controls" else rate
+            if now >= rate or self.eng.streams.scalar(Decision.ARRIVAL, key ^ 0x7417, n) < now / rate:
+                self.eng.due["events"].append(action)
 
 
 def resolve_rate(eng: Replication, e: Any) -> float:
@@ -121,6 +126,8 @@ def start_flow(eng: Replication, k: int, day: int) -> None:
             eng.asks.append(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
     else:
         eng.practices.set_reach(k, idx, True)
+        if f.disclosed:
+            tell(eng, k, idx, f.notice, day)
     eng.recorder.mark(day, "start", f.id)
 
 
@@ -155,8 +162,10 @@ def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
             eng.backlash.track(source)
             v = eng.backlash.told(source, np.arange(eng.n), day)
             attention = getattr(eng.b.notice, e.notice)
-            readers = enrolled[v[enrolled] < attention]
-            learn(eng, source, readers, v[readers] / attention, day, all_at_once=False)
+            read = enrolled[v[enrolled] < attention]
+            learn(eng, source, read, v[read] / attention, day, all_at_once=False)
+        elif f.live and f.disclosed:      # new terms by notice: its readers learn of them
+            tell(eng, k, np.flatnonzero(eng.practices.reach[k]), e.notice, day, salt=0x0C0C)
     eng.recorder.mark(day, "policy_change", ",".join(e.practices))
 
 
@@ -187,7 +196,9 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
     affected = held & (u < share)
     n_affected = int(affected.sum())
     sensitivity = max(taxonomy.CATEGORIES[cat].sensitivity for cat in e.data)
-    source = eng.backlash.add(Source(name, key, sensitivity, 1.0, affected=affected,
+    attack = kind == "breach" and e.cause == "intrusion"      # an outside attack; the rest is negligence
+    weight = eng.b.outrage.breach_attack if attack else eng.b.outrage.breach_negligent
+    source = eng.backlash.add(Source(name, key, sensitivity, weight, affected=affected,
                                      aware=np.zeros(eng.n, dtype=bool)))
     b = eng.b.breach
     per_record = b.cost_per_record_usd + (b.notification_per_record_usd if notify else 0.0)
@@ -202,8 +213,9 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
     if notify and kind == "breach":     # notified breaches reach the regulator too (GDPR Art. 33)
         eng.count("notified", np.flatnonzero(affected))
     intensity = min(1.0, sensitivity * math.sqrt(n_affected / eng.n)) if public else 0.0
+    source.news_tier = breach_tier(eng, n_affected * eng.represents)
     if notify:
-        eng.backlash.story(source, day, intensity)
+        eng.backlash.story(source, day, intensity, source.news_tier)
         told = np.flatnonzero(affected & eng.pop.active)
         v = eng.backlash.told(source, told, day)
         learn(eng, source, told, v, day, all_at_once=False)
@@ -212,23 +224,35 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
         eng.calendar.at(day + gap, lambda d: _surface(eng, source, intensity, d))
 
 
+def breach_tier(eng: Replication, people: float) -> int:
+    """The outlet tier of a breach story, by the real people affected."""
+    m = eng.b.media
+    return FRONT_PAGE if people >= m.breach_front_page else NATIONAL if people >= m.breach_national else TRADE
+
+
 def _surface(eng: Replication, source: Source, intensity: float, day: int) -> None:
-    """A hidden incident comes out: victims learn late, which weighs like a retroactive change."""
-    source.weight = eng.b.trust.retroactive
-    eng.backlash.story(source, day, intensity)
+    """A hidden incident comes out: victims learn late, and what was kept from them weighs as a covert use."""
+    source.weight = max(source.weight, eng.b.outrage.covert)
+    eng.backlash.story(source, day, intensity, source.news_tier)
     told = np.flatnonzero(source.affected & eng.pop.active & ~source.aware)
     learn(eng, source, told, eng.backlash.told(source, told, day), day, all_at_once=False)
     eng.recorder.mark(day, "discovery", source.name)
 
 
-def media_story(eng: Replication, e: MediaStory, i: int, day: int) -> None:
-    """Expose named practices (forced discovery), or raise privacy salience in general."""
+def media_story(eng: Replication, e: MediaStory | ClassAction, i: int, day: int) -> None:
+    """A story in an outlet of its tier: it exposes the named practices, or raises privacy salience in general.
+
+    A class action is news of its own about the practices it names.
+    """
+    tier = TIERS.index(e.tier)
     exposed = [k for k, f in enumerate(eng.flows) if f.id in e.practices]
     for k in exposed:
-        reveal(eng, k, day, intensity=e.intensity)
+        reveal(eng, k, day, intensity=e.intensity, tier=tier)
     if not exposed:
-        eng.backlash.general.append((day, e.intensity))
+        eng.backlash.general.append((day, tier, e.intensity))
         eng.recorder.mark(day, "media_story", "")
+    if e.type == "class_action":
+        eng.recorder.mark(day, "class_action", ",".join(e.practices))
 
 
 def repermission(eng: Replication, e: RepermissionCampaign, i: int, day: int) -> None:
@@ -262,5 +286,6 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "breach": breach,
     "service_incident": service_incident,
     "media_story": media_story,
+    "class_action": media_story,
     "repermission_campaign": repermission,
 }

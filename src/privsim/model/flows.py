@@ -38,11 +38,12 @@ class Flow:
     one_off_price: float         # data sale: per record sold, on the start day
     share_of_records: float      # data sale: share of records sold
     segments: list[str] | None
+    share: float                 # share of the targeted customers it reaches
     start: int
     end: int | None
     incentive: float
     all_at_once: bool
-    centrality: float
+    centrality: float | None     # override of its revenue at stake (None: its share of revenue in the run)
     reversible: bool
     facts: law.Use | None = None  # what the law reads about it as written (privsim.scenario.facts)
     key: int = 0
@@ -52,6 +53,7 @@ class Flow:
     live: bool = False
     retroactive: bool = False    # a retroactive policy change enrolled customers
     ever_covert: bool = False    # it ran hidden once: learning of it later is a betrayal, whatever it is now
+    deceptive: bool = False      # it contradicts a promise the privacy policy makes
     reversed_day: int | None = None
     deliverability: float = 1.0  # share of sends that reach the inbox
     sends_total: float = 0.0     # for the rolling complaint rate
@@ -108,7 +110,7 @@ def from_practice(p: Practice, b: Behavior) -> Flow:
         ask_on_start=p.ask_on_start, notice=p.notice, shift=_shift(b, p.framing, p.ui_patterns),
         dark=bool(p.ui_patterns), channel=p.channel, per_month=p.contacts_per_month,
         lift=p.revenue_lift, data_revenue=p.data_revenue_per_record, one_off_price=0.0,
-        share_of_records=1.0, segments=p.segments, start=p.start_day, end=p.end_day,
+        share_of_records=1.0, segments=p.segments, share=p.share, start=p.start_day, end=p.end_day,
         incentive=p.incentive, all_at_once=p.visibility == "all_at_once", centrality=p.centrality,
         reversible=True, facts=facts.use_of(p),
     )
@@ -124,9 +126,9 @@ def from_event(e: DataMerger | DataSale, index: int, b: Behavior) -> Flow:
         lift=0.0 if sale else e.revenue_lift,
         data_revenue=0.0 if sale else e.data_revenue_per_record,
         one_off_price=e.price_per_record if sale else 0.0,
-        share_of_records=e.share_of_records if sale else 1.0, segments=None, start=int(e.day),
+        share_of_records=e.share_of_records if sale else 1.0, segments=None, share=1.0, start=int(e.day),
         end=None, incentive=0.0, all_at_once=False,
-        centrality=0.0 if sale else e.centrality, reversible=not sale, facts=facts.use_of(e, index),
+        centrality=None if sale else e.centrality, reversible=not sale, facts=facts.use_of(e, index),
     )
 
 
@@ -137,4 +139,8 @@ def compile_flows(s: Scenario, with_strategy: bool = True) -> list[Flow]:
     flows = [from_practice(p, s.behavior) for p in s.strategy.practices]
     flows += [from_event(e, i, s.behavior) for i, e in enumerate(s.events)
               if isinstance(e, DataMerger | DataSale)]
+    claims = s.strategy.policy_claims or []
+    for f in flows:
+        assert f.facts is not None
+        f.deceptive = any(law.CLAIMS[c](f.facts) for c in claims if c in law.CLAIMS)
     return flows

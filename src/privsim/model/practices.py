@@ -21,7 +21,7 @@ class Practices:
     """Consent, reach and felt intrusion of every flow for every customer."""
 
     def __init__(self, flows: list[Flow], pop: Population, behavior: Behavior,
-                 exclusions: dict[str, np.ndarray] | None = None):
+                 exclusions: dict[str, np.ndarray] | None = None, draws: dict[str, np.ndarray] | None = None):
         k, n, s = len(flows), pop.size, len(pop.names)
         self.flows, self.pop, self.b = flows, pop, behavior
         self.consent = np.zeros((k, n), dtype=np.int8)
@@ -29,7 +29,8 @@ class Practices:
         self.touched = np.zeros((k, n), dtype=bool)
         self.requested = np.zeros((k, n), dtype=bool)
         self.felt = np.zeros((k, n), dtype=F32)
-        self.aware = np.zeros((k, n), dtype=bool)
+        self.learned = np.zeros((k, n), dtype=bool)     # heard of it: a story, word of mouth (its source's aware)
+        self.informed = np.zeros((k, n), dtype=bool)    # told by the company: a notice read, a question, messages
         self.reach_count = np.zeros((k, s), dtype=np.int64)
         self.touched_count = np.zeros(k, dtype=np.int64)
         self.reach_value = np.zeros((k, s), dtype=np.float64)
@@ -37,53 +38,69 @@ class Practices:
         self.good = np.zeros(n, dtype=F32)
         self.any_load = False
         self.any_good = False
-        self.targets = [self._targets(f, pop, (exclusions or {}).get(f.id)) for f in flows]
+        self.targets = [self._targets(f, pop, (exclusions or {}).get(f.id), (draws or {}).get(f.id)) for f in flows]
         self._x = np.asarray([f.x for f in flows], dtype=F32)
         t = behavior.trust
         self._g = np.asarray([t.value_delivered * max(f.lift, 0.0) for f in flows], dtype=F32)
 
     @staticmethod
-    def _targets(f: Flow, pop: Population, excluded: np.ndarray | None) -> np.ndarray:
-        mask = np.ones(pop.size, dtype=bool)
+    def _targets(f: Flow, pop: Population, excluded: np.ndarray | None, draw: np.ndarray | None) -> np.ndarray:
+        """Who flow f targets: its segments, the share of them it reaches (``draw`` < share), less exclusions."""
+        mask = np.ones(pop.size, dtype=bool) if draw is None else draw < np.float32(f.share)
         if f.segments is not None:
-            mask[:] = False
+            chosen = np.zeros(pop.size, dtype=bool)
             for name in f.segments:
                 s = pop.names.index(name)
-                mask[pop.bounds[s]:pop.bounds[s + 1]] = True
+                chosen[pop.bounds[s]:pop.bounds[s + 1]] = True
+            mask &= chosen
         if excluded is not None:
             mask[np.asarray(excluded, dtype=np.int64)] = False
         return mask
 
     # ------------------------------------------------------------ multipliers
+    def kind(self, k: int) -> str:
+        """The gravest kind of violation customers see in flow k once they know of it (docs/model.md §8)."""
+        f = self.flows[k]
+        kinds = [name for name, applies in (
+            ("deception", f.deceptive), ("covert", not f.disclosed or f.ever_covert),  # an order does not undo it
+            ("exposure", f.purpose == "publication"), ("retroactive", f.retroactive), ("dark_pattern", f.dark))
+            if applies]
+        if kinds:
+            return max(kinds, key=lambda name: getattr(self.b.outrage, name))
+        return "consented" if f.mode == "opt_in" else "disclosed"
+
+    def weight(self, kind: str) -> float:
+        """w_kind: outrage and felt intrusion of a known use of this kind, relative to a disclosed one (1)."""
+        if kind == "disclosed":
+            return 1.0
+        if kind == "consented":
+            return self.b.trust.consented
+        return float(getattr(self.b.outrage, kind))
+
     def multiplier(self, k: int, idx: np.ndarray) -> np.ndarray:
-        """m_ik: how much of flow k's privacy cost customer i feels (docs/model.md §5)."""
-        f, t = self.flows[k], self.b.trust
-        aware = self.aware[k, idx]
-        if not f.disclosed:
-            return np.where(aware, F32(t.betrayal), F32(0.0))
-        if f.mode == "opt_in":
-            m = np.full(idx.size, F32(t.consented))
-            if f.dark:
-                m[aware & (self.consent[k, idx] == GRANTED)] = F32(t.dark_pattern)
-            return m
-        m = np.full(idx.size, F32(t.noticed))
-        if f.retroactive:
-            m[aware] = F32(t.retroactive)
-        return m
+        """m_ik: how much of flow k's privacy cost customer i feels (docs/model.md §5).
 
-    def outrage_weight(self, k: int) -> float:
-        """Weight of what customers learn about flow k.
-
-        Betrayal > retroactive > dark pattern > disclosed but never chosen (1) > informed consent.
+        Nothing until the customer knows of it (read, was asked, receives its messages, or heard); then the
+        weight of its kind, a disclosed use never chosen felt at ``trust.noticed`` and one consented to at
+        ``trust.consented`` (a dark pattern only weighs on those who granted and later learned of it).
         """
         f, t = self.flows[k], self.b.trust
-        if not f.disclosed or f.ever_covert:    # an order to ask for consent does not undo the covert past
-            return t.betrayal
-        if f.retroactive:
-            return t.retroactive
-        if f.dark:
-            return t.dark_pattern
-        return t.consented if f.mode == "opt_in" else 1.0
+        learned = self.learned[k, idx]
+        known = learned | self.informed[k, idx]
+        kind = self.kind(k)
+        if kind == "dark_pattern" or (kind == "consented" and f.mode == "opt_in"):
+            m = np.full(idx.size, F32(t.consented))
+            if f.dark:
+                m[learned & (self.consent[k, idx] == GRANTED)] = F32(self.b.outrage.dark_pattern)
+            return np.where(known, m, F32(0.0))
+        level = t.noticed if kind == "disclosed" else self.weight(kind)
+        return np.where(known, F32(level), F32(0.0))
+
+    def outrage_weight(self, k: int) -> float:
+        """Weight of what customers learn about flow k: its kind, × (1 + v) when visible to all at once."""
+        f = self.flows[k]
+        w = self.weight(self.kind(k))
+        return w * (1.0 + self.b.outrage.visibility) if f.all_at_once else w
 
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute felt intrusion, load W and good load G of customers ``idx`` across all flows."""
@@ -112,6 +129,8 @@ class Practices:
             if on:
                 self.touched_count[k] += int(np.count_nonzero(~self.touched[k, idx]))
                 self.touched[k, idx] = True
+                if self.flows[k].contacts:       # its messages tell every recipient
+                    self.informed[k, idx] = True
             seg = self.pop.segment[idx]
             sign = 1 if on else -1
             n_seg = self.reach_count.shape[1]

@@ -239,15 +239,15 @@ def judged_subjects(eng: Replication) -> set[str]:
 
 
 def publicise(eng: Replication, day: int) -> None:
-    """A public action is news: it names the practices it found, hidden ones included."""
+    """A public action is national news: it names the practices it found, hidden ones included."""
     intensity = eng.b.regulator.story
     found = judged_subjects(eng)
-    from privsim.model.discovery import reveal
+    from privsim.model.discovery import NATIONAL, reveal
 
     for k, f in enumerate(eng.flows):
         if f.id in found:
-            reveal(eng, k, day, intensity=intensity)
-    eng.backlash.general.append((day, intensity * 0.5))
+            reveal(eng, k, day, intensity=intensity, tier=NATIONAL)
+    eng.backlash.general.append((day, NATIONAL, intensity * 0.5))
 
 
 def force_opt_in(eng: Replication, day: int) -> None:

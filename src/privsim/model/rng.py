@@ -31,6 +31,10 @@ class Decision(IntEnum):
     NETWORK = 11
     OUTCOME = 12
     COEFFICIENTS = 13
+    NOTICE = 14          # who reads a notice, a consent question or a campaign message
+    MEDIA = 15           # each customer's place in the media audience (drawn once)
+    TARGET = 16          # which customers of a targeted segment a partial practice reaches (drawn once)
+    RESPONSE = 17        # the company's daily decision to respond to pressure
 
 
 def source_key(name: str) -> int:

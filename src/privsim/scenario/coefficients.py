@@ -56,12 +56,19 @@ class Consent(Group):
 
 
 class Notice(Group):
-    """Share of customers who read a notice, by channel."""
+    """Share of customers who read a notice, by channel; only readers are informed (docs/model.md §5).
 
-    in_app: float = coef(0.50, 0.30, 0.80, "[A] a blocking in-app screen is seen, not necessarily read", share=True)
-    email: float = coef(0.21, 0.15, 0.25, "[V] e-mail open rate 21–23% (Mailchimp 2018–19)", share=True)
-    postal: float = coef(0.10, 0.05, 0.20, "[A] mailed privacy notices are rarely read (GLBA opt-outs under 10%)", share=True)
-    website_only: float = coef(0.03, 0.01, 0.05, "[V] only 2–4% open the privacy notice (Fox Rothschild 2019)", share=True)
+    Sources: docs/reaction_sources.md §1 (row numbers in brackets).
+    """
+
+    in_app: float = coef(0.50, 0.30, 0.80, "[A] a blocking in-app screen is seen, not necessarily read; no study "
+                         "measures reading (consent banners: 5–55% interact, Utz et al. 2019 [1.13])", share=True)
+    email: float = coef(0.18, 0.15, 0.25, "[V] privacy-update e-mails opened by 15–20% (PostUp 2018 [1.20]); "
+                        "marketing e-mail 18–23% (Mailchimp, Constant Contact [1.17–1.18])", share=True)
+    postal: float = coef(0.34, 0.10, 0.50, "[V] a third recalled reading a mailed GLBA privacy notice (ABA 2001: 66% "
+                         "did not remember it or did not read it [1.22])", share=True)
+    website_only: float = coef(0.01, 0.001, 0.04, "[V] 99–99.9% never open a licence page (Bakos et al. clickstream "
+                               "[1.9]); 2–4% click through from a banner (Fox Rothschild 2019 [1.12])", share=True)
 
 
 class Trust(Group):
@@ -72,12 +79,38 @@ class Trust(Group):
     recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust", positive=True)
     consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. 2017)", share=True)
     noticed: float = coef(0.50, 0.30, 0.80, "[A] felt intrusion of a disclosed use never chosen (opt-out, notice)", share=True)
-    betrayal: float = coef(3.0, 2.0, 4.5, "[A] covert use once known weighs more (Aguirre 2015; Ping: 55% most deterred)")
-    dark_pattern: float = coef(2.0, 1.2, 3.0, "[A] consent gained by a dark pattern, once noticed")
-    retroactive: float = coef(2.5, 1.5, 3.5, "[A] retroactive change of terms (Gateway Learning 2004)")
     value_delivered: float = coef(0.5, 0.0, 1.5, "[A] good load per unit revenue lift delivered with consent")
     apology: float = coef(0.05, 0.0, 0.15, "[A] one-off good load of a public apology")
     shock_days: float = coef(40.0, 15.0, 90.0, "[A] a revelation weighs like this many days of its outrage")
+
+
+class Outrage(Group):
+    """Outrage on learning of a violation, by kind: o = w_kind·x·c·(1 + a_T·(T − ½))·(1 + v if all at once).
+
+    Weights are relative to a disclosed use never chosen (1); a known use of these kinds is felt daily at its
+    weight too (docs/model.md §5, §8). Evidence: docs/reaction_sources.md §2. Supported orderings: sharing
+    without permission over a breach (Ping 2019: 55% vs 27% most deterred; Bansal 2012); a broken promise
+    over an announced retroactive change (Toysmart vs Amazon 2000); aggressive dark patterns draw backlash,
+    mild ones none (Luguri & Strahilevitz 2021). Sizes are our assumption, tested as orderings.
+    """
+
+    covert: float = coef(3.0, 2.0, 4.5, "[A] a covert use or sale, once known: betrayal; twice a breach (Ping 2019 "
+                         "[2.1])")
+    deception: float = coef(3.5, 2.5, 5.0, "[A] contradicts a published promise: the betrayal plus the lie; ordering "
+                            "only (Toysmart vs Amazon [2.19]; Martin 2015 [2.6])")
+    retroactive: float = coef(2.5, 1.5, 3.5, "[A] new terms applied to data already held; below a broken promise "
+                              "(Amazon 2000 [2.19]; Gateway Learning 2004)")
+    dark_pattern: float = coef(2.0, 1.2, 3.0, "[A] consent obtained by a dark pattern, once noticed (aggressive "
+                               "patterns backfire: Luguri & Strahilevitz 2021 [2.20])")
+    exposure: float = coef(3.0, 2.0, 4.5, "[A] a customer's activity shown to other users: the largest protests on "
+                           "record (News Feed 2006 ≈ 8%, Beacon 2007 [2.21])")
+    breach_negligent: float = coef(1.5, 1.0, 2.5, "[V] records exposed through the company's fault: half the "
+                                   "deterrence of sharing without permission (Ping 2019: 27% vs 55% [2.1])")
+    breach_attack: float = coef(1.2, 0.75, 2.0, "[A] by an outside attack: customers blame the firm anyway (62–70%, "
+                                "Gemalto; 63% even when phished, Ping [2.10–2.11]); no study compares the two")
+    visibility: float = coef(0.5, 0.0, 1.0, "[A] v: visible to every user at once (feed changes) adds this share")
+    trust_amplifier: float = coef(1.0, 0.0, 2.0, "[A] a_T: the more a customer trusted, the deeper the betrayal "
+                                  "(direction: Grégoire & Fisher 2008 [R])")
 
 
 class OptOut(Group):
@@ -124,8 +157,10 @@ class Discovery(Group):
     offence_scale: float = coef(1.0, 0.6, 1.6, "[A] offence threshold θ ~ U(0, scale)")
     outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)", positive=True)
     complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% (Lotus)", share=True)
-    protest_targeted: float = coef(0.004, 0.001, 0.01, "[V] Beacon petition 65k of 55M ≈ 0.12% of users", share=True)
-    protest_all_at_once: float = coef(0.15, 0.1, 0.3, "[V] largest feed-change protest ≈ 8% of users", share=True)
+    protest_targeted: float = coef(0.0054, 0.001, 0.01, "[F] protest per offended customer; target "
+                                   "protest_covert_targeted (Beacon petition 65k of 55M ≈ 0.12%)", share=True)
+    protest_all_at_once: float = coef(0.124, 0.1, 0.3, "[F] the same, visible to all at once; target "
+                                      "protest_all_at_once (largest feed-change protest ≈ 8%)", share=True)
     opt_out: float = coef(0.30, 0.1, 0.5, "[V] 54% changed settings after Cambridge Analytica (Pew 2018)", share=True)
 
     @field_validator("salience_weights")
@@ -134,6 +169,30 @@ class Discovery(Group):
         if abs(sum(v) - 1.0) > 1e-6:
             raise ValueError(f"weights sum to {sum(v):.6g}; allowed: weights summing to 1 (salience 1 on a story's day)")
         return v
+
+
+class Media(Group):
+    """Outlets by tier: the share of customers in each audience (nested), follow-ups as outrage spreads.
+
+    Sources: docs/reaction_sources.md §3 (row numbers in brackets).
+    """
+
+    audience_trade: float = coef(0.05, 0.01, 0.10, "[V] trade and tech press: TechCrunch 1.2–1.9%, The Verge 4–7% "
+                                 "of US adults a month [3.2–3.4]", share=True)
+    audience_national: float = coef(0.25, 0.08, 0.45, "[A] national news for days: one outlet's night reaches "
+                                    "7.6% (evening newscasts [3.6]), a front-page story 58–84% [3.9, 3.11]",
+                                    share=True)
+    audience_front_page: float = coef(0.80, 0.58, 0.84, "[V] front pages everywhere: 58% had heard of Cambridge "
+                                      "Analytica within a week, 67–84% of Equifax within 3 weeks [3.9, 3.11]",
+                                      share=True)
+    escalate_national: float = coef(0.02, 0.005, 0.05, "[A] offended share of customers at which a trade story is "
+                                    "taken up nationally", share=True)
+    escalate_front_page: float = coef(0.10, 0.05, 0.2, "[A] offended share at which a national story makes front "
+                                      "pages", share=True)
+    breach_national: float = coef(1e5, 1e4, 1e6, "[A] real people affected from which a notified breach is "
+                                  "national news", positive=True)
+    breach_front_page: float = coef(1e7, 1e6, 1e8, "[A] real people affected from which it is front-page news "
+                                    "(Equifax 147M, T-Mobile 77M)", positive=True)
 
 
 class Breach(Group):
@@ -202,9 +261,23 @@ class Enforcement(Group):
 
 
 class Response(Group):
-    """How long a company takes to act on backlash."""
+    """The company's decision under pressure (docs/model.md §11).
 
-    centrality_factor: float = coef(10.0, 5.0, 15.0, "[V] core practices take weeks: Beacon 9–29 d, Toysmart 7 wk vs Path 1 d")
+    Pressure P = backlash / b_ref + media salience + w_I·[investigation open]; a step is taken with daily
+    probability 1 − exp(−ρ·max(0, P − τ_posture·(1 + κ·R))), R the practice's share of revenue.
+    """
+
+    backlash_reference: float = coef(0.10, 0.05, 0.2, "[A] b_ref: offended share of customers that weighs like a "
+                                     "front-page story", share=True)
+    investigation: float = coef(0.5, 0.2, 1.0, "[A] w_I: pressure of an open investigation")
+    tolerance_responsive: float = coef(0.05, 0.02, 0.15, "[A] τ: acts on a trade-press story (Path, Zoom, Instagram: "
+                                       "1–4 days; docs/reaction_sources.md §4)")
+    tolerance_defensive: float = coef(0.45, 0.2, 0.8, "[A] τ: yields to national pressure (Beacon 9–29 days)")
+    tolerance_stonewall: float = coef(1.2, 0.8, 2.0, "[A] τ: yields only to overwhelming pressure")
+    stake: float = coef(6.3, 1.0, 12.0, "[F] κ: tolerance grows with the revenue at stake; targets reversal_peripheral "
+                        "and reversal_central (established revenue practices are kept for months: Verizon, Venmo)")
+    rate: float = coef(1.56, 0.5, 5.0, "[F] ρ: daily hazard of acting per unit of pressure above tolerance; same fit")
+    review_days: int = Field(7, ge=1, le=365, description="[A] days before the next step is considered")
 
 
 class Behavior(Group):
@@ -213,9 +286,11 @@ class Behavior(Group):
     consent: Consent = Consent()
     notice: Notice = Notice()
     trust: Trust = Trust()
+    outrage: Outrage = Outrage()
     opt_out: OptOut = OptOut()
     churn: Churn = Churn()
     discovery: Discovery = Discovery()
+    media: Media = Media()
     breach: Breach = Breach()
     regulator: Regulator = Regulator()
     enforcement: Enforcement = Enforcement()

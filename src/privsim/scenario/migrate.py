@@ -2,7 +2,7 @@
 
 Schema 0 was the draft format of the research notes: ``categories``, ``consent_mode``,
 ``notified``/``covert``, ``contact_frequency`` (contacts per week), ``optout_steps``/``optin_steps``
-and ``controls.honors_gpc``. docs/scenario.md
+and ``controls.honors_gpc``. Schema 1 set the company's response as a threshold and a lag. docs/scenario.md
 documents each step. A file without ``schema:`` is read as the current schema.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from privsim.errors import InputError
 from privsim.scenario.yamlmap import LineMap, line_of
 
-CURRENT = 1
+CURRENT = 2
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
 
@@ -47,7 +47,45 @@ def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
+OUTRAGE_RENAMES = {"betrayal": "covert", "dark_pattern": "dark_pattern", "retroactive": "retroactive"}
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """The response becomes a decision under pressure; outrage weights move to their own block.
+
+    ``reverse_when_backlash_above: null`` (never reverses) becomes ``actions: []``; a threshold becomes a
+    responsive posture that stops the practice (apologising unless ``apologise: false``); ``reaction_days``
+    has no successor (the lag now emerges). ``behavior.trust.betrayal / dark_pattern / retroactive`` become
+    ``behavior.outrage.covert / dark_pattern / retroactive``; ``behavior.response.centrality_factor`` goes.
+    """
+    strategy = data.get("strategy")
+    response = strategy.get("response") if isinstance(strategy, dict) else None
+    if isinstance(response, dict) and ({"reverse_when_backlash_above", "reaction_days", "apologise"} & set(response)):
+        threshold = response.pop("reverse_when_backlash_above", None)
+        response.pop("reaction_days", None)
+        apologise = response.pop("apologise", True)
+        if threshold is None:
+            response["actions"] = []
+        else:
+            response.setdefault("posture", "responsive")
+            response["actions"] = ["apologise", "stop"] if apologise is not False else ["stop"]
+    behavior = data.get("behavior")
+    if isinstance(behavior, dict):
+        trust = behavior.get("trust")
+        if isinstance(trust, dict) and set(OUTRAGE_RENAMES) & set(trust):
+            outrage = behavior.setdefault("outrage", {})
+            if isinstance(outrage, dict):
+                for old, new in OUTRAGE_RENAMES.items():
+                    if old in trust:
+                        outrage[new] = trust.pop(old)
+        reaction = behavior.get("response")
+        if isinstance(reaction, dict):
+            reaction.pop("centrality_factor", None)
+    data["schema"] = 2
+    return data
+
+
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1, 1: _v1_to_v2}
 
 
 def to_current(data: dict[str, Any], source: str, lines: LineMap) -> dict[str, Any]:

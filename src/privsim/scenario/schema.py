@@ -20,7 +20,7 @@ from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
 from privsim.scenario.law import REFERENCE_DATE
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 NAME = r"^[a-z][a-z0-9_]*$"
 
 Category = Literal[tuple(taxonomy.CATEGORIES)]  # type: ignore[valid-type]
@@ -28,6 +28,9 @@ PurposeName = Literal[tuple(taxonomy.PURPOSES)]  # type: ignore[valid-type]
 ConsentMode = Literal["opt_in", "opt_out", "notice_only", "none"]
 Channel = Literal["none", "email", "sms", "phone", "push", "postal", "in_app"]
 NoticeChannel = Literal["in_app", "email", "postal", "website_only"]
+Tier = Literal["trade", "national", "front_page"]
+Posture = Literal["responsive", "defensive", "stonewall"]
+ResponseAction = Literal["stop", "add_opt_out", "ask_opt_in", "add_notice", "add_controls", "apologise"]
 UIPattern = Literal["pre_ticked", "hidden_reject", "confirmshaming", "nagging", "bundled", "forced"]
 Jurisdiction = Literal["eu", "uk", "us", "us_ca", "us_il"]
 LegalBasis = Literal["consent", "contract", "legitimate_interest", "legal_obligation", "vital_interests",
@@ -133,12 +136,15 @@ class Practice(Strict):
     revenue_lift: float = Field(0.0, ge=-1.0, le=5.0, description="relative revenue lift on reached customers")
     data_revenue_per_record: float = Field(0.0, ge=0.0, le=MAX_UNIT, description="yearly revenue per reached record")
     segments: list[str] | None = Field(None, description="target segments; null = everyone")
+    share: Share = Field(1.0, description="share of the targeted customers it reaches (e.g. one platform's "
+                                          "users); the same customers in every arm")
     start_day: Day = 0
     end_day: Day | None = None
     incentive: float = Field(0.0, ge=0.0, le=MAX_INCENTIVE,
                              description="one-off value offered for consent, economics.currency")
     visibility: Literal["targeted", "all_at_once"] = "targeted"
-    centrality: Share = Field(0.0, description="0 peripheral … 1 core to the business model")
+    centrality: Share | None = Field(None, description="override of its revenue at stake (0 peripheral … 1 the "
+                                                       "business model); null: its share of revenue in the run")
     # optional facts the law reads (privsim.scenario.law); null: not stated
     data_source: DataSource | None = Field(
         None, description="where the data comes from: first_party_sale (bought from you), first_party_other, "
@@ -204,11 +210,16 @@ class Controls(Strict):
 
 
 class ResponsePolicy(Strict):
-    """When and how the company reverses a practice under backlash."""
+    """How the company responds under pressure: a posture (its tolerance) and the actions it takes in turn."""
 
-    reverse_when_backlash_above: Share | None = Field(None, description="null: never reverses")
-    reaction_days: float = Field(3.0, ge=0.0, le=365.0, description="delay for a peripheral practice")
-    apologise: bool = True
+    posture: Posture = Field("responsive", description="tolerance of pressure before acting: responsive (acts "
+                                                       "within days), defensive (defends, yields to more), "
+                                                       "stonewall (denies until pressure is overwhelming)")
+    actions: list[ResponseAction] = Field(
+        default_factory=lambda: ["apologise", "stop"], max_length=12,
+        description="what it does, one step each time pressure exceeds its tolerance; an apology goes with the "
+                    "step after it; [] never responds")
+    notice: NoticeChannel = Field("in_app", description="how add_notice and add_opt_out tell customers")
 
 
 class Strategy(Strict):
@@ -284,7 +295,7 @@ class DataMerger(OneOff):
     notice: NoticeChannel = "website_only"
     revenue_lift: float = Field(0.0, ge=-1.0, le=5.0)
     data_revenue_per_record: float = Field(0.0, ge=0.0, le=MAX_UNIT)
-    centrality: Share = 0.5
+    centrality: Share | None = Field(None, description="override of its revenue at stake; null: from the run")
 
 
 class DataSale(OneOff):
@@ -325,6 +336,17 @@ class MediaStory(Event):
     type: Literal["media_story"]
     practices: list[str] = Field(default_factory=list)
     intensity: Share = 1.0
+    tier: Tier = Field("national", description="the outlet: trade (trade and tech press), national, front_page "
+                                              "(front pages everywhere); its audience is behavior.media.audience_*")
+
+
+class ClassAction(OneOff):
+    """A lawsuit filed over named practices: news of its own (its settlement is not modelled here)."""
+
+    type: Literal["class_action"]
+    practices: list[str] = Field(min_length=1)
+    intensity: Share = 0.6
+    tier: Tier = "national"
 
 
 class RepermissionCampaign(OneOff):
@@ -337,10 +359,11 @@ class RepermissionCampaign(OneOff):
     incentive: float = Field(0.0, ge=0.0, le=MAX_INCENTIVE)
 
 
-EVENTS = (PolicyChange, DataMerger, DataSale, Breach, ServiceIncident, MediaStory, RepermissionCampaign)
+EVENTS = (PolicyChange, DataMerger, DataSale, Breach, ServiceIncident, MediaStory, ClassAction,
+          RepermissionCampaign)
 AnyEvent = Annotated[Union[EVENTS], Field(discriminator="type")]  # noqa: UP007  (a union built from the tuple)
 EVENT_TYPES = tuple(typing.get_args(e.model_fields["type"].annotation)[0] for e in EVENTS)
-COMPANY_CAUSED = frozenset(EVENT_TYPES) - {"media_story"}   # events the company causes (none in the baseline arm)
+COMPANY_CAUSED = frozenset(EVENT_TYPES) - {"media_story", "class_action"}   # the company's own (none in the baseline)
 
 
 # ---------------------------------------------------------------- economics

@@ -25,7 +25,7 @@ from privsim.scenario.schema import Case, Observation, Scenario
 from privsim.scenario.yamlmap import LineMap, line_of
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "cases"
-FLOW_KPIS = ("consent.", "granted_at_ask.", "campaign_retained.", "reversal_days.")
+FLOW_KPIS = ("consent.", "granted_at_ask.", "campaign_retained.", "reversal_days.", "response_days.")
 AGREE_FACTOR = 3.0       # amounts and counts agree within a factor of 3 (order of magnitude)
 AGREE_SHARE = 0.01       # shares also agree within 1 percentage point
 

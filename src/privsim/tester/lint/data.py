@@ -26,7 +26,14 @@ COMPATIBLE: dict[str, frozenset[str]] = {
     "data_merger": frozenset({"data_merger", "profiling"}),
     "data_sale": frozenset({"data_sale", "third_party_sharing"}),
     "sensitive_inference": frozenset({"sensitive_inference"}),
+    "publication": frozenset({"publication"}),        # showing a customer's activity to others is its own purpose
+    "limited_data_ads": frozenset({"limited_data_ads"}),
+    "unspecified_purpose": frozenset({"unspecified_purpose"}),
+    "ai_training": frozenset({"ai_training"}),
+    "legal_disclosure": frozenset({"legal_disclosure"}),
 }
+# a disclosure the law compels is no secondary use the company chose (GDPR Art. 6(4): processing based on law) [A]
+COMPATIBLE = {k: v | {"legal_disclosure"} for k, v in COMPATIBLE.items()}
 _CORE = frozenset({"contact", "identifiers", "purchase_history", "preferences"})
 # data categories a purpose needs [A] (CNIL PIA Q213; e.g. no location for a newsletter, no health in service notes)
 NEEDED: dict[str, frozenset[str]] = {
@@ -44,9 +51,14 @@ NEEDED: dict[str, frozenset[str]] = {
     "data_merger": _CORE | {"browsing", "demographics"},
     "data_sale": _CORE | {"demographics"},
     "sensitive_inference": frozenset({"identifiers", "purchase_history", "browsing", "sensitive_inference"}),
+    "publication": _CORE | {"browsing", "public_content"},   # what was bought or done, and what they posted
+    "limited_data_ads": frozenset({"identifiers", "coarse_location"}),   # TCF purpose 2: device, non-precise location
+    "unspecified_purpose": frozenset(),                # no purpose stated, so no data is necessary for it
+    "ai_training": _CORE | {"browsing", "demographics"},   # as research
+    "legal_disclosure": frozenset(taxonomy.CATEGORIES),   # the law, not the company, names the data
 }
 MINOR_RISK = frozenset({"data_sale", "third_party_sharing", "cross_context_tracking", "profiling",
-                        "sensitive_inference"})
+                        "sensitive_inference", "publication", "ai_training"})
 MAX_RETENTION_DAYS = 3 * 365   # CNIL commercial-management guidance: 3 years after last contact [R]
 
 
