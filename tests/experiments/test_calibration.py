@@ -15,7 +15,7 @@ def test_targets_file_is_complete():
     assert {"opt_in_cross_context", "banner_reject_first_layer", "banner_hidden_reject", "opt_out_participation",
             "unsubscribe_per_send", "repermission_retained", "breach_abnormal_churn", "protest_covert_targeted",
             "complaints_after_discovery", "reversal_peripheral", "reversal_central", "covert_costs_more",
-            "heard_front_page"} <= ids
+            "heard_front_page", "heard_front_page_week", "heard_front_page_months"} <= ids
     assert {t.role for t in targets} == {"fitted", "predicted"}, "some figures are held out of the fit"
     for t in targets:
         assert t.source and t.figure

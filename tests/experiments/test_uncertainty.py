@@ -39,8 +39,8 @@ def test_report_separates_coefficient_variance_from_noise(result):
     assert (t["p5"] <= t["p95"]).all() and (t["noise_p5"] <= t["noise_p95"]).all()
     trust = t.loc[("all", "trust_end")]
     assert trust["sd"] > trust["noise_sd"]            # behaviour coefficients move trust far more than noise
-    salience = t.loc[("all", "salience_peak")]       # the story is scripted: no noise, but its outlet's audience
-    assert salience["noise_sd"] == pytest.approx(0, abs=1e-12) and salience["sd"] > 0    # is an uncertain figure
+    breached = t.loc[("all", "breached")]             # nothing in the scenario can breach: no spread at all
+    assert breached["sd"] == pytest.approx(0, abs=1e-12) and breached["noise_sd"] == pytest.approx(0, abs=1e-12)
 
 
 def test_drivers_rank_coefficients_by_rank_correlation(result):

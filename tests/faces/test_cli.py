@@ -174,3 +174,16 @@ def test_the_command_line_and_a_mean_field_replication_start_without_scipy():
 def test_a_kpi_table_on_few_replications_says_so(tmp_path):
     result = cli("run", str(SCENARIOS / "newsletter_opt_in.yaml"), "--reps", "3", "--out", str(tmp_path / "r"))
     assert result.returncode == 0 and "rests on 2 replications" in " ".join(result.stdout.split())   # PRIVSIM_REPS=2
+
+
+def test_a_partial_response_runs_end_to_end(tmp_path):
+    """A defensive company that first adds a notice and an opt-out, then stops: steps in order, in the KPIs."""
+    result = cli("run", str(SCENARIOS / "covert_sharing.yaml"), "--size", "2000", "--reps", "3",
+                 "--set", "strategy.response.posture=defensive",
+                 "--set", "strategy.response.actions=[add_notice, add_opt_out, stop]",
+                 "--out", str(tmp_path / "o"), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    kpis = {k["kpi"]: k["mean"] for k in json.loads(result.stdout)["kpis"]}
+    assert 0 < kpis["response_days.partner_feed"] < kpis["reversal_days.partner_feed"]
+    saved = (tmp_path / "o" / "scenario.yaml").read_text()
+    assert "posture: defensive" in saved and "add_notice" in saved

@@ -66,3 +66,14 @@ def test_priced_fix_changes_a_simulation_input():
     f = next(x for x in report.failures if x.check.id == "LNT-09")
     assert f.price.status == "priced"
     assert simulated_inputs(override(report.scenario, f.fix)) != simulated_inputs(report.scenario)
+
+
+def test_a_planned_response_is_priced_by_simulation():
+    """LNT-33's fix is a response policy: priced like any other fix, and it lowers backlash."""
+    report = lint(FIXTURES / "LNT-33.fires.yaml")
+    price(report, size=400, reps=4)
+    f = next(x for x in report.failures if x.check.id == "LNT-33")
+    assert f.price.status == "priced" and f.price.backlash_peak < 0
+    fixed = override(report.scenario, f.fix)
+    assert simulated_inputs(fixed) != simulated_inputs(report.scenario)
+    assert fixed.strategy.response.actions == ["apologise", "stop"]

@@ -50,12 +50,19 @@ def stage_discovery(eng: Replication, day: int) -> None:
 
 
 def follow_up(eng: Replication, source: Source, day: int, active_count: int) -> None:
-    """As outrage spreads, a story is taken up by the next tier: national news, then the front pages."""
+    """As outrage spreads, a story is taken up by the next tier: national news, then the front pages.
+
+    The offended share at which editors take it up is not known: each story's level is drawn once,
+    uniform on (0, 2·L) around the documented L, so the chance of a follow-up grows linearly with the
+    offended share instead of jumping at L (a cliff that the noise of a small simulated base would cross
+    more often than a large one).
+    """
     if not source.stories or source.offended is None or source.tier >= FRONT_PAGE:
         return
     m = eng.b.media
     offended = float(np.count_nonzero(source.offended & eng.pop.active)) / max(active_count, 1)
-    level = m.escalate_front_page if source.tier == NATIONAL else m.escalate_national
+    mean = m.escalate_front_page if source.tier == NATIONAL else m.escalate_national
+    level = 2.0 * mean * eng.streams.scalar(Decision.MEDIA, source.key, source.tier + 1)
     if offended > level:
         intensity = max(i for _, _, i in source.stories)
         eng.backlash.story(source, day, intensity, source.tier + 1)

@@ -185,10 +185,10 @@ class Media(Group):
     audience_front_page: float = coef(0.80, 0.58, 0.84, "[V] front pages everywhere: 58% had heard of Cambridge "
                                       "Analytica within a week, 67–84% of Equifax within 3 weeks [3.9, 3.11]",
                                       share=True)
-    escalate_national: float = coef(0.02, 0.005, 0.05, "[A] offended share of customers at which a trade story is "
-                                    "taken up nationally", share=True)
-    escalate_front_page: float = coef(0.10, 0.05, 0.2, "[A] offended share at which a national story makes front "
-                                      "pages", share=True)
+    escalate_national: float = coef(0.02, 0.005, 0.05, "[A] mean offended share of customers at which a trade "
+                                    "story is taken up nationally (each story's level uniform on 0–2×)", share=True)
+    escalate_front_page: float = coef(0.10, 0.05, 0.2, "[A] mean offended share at which a national story makes "
+                                      "front pages (each story's level uniform on 0–2×)", share=True)
     breach_national: float = coef(1e5, 1e4, 1e6, "[A] real people affected from which a notified breach is "
                                   "national news", positive=True)
     breach_front_page: float = coef(1e7, 1e6, 1e8, "[A] real people affected from which it is front-page news "

@@ -1,4 +1,4 @@
-"""Checks on access, security, workplace and governance (LNT-26 … LNT-30)."""
+"""Checks on access, security, workplace and governance (LNT-26 … LNT-30, LNT-33)."""
 
 from __future__ import annotations
 
@@ -140,3 +140,29 @@ def contracts(ctx: Context) -> Iterator[Hit]:
                 yield unknown(u.path, f"{u.id}: contracts_in_place not stated")
         elif p.recipients is None and u.purpose in SHARING:
             yield unknown(u.path, f"{u.id}: recipients not stated")
+
+
+@check("LNT-33", "No response once exposed", "medium", packs=ALL,
+       trigger="the strategy has something customers would punish once they learn of it (a covert use, a dark "
+               "pattern, a retroactive policy change) and strategy.response either never responds (actions: []) "
+               "or stonewalls",
+       rule="docs/reaction_sources.md §4: 16 of 21 exposed companies changed course within weeks, mostly in "
+            "2–4 days (Path, Avast, Zoom, Google Location History); the rest kept the practice for months or "
+            "years (Verizon, Venmo, Amazon, Target, 23andMe) [anecdote]; the price of the fix is simulated",
+       fix="decide the response before launch: a responsive posture that apologises and stops, or adds an "
+           "opt-out", pda="-", linddun="Non-compliance")
+def no_response(ctx: Context) -> Iterator[Hit]:
+    s = ctx.scenario
+    exposed = [u.id for u in ctx.uses if not u.disclosed or (u.practice is not None and u.practice.ui_patterns)]
+    exposed += [e.id or f"policy_change_{i}" for i, e in enumerate(s.events)
+                if e.type == "policy_change" and e.retroactive and e.new_consent != "opt_in"]
+    if not exposed:
+        return
+    r = s.strategy.response
+    fix = {"strategy.response.posture": "responsive", "strategy.response.actions": ["apologise", "stop"]}
+    if not r.actions:
+        yield Hit(("strategy", "response", "actions"), f"no response planned if {', '.join(exposed)} comes out",
+                  fix)
+    elif r.posture == "stonewall":
+        yield Hit(("strategy", "response", "posture"), f"a stonewall posture if {', '.join(exposed)} comes out",
+                  fix)
