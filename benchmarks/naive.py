@@ -6,8 +6,9 @@ and to measure what vectorising gains (``benchmarks/engine.py``): consent when a
 starts (framing, incentive and UI-pattern shifts; opt-in prompt or default-on notice read by a share
 of its channel), felt intrusion of what each customer knows and asymmetric trust, per-send and
 periodic-review opt-outs honoured after the latency, complaints per send and deliverability, churn
-from lost trust damped by lock-in, concern drift, money and NPV. Every coefficient is read from the
-scenario's ``behavior`` block.
+from lost trust (and less of it from trust earned) damped by lock-in, concern drift, lifts with
+diminishing returns in frequency, contribution and NPV. Every coefficient is read from the scenario's
+``behavior`` block.
 
 Company-level stochastic events are not modelled: the scenario must switch off discovery
 (``behavior.discovery.per_year: 0``) and the regulator (its hazards ``per_formal_complaint``,
@@ -30,6 +31,7 @@ from typing import Any
 
 import simpy
 
+from privsim.model.flows import frequency_lift
 from privsim.model.population import block_sizes
 from privsim.scenario import taxonomy
 from privsim.scenario.load import load_scenario
@@ -96,7 +98,8 @@ def practices_of(s: Scenario) -> list[Practice]:
             shift=frames[p.framing] + sum(getattr(b.consent, u) for u in p.ui_patterns),
             incentive=p.incentive, felt=b.trust.consented if p.consent == "opt_in" else b.trust.noticed,
             good=b.trust.value_delivered * max(p.revenue_lift, 0.0),
-            per_month=p.contacts_per_month if p.channel != "none" else 0.0, lift=p.revenue_lift,
+            per_month=p.contacts_per_month if p.channel != "none" else 0.0,
+            lift=frequency_lift(b, p.revenue_lift, p.contacts_per_month if p.channel != "none" else 0.0),
             data_revenue=p.data_revenue_per_record,
             segments=None if p.segments is None else {names.index(n) for n in p.segments},
             start=p.start_day, end=p.end_day))
@@ -168,22 +171,23 @@ class Company:
         yield env.timeout(EVENING)
         while True:
             d = self.day
-            revenue = self.value / 365.0
+            sales, data = self.value / 365.0, 0.0
             for i, p in enumerate(self.practices):
                 if p.sends and self.sent[i]:
                     p.sends_total = p.sends_total * keep + self.sent[i]
                     p.spam_total = p.spam_total * keep + self.spam[i]
                     rate = p.spam_total / p.sends_total if p.sends_total else 0.0
                     p.deliverability = 1.0 - o.deliverability_penalty if rate >= o.deliverability_threshold else 1.0
-                revenue += p.lift * p.deliverability * self.reach_value[i] / 365.0
-                revenue += p.data_revenue * self.reach_count[i] / 365.0
-            revenue *= r
+                sales += p.lift * p.deliverability * self.reach_value[i] / 365.0
+                data += p.data_revenue * self.reach_count[i] / 365.0
+            revenue = (sales + data) * r
+            contribution = (s.economics.margin * sales + data) * r
             e = s.economics
             costs = (self.contacts * e.cost_per_contact + self.complaints * e.cost_per_complaint
                      + self.incentives) * r
             self.revenue += revenue
             self.complaints_total += self.complaints
-            self.npv += (revenue - costs) / (1.0 + e.discount_rate) ** ((d + 1) / 365.0)
+            self.npv += (contribution - costs) / (1.0 + e.discount_rate) ** ((d + 1) / 365.0)
             yield env.timeout(1.0)
 
 
@@ -320,9 +324,12 @@ class Customer:
             self.due[i] = d + latency
 
     def leaves(self, c: Company) -> bool:
-        """Churn: p = 1 − exp(−(h_seg + s·q_T/365)) with stated intent q_T = ω_T·max(0, 1 − T/T̄)."""
-        intent = c.s.behavior.churn.intent_trust * max(0.0, self.base - self.trust) * self.inv_base
-        if c.rng.random() < -math.expm1(-(self.base_hazard + self.switching * intent / 365.0)):
+        """Churn: p = 1 − exp(−max(0, h_seg + s·q_T/365)), q_T = ω_T·(1 − T/T̄) below the baseline and
+        −min(ω_L·(T/T̄ − 1), q_L) above it."""
+        ch = c.s.behavior.churn
+        deficit = (self.base - self.trust) * self.inv_base
+        intent = ch.intent_trust * deficit if deficit >= 0 else -min(ch.intent_loyalty * -deficit, ch.loyalty_max)
+        if c.rng.random() < -math.expm1(-max(0.0, self.base_hazard + self.switching * intent / 365.0)):
             self.reach = [False] * len(self.reach)
             c.churned += 1
             return True

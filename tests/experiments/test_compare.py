@@ -70,7 +70,7 @@ def test_baseline_arm_runs_once_per_replicate_when_only_practices_differ(newslet
 
 def test_paired_ci_is_far_narrower_than_unpaired(newsletters):
     d = compare(list(newsletters), 3).differences()
-    row = d[(d.segment == "all") & (d.kpi == "npv")].iloc[0]
+    row = d[(d.segment == "all") & (d.kpi == "total_value")].iloc[0]
     paired, unpaired = row.ci_high - row.ci_low, row.unpaired_ci_high - row.unpaired_ci_low
     assert 0 < paired < unpaired / 5
     assert row.ci_low <= row["diff"] <= row.ci_high

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from privsim.errors import InputError
 from privsim.experiments.frontier import CLIFF_FACTOR, CLIFF_FLOOR, find_cliff, frontier, pareto_efficient
 from privsim.scenario.load import load_scenario
-from tests.conftest import ROOT, SCENARIOS
+from privsim.scenario.overrides import override
+from tests.conftest import ROOT, SCENARIOS, small
 
 SYNTHETIC = ROOT / "docs" / "examples" / "incentive_frontier.yaml"
 INCENTIVE = "strategy.practices.insights.incentive"
@@ -80,4 +81,17 @@ def test_cli_frontier_along_a_purpose_axis_marks_optimum_pareto_and_cliff(tmp_pa
         assert all(peaks[j] <= CLIFF_FACTOR * max(peaks[j - 1], CLIFF_FLOOR) for j in range(1, i))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["kind"] == "frontier" and summary["optimum_value"] == data["optimum"]
-    assert (out / "frontier.csv").read_text().splitlines()[0].startswith("point,value,npv,")
+    assert (out / "frontier.csv").read_text().splitlines()[0].startswith("point,value,total_value,")
+
+
+@pytest.mark.slow
+def test_newsletter_frequency_has_an_interior_optimum_that_falls_with_contact_cost():
+    """Diminishing returns (lift ∝ 1 − e^(−f/f₀)) against fatigue: the best frequency is neither end."""
+    s = small("newsletter_opt_in.yaml", 3000)
+    path = "strategy.practices.newsletter.contacts_per_month"
+    optimum = {}
+    for cost in (0.005, 0.2):
+        f = frontier(override(s, {"economics.cost_per_contact": cost}), f"{path}=1:25:9", reps=3)
+        optimum[cost] = f.value(f.optimum)
+    assert 1 < optimum[0.005] < 25
+    assert optimum[0.2] < optimum[0.005]

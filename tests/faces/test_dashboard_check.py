@@ -37,7 +37,7 @@ def test_pricing_adds_the_simulated_effect_of_each_fix(check):
     check.button(key="run-Price each fix").click().run()
     prices = [c for c in texts(check.caption) if c.startswith("Fix:")]
     assert prices and not any("not priced yet" in c for c in prices)
-    assert any("NPV" in c and "95% CI" in c for c in prices)
+    assert any("total value" in c and "95% CI" in c for c in prices)
 
 
 def test_the_gate_verdict_is_the_stress_test_result():

@@ -26,7 +26,7 @@ def test_frontier_page_marks_what_privsim_frontier_finds():
     assert any(f"`{PARAM}`" in c for c in texts(at.caption))
     at.button(key="run-Run frontier").click().run()
     want = frontier(default(), PARAM, reps=REPS)
-    line = next(m for m in texts(at.markdown) if m.startswith("**NPV-optimal**"))
+    line = next(m for m in texts(at.markdown) if m.startswith("**value-optimal**"))
     assert f"contacts per month: {want.value(want.optimum)} ·" in line
     table = at.dataframe[0].value
     assert list(table["npv"]) == [fmt("npv", v, "USD") for v in want.table["npv"]]

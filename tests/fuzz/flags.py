@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[list[str], dict[str, tuple[list[str], list[str]]]]] = 
         "--param": (["behavior.trust.apology"], ["behavior.nope"])}),
     "test": (["test", NEWSLETTER, *SHORT], {
         "--max-regulator-probability": (["0.5"], ["2", "-1", "nan"]),
-        "--max-npv-loss": (["1000"], ["inf", "-5"])}),
+        "--max-value-loss": (["1000"], ["inf", "-5"])}),
     "lint": (["lint", NEWSLETTER, "--no-price"], {
         "--fail-on": (["high", "never"], ["severe"]),
         "--jurisdiction": (["us"], ["mars"]),

@@ -55,11 +55,12 @@ def test_per_send_hazards_rise_with_frequency_intrusion_and_low_trust():
     assert low_trust[0] > base[0] and intrusive[0] > base[0]
 
 
-def test_chronic_intent_only_from_lost_trust():
+def test_chronic_intent_from_lost_trust_and_a_bounded_intent_to_stay_from_trust_earned():
     out = np.empty(3, dtype=np.float32)
     base = arr(0.6, 0.6, 0.6)
     q = eq.chronic_intent(B, arr(0.7, 0.6, 0.3), base, 1 / base, out)
-    assert q[0] == 0 and q[1] == 0 and q[2] == pytest.approx(B.churn.intent_trust * 0.5, rel=1e-5)
+    assert q[0] == pytest.approx(-B.churn.intent_loyalty / 6, rel=1e-5)      # 0.1 above 0.6: a sixth
+    assert q[1] == 0 and q[2] == pytest.approx(B.churn.intent_trust * 0.5, rel=1e-5)
 
 
 def test_intent_on_learning_is_capped_at_stated_share():

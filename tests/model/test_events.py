@@ -68,14 +68,14 @@ def test_a_retroactive_change_enrols_those_never_reached_and_tells_only_notice_r
     assert persons(eng, "retroactive_change") == enrolled.sum()
 
 
-def test_a_notified_breach_exposes_its_share_costs_per_record_and_tells_the_victims():
+def test_a_notified_breach_exposes_its_share_costs_by_its_size_and_tells_the_victims():
     body = QUIET + "events: [{type: breach, day: 5, share_of_records: 0.3, notify: true}]"
     eng = replication(body, until=6, size=3000, represents=10)
     breached = eng.recorder.tallies["breached"].sum()
     assert breached == pytest.approx(0.3 * 30000, rel=0.08)
     b = eng.b.breach
-    assert eng.recorder.company["breach_costs"][5] == pytest.approx(
-        breached * (b.cost_per_record_usd + b.notification_per_record_usd))
+    direct = (1 - b.lost_business_share) * b.cost_reference_usd * (breached / b.reference_records) ** b.cost_exponent
+    assert eng.recorder.company["breach_costs"][5] == pytest.approx(direct, rel=1e-6)
     source = eng.backlash.sources[-1]
     assert source.aware[source.affected & eng.pop.active].all()      # every victim still a customer is told
     assert persons(eng, "breach") == pytest.approx(breached)
@@ -125,3 +125,17 @@ def test_the_baseline_arm_skips_company_caused_events():
     eng = Replication(s, 0, with_strategy=False)
     eng.run(until=3)
     assert [k for _, k, _ in eng.recorder.marks] == ["media_story"]
+
+
+def test_breach_cost_per_record_falls_with_size():
+    """The IBM power law: an average breach costs C_ref, a mega breach far less per record (Equifax ≈ $0.5bn)."""
+    from privsim.model.events import breach_cost
+
+    b = replication(QUIET, until=0, size=100).b
+    ref = b.breach.reference_records
+    assert breach_cost(b, ref, True) == pytest.approx((1 - b.breach.lost_business_share) * b.breach.cost_reference_usd)
+    per_record = [breach_cost(b, n, True) / n for n in (1e3, 1e5, 1e7)]
+    assert per_record[0] > per_record[1] > per_record[2]
+    assert 2e8 < breach_cost(b, 147e6, True) < 1.4e9            # Equifax: ≈ $1.4bn realised, incl. lost business
+    assert breach_cost(b, 1e6, False) < breach_cost(b, 1e6, True)
+    assert breach_cost(b, 0, True) == 0.0

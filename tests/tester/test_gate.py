@@ -48,7 +48,7 @@ def test_known_bad_strategy_fails_and_known_good_passes():
     assert not bad.passed and good.passed
     failed = {v.name for v in bad.verdicts if not v.passed}
     assert "max_backlash_peak" in failed     # a responsive company stops it within days: P(regulator) ≈ 0.1
-    p5, p50, p95 = bad.npv_loss
+    p5, p50, p95 = bad.value_loss
     assert p5 <= p50 <= p95 and p95 > 0            # covert sharing loses money against doing nothing
     assert bad.backlash_peak[1] > good.backlash_peak[1]
     assert bad.regulator_probability > good.regulator_probability
@@ -62,7 +62,7 @@ def test_thresholds_come_from_the_gate_block():
     peak = strict.backlash_peak[1]
     assert strict.passed == (peak == 0.0)
     off = stress(override(small("covert_sharing.yaml"), {"gate": {
-        "max_npv_loss": None, "max_npv_loss_share": None, "max_regulator_probability": None,
+        "max_value_loss": None, "max_value_loss_share": None, "max_regulator_probability": None,
         "max_backlash_peak": None}}), reps=2)
     assert off.passed and all(v.limit is None for v in off.verdicts)
 
@@ -74,9 +74,9 @@ def test_cli_exit_codes_and_flags():
     good = privsim("test", "scenarios/newsletter_opt_in.yaml", "--reps", "2", "--size", "1000", "--format", "json")
     assert good.returncode == 0, good.stderr
     data = json.loads(good.stdout)
-    assert data["passed"] is True and set(data["npv_loss"]) == {"p5", "p50", "p95"}
+    assert data["passed"] is True and set(data["value_loss"]) == {"p5", "p50", "p95"}
     loose = privsim("test", "scenarios/covert_sharing.yaml", "--reps", "2", "--size", "1000",
-                    "--max-regulator-probability", "1", "--max-backlash-peak", "1", "--max-npv-loss-share", "1")
+                    "--max-regulator-probability", "1", "--max-backlash-peak", "1", "--max-value-loss-share", "1")
     assert loose.returncode == 0, loose.stdout
 
 
@@ -90,7 +90,7 @@ def test_cli_bad_threshold_is_bad_input():
 def test_a_criterion_that_cannot_be_evaluated_fails_with_its_reason():
     from privsim.tester.gate import Verdict
 
-    undefined = Verdict("max_npv_loss_share", "P95 NPV loss / baseline NPV", float("nan"), 0.01)
+    undefined = Verdict("max_value_loss_share", "P95 NPV loss / baseline NPV", float("nan"), 0.01)
     assert not undefined.passed and "cannot be evaluated" in undefined.reason
     assert Verdict("x", "x", float("nan"), None).passed              # a threshold turned off is no criterion
     assert Verdict("x", "x", 0.5, 0.25).reason == "x 0.5 is above the limit 0.25"

@@ -27,7 +27,7 @@ def test_lint_only_fix_is_not_modelled(check):
     report = lint(FIXTURES / f"{check}.fires.yaml")
     price(report, size=300, reps=2)
     mine = [f for f in report.failures if f.check.id == check]
-    assert mine and all(f.price.status == "not_modelled" and f.price.npv is None for f in mine)
+    assert mine and all(f.price.status == "not_modelled" and f.price.value is None for f in mine)
 
 
 def test_finding_without_automatic_fix_says_so():

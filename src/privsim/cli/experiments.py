@@ -215,14 +215,14 @@ def frontier(
                     "marks"):
             table.add_column(col, justify="right")
         for r in f.to_frame().itertuples():
-            tags = [t for t, on in (("NPV-optimal", r.optimal), ("Pareto", r.pareto), ("cliff", r.cliff)) if on]
+            tags = [t for t, on in (("value-optimal", r.optimal), ("Pareto", r.pareto), ("cliff", r.cliff)) if on]
             gain = (fmt("npv_vs_baseline", v, currency) for v in (r.npv_vs_baseline, r.npv_vs_baseline_ci_low,
                                                                        r.npv_vs_baseline_ci_high))
             table.add_row(str(r.value), "{} ({} – {})".format(*gain), fmt("opt_outs", r.opt_outs),
                           fmt("complaints", r.complaints), fmt("backlash_peak", r.backlash_peak),
                           fmt("privacy_churn", r.privacy_churn), ", ".join(tags))
         out.print(table)
-        out.print(f"NPV-optimal: {marks['optimum']}; cliff (backlash peak ×{cliff_factor:g} in one step): "
+        out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak ×{cliff_factor:g} in one step): "
                   f"{marks['cliff'] if f.cliff is not None else 'none'}")
         out.print(f"frontier folder: {target}")
     _failed([f"point {i}: {e}" for i, e in f.sweep.errors.items()])

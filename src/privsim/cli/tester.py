@@ -102,7 +102,7 @@ def _lint_table(report: Report, fail_on: str) -> None:
     table.add_column("check", no_wrap=True)
     table.add_column("line", justify="right")
     table.add_column("finding and fix", ratio=3)
-    table.add_column("if fixed (paired, CRN): NPV · backlash peak", ratio=2)
+    table.add_column("if fixed (paired, CRN): total value · backlash peak", ratio=2)
     for f in report.failures:
         table.add_row(f.severity.upper(), f.check.id, str(f.line or "?"),
                       f"{f.check.title}. {f.message}\nfix: {f.check.fix_hint}", _price_cell(f, currency))
@@ -125,12 +125,12 @@ def _price_cell(f: Finding, currency: str) -> str:
         return "not modelled (the fix changes no simulation input)"
     if p.status == "no_fix":
         return "no automatic fix"
-    if p.npv == 0 and p.backlash_peak == 0:
+    if p.value == 0 and p.backlash_peak == 0:
         return "no simulated effect in this scenario"
-    npv = f"{'+' if (p.npv or 0) >= 0 else ''}{money(p.npv or 0.0, currency)}"
-    if p.npv_ci:
-        npv += f" (95% CI {money(p.npv_ci[0], currency)} – {money(p.npv_ci[1], currency)})"
-    return f"{npv} · {(p.backlash_peak or 0.0) * 100:+.2f} pp"
+    value = f"{'+' if (p.value or 0) >= 0 else ''}{money(p.value or 0.0, currency)}"
+    if p.value_ci:
+        value += f" (95% CI {money(p.value_ci[0], currency)} – {money(p.value_ci[1], currency)})"
+    return f"{value} · {(p.backlash_peak or 0.0) * 100:+.2f} pp"
 
 
 # ------------------------------------------------------------------ test (the gate)
@@ -139,10 +139,10 @@ def _price_cell(f: Finding, currency: str) -> str:
 @run_options()
 def test_command(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    max_npv_loss: Annotated[float | None, typer.Option(
-        min=0.0, max=1e15, help="P95 NPV loss vs baseline, currency")] = None,
-    max_npv_loss_share: Annotated[float | None, typer.Option(
-        min=0.0, max=100.0, help="P95 NPV loss / baseline NPV")] = None,
+    max_value_loss: Annotated[float | None, typer.Option(
+        min=0.0, max=1e15, help="P95 loss of total value (NPV + terminal value) vs baseline, currency")] = None,
+    max_value_loss_share: Annotated[float | None, typer.Option(
+        min=0.0, max=100.0, help="P95 loss of total value / baseline total value")] = None,
     max_regulator_probability: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="probability of regulator action")] = None,
     max_backlash_peak: Annotated[float | None, typer.Option(
@@ -152,7 +152,7 @@ def test_command(
     """Stress-test a strategy under adverse draws; exit 1 when a gate threshold is exceeded."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
-    flags = {"max_npv_loss": max_npv_loss, "max_npv_loss_share": max_npv_loss_share,
+    flags = {"max_value_loss": max_value_loss, "max_value_loss_share": max_value_loss_share,
              "max_regulator_probability": max_regulator_probability, "max_backlash_peak": max_backlash_peak}
     gate = (s.gate or Gate()).model_copy(update={k: v for k, v in flags.items() if v is not None})
     with progress_bar(format == "table") as progress:
@@ -170,8 +170,9 @@ def test_command(
 def _gate_dict(r: GateResult) -> dict[str, Any]:
     return {
         "notice": NOTICE, "scenario": r.scenario.name, "replications": len(r.run.replications),
-        "adverse_draws": r.adverse_draws(), "npv_loss": dict(zip(("p5", "p50", "p95"), r.npv_loss, strict=True)),
-        "baseline_npv": r.baseline_npv, "regulator_probability": r.regulator_probability,
+        "adverse_draws": r.adverse_draws(),
+        "value_loss": dict(zip(("p5", "p50", "p95"), r.value_loss, strict=True)),
+        "baseline_value": r.baseline_value, "regulator_probability": r.regulator_probability,
         "backlash_peak": dict(zip(("p50", "p95"), r.backlash_peak, strict=True)),
         "verdicts": [{"threshold": v.name, "label": v.label, "value": v.value, "limit": v.limit, "passed": v.passed,
                       "reason": v.reason} for v in r.verdicts],
@@ -187,16 +188,17 @@ def _gate_table(r: GateResult) -> None:
               f"{r.scenario.population.size:,} customers (each = {r.scenario.population.represents:g})")
     out.print(f"notice: {NOTICE}")
     out.print("adverse draws: " + "; ".join(r.adverse_draws()))
-    p5, p50, p95 = r.npv_loss
-    out.print(f"NPV loss vs no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
-              f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)})")
+    p5, p50, p95 = r.value_loss
+    out.print(f"Loss of total value (NPV + terminal value) vs no-practice baseline: P5 {money(p5, currency)}, "
+              f"P50 {money(p50, currency)}, P95 {money(p95, currency)} (baseline total value "
+              f"{money(r.baseline_value, currency)})")
     out.print(f"probability of regulator action: {r.regulator_probability:.0%}; peak backlash P50 "
               f"{r.backlash_peak[0]:.2%}, P95 {r.backlash_peak[1]:.2%}")
     table = Table(title="Gate", title_justify="left")
     for col in ("threshold", "measured", "limit", "result"):
         table.add_column(col)
     for v in r.verdicts:
-        money_like = v.name == "max_npv_loss"
+        money_like = v.name == "max_value_loss"
         show = (lambda x: money(x, currency)) if money_like else (lambda x: "n/a" if math.isnan(x) else f"{x:.2%}")
         table.add_row(v.label, show(v.value), "off" if v.limit is None else show(v.limit),
                       "[green]pass[/green]" if v.passed else "[red]FAIL[/red]")

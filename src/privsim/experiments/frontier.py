@@ -1,11 +1,12 @@
 """The tolerance frontier: how much intrusion customers tolerate, and what it earns.
 
 A one-parameter sweep along an intrusion axis (contacts per month, a consent mode, a data
-use …), all points on the same replicates (CRN). Per point it reports NPV and revenue
-against opt-outs, complaints, backlash and privacy-driven churn, and marks:
+use …), all points on the same replicates (CRN). Per point it reports total value (NPV within the
+horizon + terminal value), NPV and revenue against opt-outs, complaints, backlash and privacy-driven
+churn, and marks:
 
-- the **NPV-optimal** point (highest mean NPV);
-- the **Pareto-efficient** points: no other point has at least as high NPV and at most as
+- the **value-optimal** point (highest mean total value);
+- the **Pareto-efficient** points: no other point has at least as high total value and at most as
   many opt-outs, complaints and as high a backlash peak, and is strictly better in one;
 - the **cliff**: the first step i−1 → i where the mean backlash peak rises by more than
   ``CLIFF_FACTOR`` (2×), counted from at least ``CLIFF_FLOOR`` (0.1% of active customers)
@@ -30,9 +31,10 @@ from privsim.scenario.schema import Scenario
 
 CLIFF_FACTOR = 2.0
 CLIFF_FLOOR = 0.001
-OBJECTIVE = "npv"
+OBJECTIVE = "total_value"          # NPV within the horizon + terminal value
 HARMS = ("opt_outs", "complaints", "backlash_peak")
-KPIS = ("npv", "npv_vs_baseline", "revenue", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
+KPIS = ("total_value", "total_vs_baseline", "npv", "npv_vs_baseline", "revenue", "opt_outs", "complaints",
+        "backlash_peak", "privacy_churn")
 
 
 @dataclass
@@ -93,9 +95,9 @@ def analyse(result: SweepResult, path: str, cliff_factor: float = CLIFF_FACTOR) 
     table = frontier_table(result, path)
     if table.empty:
         return Frontier(path, result, table, None, [], None, cliff_factor)
-    npv = table[OBJECTIVE].to_numpy(float)
-    optimum = int(table["point"].iloc[int(np.nanargmax(npv))]) if np.isfinite(npv).any() else None
-    better = np.column_stack([npv, *(-table[h].to_numpy(float) for h in HARMS)])
+    value = table[OBJECTIVE].to_numpy(float)
+    optimum = int(table["point"].iloc[int(np.nanargmax(value))]) if np.isfinite(value).any() else None
+    better = np.column_stack([value, *(-table[h].to_numpy(float) for h in HARMS)])
     better = np.nan_to_num(better, nan=-np.inf)
     pareto = [int(p) for p in table["point"][pareto_efficient(better)]]
     cliff_at = find_cliff(np.nan_to_num(table["backlash_peak"].to_numpy(float)), cliff_factor)

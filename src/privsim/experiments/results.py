@@ -28,6 +28,9 @@ NONNEGATIVE = ("fines", "expected_fines", "breach_costs", "revenue")
 KPIS: dict[str, tuple[str, str]] = {
     "npv": ("net present value over the horizon", "currency"),
     "npv_vs_baseline": ("NPV minus the no-practice baseline (same seed, CRN)", "currency"),
+    "terminal_value": ("lifetime value of the customers left at the horizon, discounted to day 0", "currency"),
+    "total_value": ("NPV within the horizon plus terminal value", "currency"),
+    "total_vs_baseline": ("total value minus the no-practice baseline's (same seed, CRN)", "currency"),
     "revenue": ("revenue over the horizon", "currency"),
     "churn": ("share of customers who left", "share"),
     "privacy_churn": ("churn above the no-practice baseline (CRN)", "share"),
@@ -111,8 +114,12 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
                     out[(seg, f"granted_at_ask.{fid}")] = g / a
     c, a = rec.company, "all"
     out[(a, "npv")] = float(c["npv"][-1])
+    out[(a, "terminal_value")] = float(c["terminal_value"][-1])
+    out[(a, "total_value")] = float(c["npv"][-1] + c["terminal_value"][-1])
     if base:
         out[(a, "npv_vs_baseline")] = float(c["npv"][-1] - base.company["npv"][-1])
+        out[(a, "total_vs_baseline")] = out[(a, "total_value")] - float(base.company["npv"][-1]
+                                                                       + base.company["terminal_value"][-1])
     out[(a, "formal_complaints")] = float(s["formal_complaints"][:, -1].sum())
     out[(a, "backlash_days")] = float((s["backlash"][:, -1] >= BACKLASH_LEVEL).sum())
     out[(a, "salience_peak")] = float(c["salience"].max())

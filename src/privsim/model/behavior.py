@@ -99,11 +99,21 @@ def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np
 
 def chronic_intent(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, inv_base: np.ndarray,
                    out: np.ndarray) -> np.ndarray:
-    """Stated yearly intent to leave from lost trust: q_T = ω_T·max(0, 1 − T/T̄) (§7)."""
+    """Yearly intent to leave from trust: q_T = ω_T·(1 − T/T̄) below the baseline (§7).
+
+    Above it, trust earned is an intent to stay: q_T = −min(ω_L·(T/T̄ − 1), q_L), a bounded loyalty.
+    """
+    c = b.churn
     np.subtract(trust_base, trust, out=out)
+    out *= inv_base                                   # relative deficit 1 − T/T̄ (negative: a surplus)
+    if c.intent_loyalty and out.min() < 0:
+        gain = np.minimum(np.maximum(-out, F32(0.0)) * F32(c.intent_loyalty), F32(c.loyalty_max))
+        np.maximum(out, F32(0.0), out=out)
+        out *= F32(c.intent_trust)
+        out -= gain
+        return out
     np.maximum(out, F32(0.0), out=out)
-    out *= inv_base
-    out *= F32(b.churn.intent_trust)
+    out *= F32(c.intent_trust)
     return out
 
 
@@ -117,10 +127,11 @@ def probability(h: np.ndarray) -> np.ndarray:
 
 def churn_probability(base_hazard: np.ndarray, switching: np.ndarray, intent: np.ndarray,
                       out: np.ndarray) -> np.ndarray:
-    """Daily churn p = 1 − exp(−(h_seg + s·q_T/365)), s = say–do × (1 − lock-in) × activity (§7)."""
+    """Daily churn p = 1 − exp(−max(0, h_seg + s·q_T/365)), s = say–do × (1 − lock-in) × activity (§7)."""
     np.multiply(switching, intent, out=out)
     out *= F32(1.0 / 365.0)
     out += base_hazard
+    np.maximum(out, F32(0.0), out=out)
     return probability(out)
 
 

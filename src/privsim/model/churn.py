@@ -53,11 +53,10 @@ def decide_exits(eng: Replication, idx: np.ndarray, q: np.ndarray, v: np.ndarray
     u = eng.streams.uniform(Decision.AWARENESS, key ^ 0x1EA7E, day, eng.scratch.buf)
     leavers = idx[leave]
     delay = 1 + np.floor(-np.log1p(-u[leavers].astype(np.float64)) * eng.b.churn.leave_delay_days)
-    for when in np.unique(delay):
-        if day + when < eng.horizon:
-            batch = leavers[delay == when]
-            due = eng.exits.get(int(day + when))
-            eng.exits[int(day + when)] = batch if due is None else np.union1d(due, batch)
+    for when in np.unique(delay):        # exits due after the horizon are kept: they shorten its terminal value
+        batch = leavers[delay == when]
+        due = eng.exits.get(int(day + when))
+        eng.exits[int(day + when)] = batch if due is None else np.union1d(due, batch)
 
 
 def deactivate(eng: Replication, idx: np.ndarray, day: int) -> None:

@@ -148,6 +148,7 @@ class Replication:
         self.day_counts: dict[str, Any] = {}
         self.costs: dict[str, float] = {}
         self.npv = 0.0
+        self.terminal = 0.0                            # lifetime value past the horizon (last day)
         self.env = simpy.Environment()
         self.started = False
         self.calendar = events.Calendar(self, with_strategy)

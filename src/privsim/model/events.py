@@ -35,6 +35,7 @@ from privsim.scenario.schema import (
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
+    from privsim.scenario.coefficients import Behavior
 
 F32 = np.float32
 Action = Callable[[int], None]
@@ -182,6 +183,19 @@ def breach(eng: Replication, e: Breach, i: int, day: int) -> None:
     _incident(eng, e, i, day, held, e.share_of_records * exposure, notify=e.notify, kind="breach")
 
 
+def breach_cost(b: Behavior, records: float, notified: bool) -> float:
+    """Direct cost in USD of a breach of ``records`` real records: (1 − s_LB)·C_ref·(N/N_ref)^b.
+
+    Less the notification share when nobody is notified (docs/model.md §9).
+    """
+    if records <= 0:
+        return 0.0
+    c = b.breach
+    total = c.cost_reference_usd * (records / c.reference_records) ** c.cost_exponent
+    direct = (1.0 - c.lost_business_share) * total
+    return direct if notified else direct * (1.0 - c.notification_share)
+
+
 def service_incident(eng: Replication, e: ServiceIncident, i: int, day: int) -> None:
     """Staff misuse of service access: few affected, a public story if it gets out."""
     _incident(eng, e, i, day, eng.pop.active.copy(), e.share_affected, notify=False, kind="service_incident",
@@ -200,10 +214,9 @@ def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, shar
     weight = eng.b.outrage.breach_attack if attack else eng.b.outrage.breach_negligent
     source = eng.backlash.add(Source(name, key, sensitivity, weight, affected=affected,
                                      aware=np.zeros(eng.n, dtype=bool)))
-    b = eng.b.breach
-    per_record = b.cost_per_record_usd + (b.notification_per_record_usd if notify else 0.0)
     if kind == "breach":
-        eng.costs["breach"] += convert(per_record, "USD", eng.s.economics.currency) * n_affected * eng.represents
+        cost = breach_cost(eng.b, n_affected * eng.represents, notify)
+        eng.costs["breach"] += convert(cost, "USD", eng.s.economics.currency)
         eng.count("breached", np.flatnonzero(affected))
     eng.recorder.mark(day, kind, name)
     if n_affected == 0:

@@ -8,6 +8,7 @@ mutable status (consent mode, live, discovered, reversed).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from privsim.model.rng import source_key
@@ -103,13 +104,26 @@ def _shift(b: Behavior, framing: str, patterns: list[str]) -> float:
     return frame + sum(getattr(c, p) for p in patterns)
 
 
+def frequency_lift(b: Behavior, lift: float, per_month: float) -> float:
+    """Lift at ``per_month`` contacts with diminishing returns: lift·g(f)/g(f_ref), g(f) = 1 − e^(−f/f₀).
+
+    ``revenue_lift`` is read as the lift at the reference frequency (docs/model.md §12); a practice that
+    sends nothing keeps it as written.
+    """
+    if per_month <= 0.0:
+        return lift
+    f0, ref = b.lift.saturation_per_month, b.lift.reference_per_month
+    return lift * -math.expm1(-per_month / f0) / -math.expm1(-ref / f0)
+
+
 def from_practice(p: Practice, b: Behavior) -> Flow:
     """A strategy practice as a flow."""
     return Flow(
         id=p.id, purpose=p.purpose, data=list(p.data), mode=p.consent, disclosed=p.disclosed,
         ask_on_start=p.ask_on_start, notice=p.notice, shift=_shift(b, p.framing, p.ui_patterns),
         dark=bool(p.ui_patterns), channel=p.channel, per_month=p.contacts_per_month,
-        lift=p.revenue_lift, data_revenue=p.data_revenue_per_record, one_off_price=0.0,
+        lift=frequency_lift(b, p.revenue_lift, p.contacts_per_month if p.channel != "none" else 0.0),
+        data_revenue=p.data_revenue_per_record, one_off_price=0.0,
         share_of_records=1.0, segments=p.segments, share=p.share, start=p.start_day, end=p.end_day,
         incentive=p.incentive, all_at_once=p.visibility == "all_at_once", centrality=p.centrality,
         reversible=True, facts=facts.use_of(p),

@@ -1,28 +1,125 @@
-"""Money (docs/model.md §12): the day's revenue, costs and fines, and the NPV discounted daily."""
+"""Money (docs/model.md §12): the day's revenue, contribution, costs and fines, and NPV discounted daily.
+
+On the last day, the customers still here are valued past the horizon: their lifetime value.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
+
+import numpy as np
+
+from privsim.model import behavior as eq
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
 
 
 def stage_money(eng: Replication, day: int) -> None:
-    """Cash = revenue × (1 + lifts) + data revenue − costs − fines; NPV discounted daily."""
-    revenue = eng.active_value / 365.0
+    """Cash = margin × sales × (1 + lifts) + data revenue − costs − fines; NPV discounted daily.
+
+    On the last day the customers still here are valued past the horizon (:func:`terminal_value`).
+    """
+    sales = eng.active_value / 365.0
+    data = np.zeros_like(sales)
     for k, f in enumerate(eng.flows):
         if f.lift:
-            revenue = revenue + f.lift * f.deliverability * eng.practices.reach_value[k] / 365.0
+            sales = sales + f.lift * f.deliverability * eng.practices.reach_value[k] / 365.0
         if f.data_revenue:
-            revenue = revenue + f.data_revenue * eng.practices.reach_count[k] / 365.0
-    for k, f in enumerate(eng.flows):
+            data = data + f.data_revenue * eng.practices.reach_count[k] / 365.0
         if f.one_off_price and day == f.start:   # a sale: paid once for the records it reached today
-            revenue = revenue + f.one_off_price * eng.practices.reach_count[k]
-    eng.revenue = revenue * eng.represents
+            data = data + f.one_off_price * eng.practices.reach_count[k]
+    eng.revenue = (sales + data) * eng.represents
     complaints = float(eng.day_counts["complaints"].sum())
     eng.costs["complaints"] += complaints * eng.s.economics.cost_per_complaint * eng.represents
     eng.cost_total = float(sum(eng.costs.values()))
-    eng.cash = float(eng.revenue.sum()) - eng.cost_total
+    eng.cash = float((eng.s.economics.margin * sales + data).sum()) * eng.represents - eng.cost_total
     r = eng.s.economics.discount_rate
     eng.npv += eng.cash / (1.0 + r) ** ((day + 1) / 365.0)
+    if day == eng.horizon - 1 and eng.s.economics.terminal_value == "lifetime":
+        eng.terminal = terminal_value(eng)
+
+
+AHEAD_YEARS = 5.0      # past the horizon, trust and stated intent are followed this long on a grid …
+STEPS_PER_YEAR = 12    # … monthly; beyond it the hazard is constant and the rest is closed form
+LIFETIME_YEARS = 50.0  # no relationship is valued beyond this (finite with no churn and no discounting) [A]
+
+
+def terminal_value(eng: Replication) -> float:
+    """TV = Σᵢ cᵢ·∫₀^τᵢ Sᵢ(t)·e^(−δt) dt, discounted from the horizon to day 0 (docs/model.md §12).
+
+    cᵢ is customer i's yearly contribution on the last day (margin × sales with the lifts of the practices
+    reaching them, data revenue, less the cost of their messages), δ = ln(1 + r), τᵢ the years until an exit
+    they already decided (∞ otherwise; nothing is valued past ``LIFETIME_YEARS``). Survival Sᵢ follows the
+    model's own churn hazard: the segment base plus the privacy excess of trust, which moves by the trust
+    equation under the practices still reaching
+    the customer (toward T* = (ρT̄ + αG)/(ρ + λαB + αG)); exits decided on learning of a violation are the
+    τᵢ. Practices live at the horizon are assumed to go on.
+    """
+    pop, e = eng.pop, eng.s.economics
+    idx = np.flatnonzero(pop.active)
+    if idx.size == 0:
+        return 0.0
+    sales = pop.value[idx].astype(np.float64)
+    yearly, data, contacts = sales.copy(), np.zeros(idx.size), np.zeros(idx.size)
+    for k, f in enumerate(eng.flows):
+        reached = eng.practices.reach[k, idx]
+        if not f.live or not reached.any():
+            continue
+        yearly += f.lift * f.deliverability * sales * reached
+        data += f.data_revenue * reached
+        if f.contacts:
+            contacts += f.per_month * 12.0 * reached
+    contribution = e.margin * yearly + data - e.cost_per_contact * contacts
+    years = np.full(idx.size, np.inf)
+    position = np.full(pop.active.size, -1)
+    position[idx] = np.arange(idx.size)
+    for day, leavers in eng.exits.items():
+        if day >= eng.horizon:
+            at = position[leavers]
+            at = at[at >= 0]
+            years[at] = np.minimum(years[at], (day - eng.horizon) / 365.0)
+    return float((contribution * discounted_survival(eng, idx, years)).sum()) * eng.represents / (
+        1.0 + e.discount_rate) ** (eng.horizon / 365.0)
+
+
+def discounted_survival(eng: Replication, idx: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """∫₀^τ S(t)·e^(−δt) dt in years for customers ``idx`` (trapezoid on the grid, closed form past it)."""
+    pop, b, t = eng.pop, eng.b, eng.b.trust
+    delta = math.log1p(eng.s.economics.discount_rate)
+    alpha, rho = t.learning_rate, math.log(2.0) / t.recovery_half_life_days
+    bad = pop.concern[idx] * eng.practices.load[idx] if eng.practices.any_load else np.zeros(idx.size)
+    good = eng.practices.good[idx] if eng.practices.any_good else np.zeros(idx.size)
+    base = pop.trust_base[idx].astype(np.float64)
+    speed = rho + t.loss_aversion * alpha * bad + alpha * good            # per day
+    settled = (rho * base + alpha * good) / speed
+    trust0 = pop.trust[idx].astype(np.float64)
+    base_hazard = 365.0 * pop.base_hazard[idx].astype(np.float64)
+    switching = pop.switching[idx].astype(np.float64)
+
+    inv_base = 1.0 / np.maximum(base, 1e-6)
+    intent = np.empty(idx.size)
+
+    def hazard(at: float) -> np.ndarray:
+        trust = settled + (trust0 - settled) * np.exp(-speed * 365.0 * at)
+        eq.chronic_intent(b, trust, base, inv_base, intent)
+        return np.maximum(base_hazard + switching * intent, 0.0)
+
+    step = 1.0 / STEPS_PER_YEAR
+    total = np.zeros(idx.size)
+    cumulative = np.zeros(idx.size)                                      # ∫ hazard up to the grid point
+    h_prev = hazard(0.0)
+    f_prev = np.ones(idx.size)
+    for n in range(1, int(AHEAD_YEARS * STEPS_PER_YEAR) + 1):
+        at = n * step
+        h = hazard(at)
+        cumulative += 0.5 * (h_prev + h) * step
+        f = np.exp(-cumulative - delta * at)
+        inside = np.clip((years - (at - step)) / step, 0.0, 1.0)         # the part of this step before τ
+        total += 0.5 * (f_prev + f) * step * inside
+        h_prev, f_prev = h, f
+    rate = h_prev + delta                                                # constant past the grid
+    rest = np.minimum(np.maximum(years - AHEAD_YEARS, 0.0), LIFETIME_YEARS - AHEAD_YEARS)
+    tail = np.divide(-np.expm1(-rate * rest), rate, out=rest.copy(), where=rate > 0)
+    return total + f_prev * tail

@@ -37,6 +37,7 @@ COMPANY_METRICS: dict[str, tuple[str, str]] = {
     "breach_costs": ("breach and notification costs today", "currency"),
     "cash": ("net cash today", "currency"),
     "npv": ("cumulative discounted net cash", "currency"),
+    "terminal_value": ("lifetime value of the remaining customers past the horizon (last day)", "currency"),
     "investigation": ("a regulator investigation is open", "0/1"),
 }
 COUNTS = {"active", "churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
@@ -105,6 +106,7 @@ class Recorder:
         c["breach_costs"][day] = eng.costs.get("breach", 0.0)
         c["cash"][day] = eng.cash
         c["npv"][day] = eng.npv
+        c["terminal_value"][day] = eng.terminal
         c["investigation"][day] = 1.0 if eng.regulator.opened is not None else 0.0
 
 

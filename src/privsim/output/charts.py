@@ -20,7 +20,7 @@ TIMESERIES = (("backlash", "backlash: share of active customers aware and offend
               ("active", "active customers"), ("opt_outs", "opt-outs per day"),
               ("complaints", "complaints per day"), ("npv", "cumulative NPV"))
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
-SWEEP_KPIS = ("npv", "opt_outs", "complaints", "backlash_peak")
+SWEEP_KPIS = ("total_value", "npv", "opt_outs", "complaints", "backlash_peak")
 
 
 def _rgba(color: str, alpha: float) -> str:
@@ -134,24 +134,25 @@ def sweep_figure(summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str
 
 def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto: Sequence[int],
                     cliff: int | None) -> go.Figure:
-    """NPV and backlash along the intrusion axis, and NPV against backlash with the Pareto set."""
+    """Total value (NPV + terminal value) and backlash along the intrusion axis, and against each other."""
     name = path.rsplit(".", 1)[-1]
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
-                        subplot_titles=[f"NPV vs {name}", f"backlash peak vs {name}", "NPV vs backlash peak"])
-    for c, kpi in ((1, "npv"), (2, "backlash_peak")):
+                        subplot_titles=[f"total value vs {name}", f"backlash peak vs {name}",
+                                        "total value vs backlash peak"])
+    for c, kpi in ((1, "total_value"), (2, "backlash_peak")):
         fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=kpi, showlegend=False,
                                  marker={"color": COLORS[0]},
                                  error_y={"type": "data", "symmetric": False, "array": table[f"{kpi}_ci_high"] -
                                           table[kpi], "arrayminus": table[kpi] - table[f"{kpi}_ci_low"]}),
                       row=1, col=c)
     on = table["point"].isin(pareto)
-    fig.add_trace(go.Scatter(x=table["backlash_peak"], y=table["npv"], mode="markers+text", text=table["value"],
+    fig.add_trace(go.Scatter(x=table["backlash_peak"], y=table["total_value"], mode="markers+text", text=table["value"],
                              textposition="top center", name="point", marker={"color": "#bbb", "size": 8}),
                   row=1, col=3)
-    fig.add_trace(go.Scatter(x=table.loc[on, "backlash_peak"], y=table.loc[on, "npv"], mode="markers",
+    fig.add_trace(go.Scatter(x=table.loc[on, "backlash_peak"], y=table.loc[on, "total_value"], mode="markers",
                              name="Pareto-efficient", marker={"color": COLORS[2], "size": 11}), row=1, col=3)
     best = table[table["point"] == optimum]
-    fig.add_trace(go.Scatter(x=best["value"], y=best["npv"], mode="markers", name="NPV-optimal",
+    fig.add_trace(go.Scatter(x=best["value"], y=best["total_value"], mode="markers", name="optimal",
                              marker={"symbol": "star", "size": 16, "color": COLORS[1]}), row=1, col=1)
     if cliff is not None:
         at = table.loc[table["point"] == cliff, "value"].iloc[0]

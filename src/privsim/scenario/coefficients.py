@@ -118,7 +118,8 @@ class OptOut(Group):
 
     per_send: float = coef(0.00284, 0.001, 0.004, "[F] h0 at 4 sends/month; target unsubscribe_per_send", share=True)
     reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f0: reference frequency of the per-send rate", positive=True)
-    frequency_elasticity: float = coef(0.5, 0.0, 1.0, "[V] intensity shortens time to opt-out (Kumar, Zhang & Luo 2014)")
+    frequency_elasticity: float = coef(0.5, 0.0, 1.0, "[A] η: intensity shortens time to opt-out (direction: Kumar, "
+                                       "Zhang & Luo 2014; the size is ours, economics_sources §2)")
     trust_elasticity: float = coef(2.0, 1.0, 3.0, "[A] hazard × exp(−β·(T − 0.5))")
     intrusion_elasticity: float = coef(4.0, 1.0, 8.0, "[A] hazard × (1 + κ·felt intrusion)")
     complaint_per_send: float = coef(0.0000790, 0.00004, 0.0004, "[F] c0; target complaint_per_send 0.012%", share=True)
@@ -130,11 +131,27 @@ class OptOut(Group):
     review_interval_days: int = Field(7, ge=1, le=30, description="[A] days between opt-out reviews of non-contact practices")
 
 
+class Lift(Group):
+    """Revenue lift with diminishing returns in contact frequency (docs/economics_sources.md §2)."""
+
+    saturation_per_month: float = coef(6.0, 4.0, 8.0, "[V] f₀ of g(f) = 1 − e^(−f/f₀): a frequency test's refit "
+                                       "gives f₀ = 1.42/week ≈ 6.2/month, R² 0.98 (MineThatData 2018, F2.2); clicks "
+                                       "flat between 6 and 25/month (F2.3–F2.5); optimum 7 (Zhang et al. 2017, F2.7)",
+                                       positive=True)
+    reference_per_month: float = coef(4.0, 4.0, 4.0, "[A] f_ref: the frequency at which revenue_lift is stated",
+                                      positive=True)
+
+
 class Churn(Group):
     """Daily churn hazard: segment base plus privacy excess damped by lock-in."""
 
     say_do: float = coef(0.077, 0.025, 0.2, "[F] realised ≈ 1/5–1/40 of stated intent (calibration.md §3c); target breach_abnormal_churn", share=True)
     intent_trust: float = coef(1.0, 0.5, 2.0, "[A] stated yearly intent to leave per unit relative trust loss")
+    intent_loyalty: float = coef(0.44, 0.0, 1.0, "[A] ω_L: intent to stay per unit relative trust gain, ω_T/λ: "
+                                 "a gain weighs less than a loss (Tversky & Kahneman 1992)")
+    loyalty_max: float = coef(0.13, 0.0, 0.4, "[A] q_L: the most intent to stay trust can earn, ≈ 1 pp/yr less "
+                              "churn at the mean switching rate: the bound of economics_sources §5 (a breach-sized "
+                              "loss moves realised churn only 2–4 pp, T5.9)")
     intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto 2017)", share=True)
     privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22)", share=True)
     inactive_factor: float = coef(0.25, 0.1, 0.5, "[A] realised switching of non-actives relative to actives", share=True)
@@ -196,7 +213,12 @@ class Media(Group):
 
 
 class Breach(Group):
-    """Breach and incident odds by control, and per-record costs (in USD, converted)."""
+    """Breach and incident odds by control, and the cost of a breach by its size (USD 2024, converted).
+
+    Cost C(N) = C_ref·(N/N_ref)^b for N real records (docs/economics_sources.md §1): per-record costs fall
+    steeply with size. The engine books the direct part, (1 − lost business share)·C(N): lost business comes
+    from the churn it simulates.
+    """
 
     intrusion_per_year: float = coef(0.05, 0.02, 0.15, "[A] external intrusion at a mid-size firm")
     lost_laptop_per_year: float = coef(0.20, 0.05, 0.5, "[A] lost/stolen device holding customer data (remote work)")
@@ -204,8 +226,18 @@ class Breach(Group):
     insider_broad_per_year: float = coef(2.0, 0.5, 6.0, "[A] staff misuse with broad service access (Uber God View)")
     insider_need_to_know_per_year: float = coef(0.2, 0.05, 0.6, "[A] same with need-to-know access")
     encrypted_exposure: float = coef(0.02, 0.0, 0.1, "[R] encrypted lost devices are mostly not a breach (safe harbour)", share=True)
-    cost_per_record_usd: float = coef(100.0, 60.0, 170.0, "[V] IBM 2023 $165/record less its 36–38% lost-business share")
-    notification_per_record_usd: float = coef(5.0, 1.0, 10.0, "[A] letter, call centre, credit monitoring offer")
+    cost_reference_usd: float = coef(4.88e6, 4.45e6, 4.88e6, "[V] C_ref: IBM/Ponemon 2024 average breach, "
+                                     "$4.88M at ≈ 27,000 records (economics_sources B1.46)", positive=True)
+    reference_records: float = Field(27_000.0, gt=0.0, description="[V] N_ref: records of the IBM average breach "
+                                     "(2013–2023 per-record cost vs average cost, economics_sources B1.1–B1.19)")
+    cost_exponent: float = coef(0.58, 0.42, 0.76, "[V] b: IBM 2024 power law through the average and mega-breach "
+                                "end points, 0.577 (B1.26); insurance claims 0.42 (B1.34), Jacobs 2014 0.76 (B1.30); "
+                                "Target, T-Mobile, Equifax within 0.6–1.9× (B1.66)", share=True)
+    lost_business_share: float = coef(0.30, 0.29, 0.39, "[V] share of breach cost that is lost business, simulated "
+                                      "as churn instead: IBM 2024 30.1%, 2023 29.2%, 2019–21 36–38% (B1.41–B1.46)",
+                                      share=True)
+    notification_share: float = coef(0.13, 0.08, 0.18, "[V] notification's share of the direct cost: IBM 2024 "
+                                     "$0.43M of $3.41M (B1.46); none when customers are not notified", share=True)
 
 
 class Regulator(Group):
@@ -288,6 +320,7 @@ class Behavior(Group):
     trust: Trust = Trust()
     outrage: Outrage = Outrage()
     opt_out: OptOut = OptOut()
+    lift: Lift = Lift()
     churn: Churn = Churn()
     discovery: Discovery = Discovery()
     media: Media = Media()

@@ -2,8 +2,9 @@
 
 Schema 0 was the draft format of the research notes: ``categories``, ``consent_mode``,
 ``notified``/``covert``, ``contact_frequency`` (contacts per week), ``optout_steps``/``optin_steps``
-and ``controls.honors_gpc``. Schema 1 set the company's response as a threshold and a lag. docs/scenario.md
-documents each step. A file without ``schema:`` is read as the current schema.
+and ``controls.honors_gpc``. Schema 1 set the company's response as a threshold and a lag; schema 2
+put the gate's thresholds on NPV alone. docs/scenario.md documents each step. A file without ``schema:``
+is read as the current schema.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from privsim.errors import InputError
 from privsim.scenario.yamlmap import LineMap, line_of
 
-CURRENT = 2
+CURRENT = 3
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
 
@@ -85,7 +86,18 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """The gate judges total value (NPV + terminal value): ``max_npv_loss[_share]`` → ``max_value_loss[_share]``."""
+    gate = data.get("gate")
+    if isinstance(gate, dict):
+        for old in ("max_npv_loss", "max_npv_loss_share"):
+            if old in gate:
+                gate[old.replace("npv", "value")] = gate.pop(old)
+    data["schema"] = 3
+    return data
+
+
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def to_current(data: dict[str, Any], source: str, lines: LineMap) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
 from privsim.scenario.law import REFERENCE_DATE
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NAME = r"^[a-z][a-z0-9_]*$"
 
 Category = Literal[tuple(taxonomy.CATEGORIES)]  # type: ignore[valid-type]
@@ -47,6 +47,7 @@ Rate = Annotated[float, Field(gt=0.0, le=365.0)]          # events a year
 MAX_VALUE = 1e7             # revenue of one customer in a year
 MAX_UNIT = 1e5              # a unit price or cost: per record, per complaint, per contact, per record sold
 MAX_INCENTIVE = 1e6         # a one-off incentive for consent
+MARGIN = 0.30              # contribution margin on sales: retail 0.22–0.45 (docs/economics_sources.md §3)
 MAX_TURNOVER = 1e13         # a company's yearly turnover (the largest are below 1e12)
 MAX_REAL = 1e10             # real customers a population stands for (more than the world's population)
 MAX_SEGMENTS, MAX_PRACTICES, MAX_EVENTS = 100, 64, 500
@@ -374,6 +375,10 @@ class Economics(Strict):
     discount_rate: float = Field(0.08, ge=0.0, le=1.0, description="annual")
     cost_per_contact: float = Field(0.005, ge=0.0, le=MAX_UNIT)
     cost_per_complaint: float = Field(5.0, ge=0.0, le=MAX_UNIT, description="handling cost of one complaint")
+    margin: Share = Field(MARGIN, description="contribution margin on sales (annual value and lifts): cash is "
+                                              "margin × sales + data revenue − costs (docs/model.md §12)")
+    terminal_value: Literal["lifetime", "none"] = Field(
+        "lifetime", description="lifetime: value the customers left at the horizon (total_value); none: stop there")
     annual_turnover: float | None = Field(
         None, ge=0.0, le=MAX_TURNOVER, description="for fine caps; null: real customers × mean annual value")
 
@@ -382,10 +387,12 @@ class Economics(Strict):
 class Gate(Strict):
     """Thresholds and adverse draws of the stress test (``privsim test``); null turns a threshold off."""
 
-    max_npv_loss: float | None = Field(
-        None, ge=0.0, le=1e15, description="P95 of NPV loss against the no-practice baseline, economics.currency")
-    max_npv_loss_share: float | None = Field(
-        0.01, ge=0.0, le=100.0, description="P95 of NPV loss as a share of the baseline NPV (materiality) [A]")
+    max_value_loss: float | None = Field(
+        None, ge=0.0, le=1e15, description="P95 loss of total value (NPV + terminal value) against the "
+                                           "no-practice baseline, economics.currency")
+    max_value_loss_share: float | None = Field(
+        0.01, ge=0.0, le=100.0, description="P95 loss of total value as a share of the baseline's total value "
+                                            "(materiality) [A]")
     max_regulator_probability: Share | None = Field(
         0.25, description="probability that a regulator opens an investigation [A]")
     max_backlash_peak: Share | None = Field(

@@ -2,7 +2,8 @@
 
 Adverse draws: every covert practice is exposed by a media story a fixed time after it
 starts; breaches and staff incidents arrive at the yearly rates the strategy's controls
-imply; baseline concern drifts up faster. The gate reports P5/P50/P95 of NPV loss against
+imply; baseline concern drifts up faster. The gate reports P5/P50/P95 of the loss of total value
+(NPV within the horizon + terminal value) against
 the no-practice baseline (same seeds, CRN), the probability of regulator action and peak
 backlash, and fails when any exceeds its threshold (``gate:`` block or flags).
 """
@@ -76,8 +77,8 @@ class GateResult:
     scenario: Scenario
     gate: Gate
     run: RunResult
-    npv_loss: tuple[float, float, float]          # P5, P50, P95, economics.currency
-    baseline_npv: float                           # median NPV of the no-practice arm
+    value_loss: tuple[float, float, float]        # P5, P50, P95 loss of total value, economics.currency
+    baseline_value: float                         # median total value of the no-practice arm
     regulator_probability: float
     backlash_peak: tuple[float, float]            # P50, P95
     verdicts: list[Verdict]
@@ -134,16 +135,17 @@ def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None
     if k.empty:
         nan = float("nan")
         return GateResult(stressed, gate, run, (nan, nan, nan), nan, nan, (nan, nan), [])
-    loss = -k["npv_vs_baseline"].to_numpy(dtype=float)
-    baseline = float(np.median(k["npv"].to_numpy(dtype=float) - k["npv_vs_baseline"].to_numpy(dtype=float)))
+    loss = -k["total_vs_baseline"].to_numpy(dtype=float)
+    baseline = float(np.median(k["total_value"].to_numpy(dtype=float) - k["total_vs_baseline"].to_numpy(dtype=float)))
     p5, p50, p95 = (float(x) for x in np.percentile(loss, [5, 50, 95]))
     regulator = float(k["regulator_action"].mean())
     peaks = k["backlash_peak"].to_numpy(dtype=float)
     b50, b95 = (float(x) for x in np.percentile(peaks, [50, 95]))
     share = p95 / baseline if baseline > 0 else float("nan")
     verdicts = [
-        Verdict("max_npv_loss", "P95 NPV loss vs no-practice baseline", p95, gate.max_npv_loss),
-        Verdict("max_npv_loss_share", "P95 NPV loss / baseline NPV", share, gate.max_npv_loss_share),
+        Verdict("max_value_loss", "P95 loss of total value vs no-practice baseline", p95, gate.max_value_loss),
+        Verdict("max_value_loss_share", "P95 loss of total value / baseline total value", share,
+                gate.max_value_loss_share),
         Verdict("max_regulator_probability", "probability of regulator action", regulator,
                 gate.max_regulator_probability),
         Verdict("max_backlash_peak", "P95 peak backlash", b95, gate.max_backlash_peak),

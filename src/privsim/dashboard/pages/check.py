@@ -69,11 +69,12 @@ def price_text(f: Finding, currency: str) -> str:
     if p.status != "priced":
         return {"not_modelled": "not modelled (the fix changes no simulation input)",
                 "no_fix": "no automatic fix"}[p.status]
-    if p.npv == 0 and p.backlash_peak == 0:
+    if p.value == 0 and p.backlash_peak == 0:
         return "no simulated effect in this scenario"
-    npv = money(p.npv or 0.0, currency)
-    ci = f" (95% CI {money(p.npv_ci[0], currency)} – {money(p.npv_ci[1], currency)})" if p.npv_ci else ""
-    return f"NPV {'+' if (p.npv or 0) >= 0 else ''}{npv}{ci} · backlash peak {(p.backlash_peak or 0) * 100:+.2f} pp"
+    value = money(p.value or 0.0, currency)
+    ci = f" (95% CI {money(p.value_ci[0], currency)} – {money(p.value_ci[1], currency)})" if p.value_ci else ""
+    sign = "+" if (p.value or 0) >= 0 else ""
+    return f"total value {sign}{value}{ci} · backlash peak {(p.backlash_peak or 0) * 100:+.2f} pp"
 
 
 def findings(report: Report, currency: str) -> None:
@@ -115,9 +116,10 @@ def verdict(r: GateResult) -> None:
         st.warning(w.replace("Run the gate with --reps", "Set the sidebar's replications to"),
                    icon=":material/warning:")
     st.caption("Adverse draws: " + "; ".join(r.adverse_draws()))
-    p5, p50, p95 = r.npv_loss
-    st.caption(f"NPV loss against the no-practice baseline: P5 {money(p5, currency)}, P50 {money(p50, currency)}, "
-               f"P95 {money(p95, currency)} (baseline NPV {money(r.baseline_npv, currency)}) · regulator action "
+    p5, p50, p95 = r.value_loss
+    st.caption(f"Loss of total value (NPV + terminal value) against the no-practice baseline: P5 "
+               f"{money(p5, currency)}, P50 {money(p50, currency)}, P95 {money(p95, currency)} (baseline total "
+               f"value {money(r.baseline_value, currency)}) · regulator action "
                f"{r.regulator_probability:.0%} · peak backlash P50 {r.backlash_peak[0]:.2%}, P95 "
                f"{r.backlash_peak[1]:.2%}")
 
@@ -126,7 +128,7 @@ def verdict(r: GateResult) -> None:
             return "off"
         if math.isnan(x):
             return "n/a"
-        return money(x, currency) if name == "max_npv_loss" else f"{x:.2%}"
+        return money(x, currency) if name == "max_value_loss" else f"{x:.2%}"
 
     st.dataframe(pd.DataFrame([{"threshold": v.label, "measured": shown(v.name, v.value),
                                 "limit": shown(v.name, v.limit), "result": "pass" if v.passed else "FAIL"}

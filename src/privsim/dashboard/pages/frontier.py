@@ -24,7 +24,7 @@ def page() -> None:
     """The Tolerance frontier page."""
     st.title("Tolerance frontier")
     st.caption("How much intrusion do customers tolerate? One practice parameter is swept; every point runs on the "
-               "same seeds, so the curve is not noise. Marked: the NPV-optimal point, the Pareto-efficient points "
+               "same seeds, so the curve is not noise. Marked: the value-optimal point, the Pareto-efficient points "
                "(no other point earns more with less harm) and the cliff, where peak backlash more than doubles in "
                "one step.")
     chosen = pick.scenario("frontier-pick")
@@ -55,7 +55,7 @@ def page() -> None:
     if failed:
         st.warning("Points that could not run: " + "; ".join(f"{result.sweep.points[i]}: {e}"
                                                               for i, e in failed.items()))
-    st.markdown(f"**NPV-optimal** {axis.replace('_', ' ')}: {result.value(result.optimum)} · "
+    st.markdown(f"**value-optimal** {axis.replace('_', ' ')}: {result.value(result.optimum)} · "
                 f"**cliff** at: {result.value(result.cliff) if result.cliff is not None else 'none in this range'} · "
                 f"**Pareto-efficient**: {', '.join(str(result.value(p)) for p in result.pareto) or 'none'}")
     if len(result.table):

@@ -86,8 +86,8 @@ class Price:
     """
 
     status: Literal["priced", "not_modelled", "no_fix"]
-    npv: float | None = None
-    npv_ci: tuple[float, float] | None = None
+    value: float | None = None              # change in total value (NPV + terminal value)
+    value_ci: tuple[float, float] | None = None
     backlash_peak: float | None = None
     backlash_ci: tuple[float, float] | None = None
     regulator_action: float | None = None

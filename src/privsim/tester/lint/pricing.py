@@ -23,7 +23,7 @@ from privsim.tester.lint.base import Price
 from privsim.tester.lint.runner import Report
 
 NOT_SIMULATED = ("gate", "case", "counterfactual")
-PRICED_KPIS = ("npv", "backlash_peak", "regulator_action")
+PRICED_KPIS = ("total_value", "backlash_peak", "regulator_action")
 
 
 def simulated_inputs(scenario: Scenario) -> dict[str, Any]:
@@ -90,6 +90,6 @@ def _paired(original: list[ReplicationResult], fixed: list[ReplicationResult], s
     if not pairs:
         return None
     diff = {k: np.array([b.kpis[("all", k)] - a.kpis[("all", k)] for a, b in pairs]) for k in PRICED_KPIS}
-    return Price("priced", npv=float(diff["npv"].mean()), npv_ci=mean_ci(diff["npv"]),
+    return Price("priced", value=float(diff["total_value"].mean()), value_ci=mean_ci(diff["total_value"]),
                  backlash_peak=float(diff["backlash_peak"].mean()), backlash_ci=mean_ci(diff["backlash_peak"]),
                  regulator_action=float(diff["regulator_action"].mean()), reps=len(pairs), size=size)

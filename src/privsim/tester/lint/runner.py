@@ -96,7 +96,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "message": f.message, "file": f.source, "line": f.line, "field": f.field,
             "rule": f.check.rule, "fix_hint": f.check.fix_hint, "fix": f.fix,
             "price": None if f.price is None else {
-                "status": f.price.status, "npv": f.price.npv, "npv_ci": f.price.npv_ci,
+                "status": f.price.status, "value": f.price.value, "value_ci": f.price.value_ci,
                 "backlash_peak": f.price.backlash_peak, "backlash_ci": f.price.backlash_ci,
                 "regulator_action": f.price.regulator_action, "reps": f.price.reps, "size": f.price.size},
         } for f in report.findings],

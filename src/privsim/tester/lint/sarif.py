@@ -70,7 +70,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
             location["region"] = {"startLine": f.line}
         result["locations"] = [{"physicalLocation": location}]
     if f.price is not None:
-        result["properties"]["price"] = {"status": f.price.status, "npv": f.price.npv,
+        result["properties"]["price"] = {"status": f.price.status, "value": f.price.value,
                                          "backlash_peak": f.price.backlash_peak,
                                          "regulator_action": f.price.regulator_action}
     return result
