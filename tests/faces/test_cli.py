@@ -187,3 +187,16 @@ def test_a_partial_response_runs_end_to_end(tmp_path):
     assert 0 < kpis["response_days.partner_feed"] < kpis["reversal_days.partner_feed"]
     saved = (tmp_path / "o" / "scenario.yaml").read_text()
     assert "posture: defensive" in saved and "add_notice" in saved
+
+
+def test_compare_states_what_its_ranking_rests_on(tmp_path):
+    result = cli("compare", str(SCENARIOS / "newsletter_opt_in.yaml"), str(SCENARIOS / "dark_pattern_consent.yaml"),
+                 "--out", str(tmp_path / "c"), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    ranking = json.loads(result.stdout)["ranking"]
+    assert ranking["by"] == "total_value" and "365 days, terminal value lifetime" in ranking["basis"]
+    values = [r["total_value"] for r in ranking["order"]]
+    assert values == sorted(values, reverse=True) and len(ranking["by_npv_alone"]) == 2
+    table = cli("compare", str(SCENARIOS / "newsletter_opt_in.yaml"), str(SCENARIOS / "dark_pattern_consent.yaml"),
+                "--out", str(tmp_path / "t"))
+    assert "Ranked by total value = NPV within the horizon + terminal value" in table.stdout.replace("\n", " ")

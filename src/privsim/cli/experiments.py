@@ -101,6 +101,9 @@ def compare(
         out.print_json(json.dumps({
             "scenarios": cmp.names, "seed": cmp.seed, "replications": len(cmp.runs[0].replications),
             "run_folder": str(target), "paired_ci_narrower_by": ratio,
+            "ranking": {"by": "total_value", "basis": cmp.basis(),
+                        "order": [{"scenario": n, "total_value": v} for n, v in cmp.ranking()],
+                        "by_npv_alone": [n for n, _ in cmp.ranking("npv")]},
             "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
             "differences": _records(diff[diff["segment"] == "all"]),
             "kpis": _records(summary[summary["segment"] == "all"])}))
@@ -108,6 +111,13 @@ def compare(
         for name, run in zip(cmp.names, cmp.runs, strict=True):
             out.print(kpi_table(run, f"{name} — {len(run.replications)} replications"))
         out.print(difference_table(cmp, currency))
+        ranked = cmp.ranking()
+        out.print(f"Ranked by {cmp.basis()}: " + ", ".join(
+            f"{i}. {n} ({fmt('total_value', v, currency)})" for i, (n, v) in enumerate(ranked, 1)), markup=False)
+        by_npv = [n for n, _ in cmp.ranking("npv")]
+        if by_npv != [n for n, _ in ranked]:
+            out.print(f"NPV within the horizon alone would rank them {', '.join(by_npv)}: the difference is what "
+                      "the customers left at the horizon are worth.", markup=False)
         if ratio:
             out.print(f"The paired CI is {ratio:.3g}× narrower than the unpaired one (median over KPIs): "
                       "common random numbers cancel the noise both runs share.")

@@ -70,7 +70,10 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, key=key, config=CHART_CONFIG)
 
 
-KPI_LABELS = {"npv": "NPV", "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
+KPI_LABELS = {"total_value": "Total value (NPV + after the horizon)",
+              "total_vs_baseline": "Total value vs doing nothing", "npv": "NPV within the horizon",
+              "terminal_value": "Value after the horizon",
+              "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
               "opt_outs": "Opt-outs", "complaints": "Complaints", "backlash_peak": "Backlash peak",
               "regulator_action": "Regulator investigation", "regulator_order": "Public regulator action",
               "fine_paid": "Money imposed", "fines": "Fines", "expected_fines": "Fines expected (open case)"}

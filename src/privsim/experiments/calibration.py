@@ -139,7 +139,7 @@ def measure(target: Target, scenario: Scenario, reps: int | None = None, seed: i
 
 def _values(target: Target, scenario: Scenario, reps: int | None, seed: int | None, executor: str,
             workers: int | None, progress: Progress) -> np.ndarray:
-    baseline = target.metric.kpi in ("privacy_churn", "npv_vs_baseline")
+    baseline = target.metric.kpi in ("privacy_churn", "npv_vs_baseline", "total_vs_baseline")
     run = replicate(scenario, reps or target.replications, seed=seed, executor=executor, workers=workers,
                     progress=progress, baseline=baseline)
     if run.failed:

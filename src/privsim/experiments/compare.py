@@ -66,6 +66,23 @@ class Comparison:
         """Daily series of every scenario with a ``scenario`` column."""
         return _stack([run.to_frame() for run in self.runs], self.names)
 
+    def ranking(self, kpi: str = "total_value") -> list[tuple[str, float]]:
+        """Scenarios by mean ``kpi`` for the whole population, best first (a KPI with no direction: highest)."""
+        means = []
+        for name, run in zip(self.names, self.runs, strict=True):
+            k = run.kpis()
+            values = k[(k["segment"] == "all") & (k["kpi"] == kpi)]["value"]
+            means.append((name, float(values.mean()) if len(values) else float("nan")))
+        sign = direction(kpi) or 1
+        return sorted(means, key=lambda item: -sign * item[1] if item[1] == item[1] else float("inf"))
+
+    def basis(self) -> str:
+        """What the ranking on total value rests on: each scenario's horizon and terminal-value setting."""
+        settings = {(run.scenario.horizon_days, run.scenario.economics.terminal_value) for run in self.runs}
+        said = "; ".join(f"{h} days, terminal value {'lifetime' if t == 'lifetime' else 'none'}"
+                         for h, t in sorted(settings))
+        return f"total value = NPV within the horizon + terminal value ({said})"
+
     def differences(self, reference: int = 0) -> pd.DataFrame:
         """Paired differences of every other scenario from ``reference``, per segment and KPI.
 

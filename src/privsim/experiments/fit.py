@@ -27,7 +27,7 @@ from privsim.scenario.schema import Scenario
 
 DEFAULT_REPS = 3
 START_STEP = 0.15          # initial simplex: 15% of each coefficient's range
-BASELINE_KPIS = ("privacy_churn", "npv_vs_baseline")
+BASELINE_KPIS = ("privacy_churn", "npv_vs_baseline", "total_vs_baseline")
 
 
 @dataclass

@@ -17,14 +17,16 @@ from privsim.scenario.schema import ConsentMode
 AXES = {"contacts_per_month": (1.0, 16.0), "revenue_lift": (0.0, 0.1), "data_revenue_per_record": (0.0, 5.0),
         "incentive": (0.0, 10.0), "centrality": (0.0, 1.0)}
 CONSENT = "consent"
-KPIS = ("npv", "npv_vs_baseline", "opt_outs", "complaints", "backlash_peak", "privacy_churn")
+KPIS = ("total_value", "total_vs_baseline", "npv", "npv_vs_baseline", "opt_outs", "complaints", "backlash_peak",
+        "privacy_churn")
 
 
 def page() -> None:
     """The Tolerance frontier page."""
     st.title("Tolerance frontier")
     st.caption("How much intrusion do customers tolerate? One practice parameter is swept; every point runs on the "
-               "same seeds, so the curve is not noise. Marked: the value-optimal point, the Pareto-efficient points "
+               "same seeds, so the curve is not noise. Marked: the value-optimal point (highest total value: NPV "
+               "within the horizon + the value of the customers left after it), the Pareto-efficient points "
                "(no other point earns more with less harm) and the cliff, where peak backlash more than doubles in "
                "one step.")
     chosen = pick.scenario("frontier-pick")

@@ -18,7 +18,7 @@ from privsim.tester.cases import CaseFile, CaseRun, case_ids, load_case, run_cas
 HISTORY, BETTER = "as it happened", "better practice"
 TIMELINE = (("backlash", "backlash: share of active customers aware and offended"), ("salience", "media salience"),
             ("trust", "mean trust of active customers"), ("npv", "cumulative NPV"))
-WHOLE = ("npv", "backlash_peak", "privacy_churn", "complaints", "regulator_action", "fines")
+WHOLE = ("total_value", "npv", "backlash_peak", "privacy_churn", "complaints", "regulator_action", "fines")
 DAY, SLIDER, PLAYING, SHOWN = "gallery-day", "gallery-slider", "gallery-playing", "gallery-shown"
 FRAMES, TICK = 60, 0.8        # playback: about 60 steps over the horizon, one every 0.8 s
 PRESENTATION_CSS = """<style>
