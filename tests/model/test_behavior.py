@@ -93,12 +93,12 @@ def test_every_coefficient_has_a_source_and_range():
         sub = getattr(B, group)
         if isinstance(sub, BaseModel):
             for name, f in type(sub).model_fields.items():
-                assert f.description and f.description[:3] in ("[V]", "[R]", "[A]", "[F]"), f"{group}.{name}"
+                assert f.description and f.description[:3] in ("[V]", "[R]", "[N]", "[A]", "[F]"), f"{group}.{name}"
 
 
 def test_taxonomy_values_have_rationale():
     for table in (taxonomy.CATEGORIES, taxonomy.PURPOSES):
         for name, entry in table.items():
-            assert entry.why.startswith(("[V]", "[R]", "[A]")), name
+            assert entry.why.startswith(("[V]", "[R]", "[N]", "[A]")), name
     assert all(0 <= c.sensitivity <= 1 for c in taxonomy.CATEGORIES.values())
     assert all(0 <= p.expectedness <= 1 for p in taxonomy.PURPOSES.values())

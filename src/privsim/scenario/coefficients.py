@@ -1,8 +1,9 @@
 """Behaviour coefficients: every number the model uses, with its default, plausible range and source.
 
 This is the ``behavior:`` block of a scenario. Ranges feed sensitivity and uncertainty
-analysis; sources are repeated in docs/model.md. Tags: [V] checked, [R] recalled,
-[A] assumption, [F] fitted by ``privsim calibrate`` to the target named.
+analysis; sources are in docs/sources.md and the docs it points to, and docs/model.md §16 lists them.
+Tags: [V] checked, [R] recalled, [N] an anecdote (one case or a news figure), [A] assumption, [F] fitted
+by ``privsim calibrate`` to the target named.
 """
 
 from __future__ import annotations
@@ -41,18 +42,24 @@ class Consent(Group):
 
     intercept: float = coef(2.71, 1.8, 3.6, "[F] β0: targets opt_in_cross_context + banner_reject_first_layer")
     privacy_cost: float = coef(22.04, 15.0, 30.0, "[F] β_X per unit sensitivity×unexpectedness×concern; same fit")
-    trust: float = coef(2.0, 0.5, 4.0, "[A] β_T: trust in the firm raises disclosure (Dinev & Hart 2006, sign only)")
+    trust: float = coef(2.0, 0.5, 4.0, "[A] β_T: trust in the firm raises disclosure (sign only: Dinev & Hart 2006; "
+                        "docs/sources.md §consent)")
     incentive: float = coef(0.4, 0.1, 1.0, "[A] β_inc on ln(1 + 100·incentive/annual value): diminishing returns")
-    default_shift: float = coef(1.2, 0.5, 2.5, "[R] status-quo bias of a default-on choice (Johnson, Bellman & Lohse 2002)")
+    default_shift: float = coef(1.2, 0.5, 2.5, "[R] status-quo bias of a default-on choice (Johnson, Bellman & "
+                                "Lohse 2002; docs/sources.md §consent)")
     previously_refused: float = coef(-1.0, -2.0, -0.3, "[A] asked again after refusing or opting out")
-    framing_benefit: float = coef(0.3, 0.0, 0.6, "[R] framing and defaults are 'separate and additive' (Bellman et al. 2001)")
+    framing_benefit: float = coef(0.3, 0.0, 0.6, "[R] framing and defaults are 'separate and additive' (Bellman "
+                                  "et al. 2001; docs/sources.md §consent)")
     framing_alarm: float = coef(-0.3, -0.6, 0.0, "[R] same source, negative frame")
-    pre_ticked: float = coef(1.6, 0.8, 2.5, "[V] pre-selection has a 'large effect' (Utz et al. 2019)")
-    hidden_reject: float = coef(2.03, 1.2, 3.0, "[F] no reject on the first layer: +22 pp, capped near 95% (Nouwens 2020)")
+    pre_ticked: float = coef(1.6, 0.8, 2.5, "[A] size ours; pre-selection has a 'large effect' (Utz et al. 2019; "
+                             "docs/sources.md §consent)")
+    hidden_reject: float = coef(2.03, 1.2, 3.0, "[F] no reject on the first layer: +22 pp, capped near 95% "
+                                "(Nouwens et al. 2020; docs/sources.md §consent)")
     confirmshaming: float = coef(0.4, 0.1, 0.8, "[A] guilt-laden decline wording")
     nagging: float = coef(0.6, 0.2, 1.0, "[A] repeated prompts until yes")
     bundled: float = coef(1.0, 0.5, 1.8, "[A] consent bundled with terms of service")
-    forced: float = coef(3.0, 2.0, 4.0, "[V] 'accept or lose access': WhatsApp base not visibly dented (cases.md #19)")
+    forced: float = coef(3.0, 2.0, 4.0, "[N] 'accept or lose access': one case, WhatsApp 2021, base not visibly "
+                         "dented (docs/sources.md §consent)")
 
 
 class Notice(Group):
@@ -75,9 +82,11 @@ class Trust(Group):
     """Asymmetric trust: T ← T − λα·T·B + α·(1−T)·G + ρ·(T̄ − T)."""
 
     learning_rate: float = coef(0.005, 0.002, 0.01, "[A] α: trust response per unit daily good/bad load")
-    loss_aversion: float = coef(2.25, 2.0, 2.5, "[R] λ = α⁻/α⁺ ≈ 2–2.5 (Slovic 1993; Tversky & Kahneman 1992)")
+    loss_aversion: float = coef(2.25, 2.0, 2.5, "[R] λ = α⁻/α⁺ ≈ 2–2.5 (Slovic 1993; Tversky & Kahneman 1992; "
+                                "docs/sources.md §trust)")
     recovery_half_life_days: float = coef(120.0, 60.0, 365.0, "[A] relaxation toward baseline trust", positive=True)
-    consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. 2017)", share=True)
+    consented: float = coef(0.15, 0.05, 0.30, "[A] felt intrusion left after informed consent (Martin et al. "
+                            "2017; docs/sources.md §trust)", share=True)
     noticed: float = coef(0.50, 0.30, 0.80, "[A] felt intrusion of a disclosed use never chosen (opt-out, notice)", share=True)
     value_delivered: float = coef(0.5, 0.0, 1.5, "[A] good load per unit revenue lift delivered with consent")
     apology: float = coef(0.05, 0.0, 0.15, "[A] one-off good load of a public apology")
@@ -99,18 +108,18 @@ class Outrage(Group):
     deception: float = coef(3.5, 2.5, 5.0, "[A] contradicts a published promise: the betrayal plus the lie; ordering "
                             "only (Toysmart vs Amazon [2.19]; Martin 2015 [2.6])")
     retroactive: float = coef(2.5, 1.5, 3.5, "[A] new terms applied to data already held; below a broken promise "
-                              "(Amazon 2000 [2.19]; Gateway Learning 2004)")
+                              "(Amazon 2000 [2.19]; Gateway Learning 2004: docs/sources.md §outrage)")
     dark_pattern: float = coef(2.0, 1.2, 3.0, "[A] consent obtained by a dark pattern, once noticed (aggressive "
                                "patterns backfire: Luguri & Strahilevitz 2021 [2.20])")
     exposure: float = coef(3.0, 2.0, 4.5, "[A] a customer's activity shown to other users: the largest protests on "
                            "record (News Feed 2006 ≈ 8%, Beacon 2007 [2.21])")
-    breach_negligent: float = coef(1.5, 1.0, 2.5, "[V] records exposed through the company's fault: half the "
-                                   "deterrence of sharing without permission (Ping 2019: 27% vs 55% [2.1])")
+    breach_negligent: float = coef(1.5, 1.0, 2.5, "[A] records exposed through the company's fault: half of covert, "
+                                   "the ratio of those most deterred by each (Ping 2019: 27% vs 55% [2.1])")
     breach_attack: float = coef(1.2, 0.75, 2.0, "[A] by an outside attack: customers blame the firm anyway (62–70%, "
                                 "Gemalto; 63% even when phished, Ping [2.10–2.11]); no study compares the two")
     visibility: float = coef(0.5, 0.0, 1.0, "[A] v: visible to every user at once (feed changes) adds this share")
     trust_amplifier: float = coef(1.0, 0.0, 2.0, "[A] a_T: the more a customer trusted, the deeper the betrayal "
-                                  "(direction: Grégoire & Fisher 2008 [R])")
+                                  "(direction: Grégoire & Fisher 2008; docs/sources.md §outrage)")
 
 
 class OptOut(Group):
@@ -125,8 +134,10 @@ class OptOut(Group):
     complaint_per_send: float = coef(0.0000790, 0.00004, 0.0004, "[F] c0; target complaint_per_send 0.012%", share=True)
     complaint_elasticity: float = coef(1.0, 0.5, 2.0, "[A] η_c on frequency")
     complaint_after_optout: float = coef(0.02, 0.005, 0.05, "[A] complaint per send to someone who asked to leave", share=True)
-    deliverability_threshold: float = coef(0.003, 0.003, 0.003, "[V] Gmail/Yahoo bulk-sender complaint ceiling 0.3%", share=True)
-    deliverability_penalty: float = coef(0.25, 0.1, 0.5, "[V] spam-folder share once over the ceiling (DMA/Return Path 2018)", share=True)
+    deliverability_threshold: float = coef(0.003, 0.003, 0.003, "[V] Gmail/Yahoo bulk-sender complaint ceiling "
+                                           "0.3% (docs/sources.md §opt_out)", share=True)
+    deliverability_penalty: float = coef(0.25, 0.1, 0.5, "[A] spam-folder share once over the ceiling; unmeasured "
+                                         "(nearest: DMA/Return Path 2018, docs/sources.md §opt_out)", share=True)
     per_review: float = coef(0.02, 0.005, 0.05, "[A] opt-out per review per unit felt intrusion I = x·m·c", share=True)
     review_interval_days: int = Field(7, ge=1, le=30, description="[A] days between opt-out reviews of non-contact practices")
 
@@ -145,40 +156,53 @@ class Lift(Group):
 class Churn(Group):
     """Daily churn hazard: segment base plus privacy excess damped by lock-in."""
 
-    say_do: float = coef(0.077, 0.025, 0.2, "[F] realised ≈ 1/5–1/40 of stated intent (calibration.md §3c); target breach_abnormal_churn", share=True)
+    say_do: float = coef(0.077, 0.025, 0.2, "[F] realised ≈ 1/5–1/40 of stated intent (docs/sources.md §churn); "
+                         "target breach_abnormal_churn", share=True)
     intent_trust: float = coef(1.0, 0.5, 2.0, "[A] stated yearly intent to leave per unit relative trust loss")
     intent_loyalty: float = coef(0.44, 0.0, 1.0, "[A] ω_L: intent to stay per unit relative trust gain, ω_T/λ: "
-                                 "a gain weighs less than a loss (Tversky & Kahneman 1992)")
+                                 "a gain weighs less than a loss (Tversky & Kahneman 1992; docs/sources.md §trust)")
     loyalty_max: float = coef(0.13, 0.0, 0.4, "[A] q_L: the most intent to stay trust can earn, ≈ 1 pp/yr less "
                               "churn at the mean switching rate: the bound of economics_sources §5 (a breach-sized "
                               "loss moves realised churn only 2–4 pp, T5.9)")
-    intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto 2017)", share=True)
-    privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22)", share=True)
+    intent_offended: float = coef(0.70, 0.50, 0.83, "[V] 70% would stop doing business after a breach (Gemalto "
+                                  "2017; docs/sources.md §churn)", share=True)
+    privacy_active_share: float = coef(0.32, 0.30, 0.37, "[V] 'privacy actives' who have switched (Cisco 2019–22; "
+                                       "docs/sources.md §churn)", share=True)
     inactive_factor: float = coef(0.25, 0.1, 0.5, "[A] realised switching of non-actives relative to actives", share=True)
-    leave_delay_days: float = coef(332.0, 180.0, 540.0, "[V] mean delay of a decided exit: 67% of lost business in year 1 (IBM/Ponemon 2019)", positive=True)
+    leave_delay_days: float = coef(332.0, 180.0, 540.0, "[V] mean delay of a decided exit: 67% of lost business in "
+                                   "year 1 (IBM/Ponemon 2019; docs/sources.md §churn)", positive=True)
 
 
 class Discovery(Group):
     """Discovery hazard of covert or unexpected uses, media cycle and word of mouth."""
 
-    per_year: float = coef(1.5, 0.5, 4.0, "[A] yearly hazard at full reach, sensitivity and unexpectedness (Path: 10 weeks)")
+    per_year: float = coef(1.5, 0.5, 4.0, "[A] yearly hazard at full reach, sensitivity and unexpectedness (Path: "
+                           "10 weeks; docs/sources.md §discovery)")
     reach_exponent: float = coef(0.5, 0.3, 1.0, "[A] discovery grows sub-linearly with reach")
     disclosed_factor: float = coef(0.10, 0.02, 0.3, "[A] disclosed-but-unexpected uses surface less often", share=True)
-    all_at_once_factor: float = coef(4.0, 2.0, 8.0, "[A] visible to all users at once (Beacon, feed changes)")
+    all_at_once_factor: float = coef(4.0, 2.0, 8.0, "[A] visible to all users at once (Beacon, feed changes: "
+                                     "docs/reaction_sources.md [2.21])")
     salience_weights: tuple[Weight, Weight, Weight] = Field(
-        (0.55, 0.30, 0.15), description="[V] media salience S = Σ w·e^(−t/τ): bi-/tri-exponential decay (Candia 2019)")
+        (0.55, 0.30, 0.15), description="[A] media salience S = Σ w·e^(−t/τ): weights ours; attention decays "
+                                        "bi-exponentially (Candia 2019; docs/sources.md §discovery)")
     salience_days: tuple[Days, Days, Days] = Field(
-        (1.0, 7.0, 30.0), description="[V] τ: most attention gone in ≈36 h, long tail (Dezső 2006; Lorenz-Spreen 2019)")
+        (1.0, 7.0, 30.0), description="[V] τ: most attention gone in ≈36 h, a week for big stories, long tail "
+                                      "(Dezső 2006; Lorenz-Spreen 2019; docs/sources.md §discovery)")
     media_reach: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit salience")
     word_of_mouth: float = coef(0.15, 0.05, 0.4, "[A] daily hearing hazard per unit share of offended contacts")
     offence_scale: float = coef(1.0, 0.6, 1.6, "[A] offence threshold θ ~ U(0, scale)")
-    outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[V] issue-attention decline (Downs 1972; hashtag residence 12–18 h)", positive=True)
-    complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% (Lotus)", share=True)
+    outrage_half_life_days: float = coef(21.0, 7.0, 60.0, "[A] issue-attention decline, no measured half-life "
+                                         "(Downs 1972; docs/sources.md §discovery)", positive=True)
+    complaint: float = coef(0.0006, 0.0002, 0.002, "[F] formal complaint per offended customer; target 0.025% "
+                            "(Lotus 1990: docs/reaction_sources.md [2.21])", share=True)
     protest_targeted: float = coef(0.0054, 0.001, 0.01, "[F] protest per offended customer; target "
-                                   "protest_covert_targeted (Beacon petition 65k of 55M ≈ 0.12%)", share=True)
+                                   "protest_covert_targeted (Beacon petition 65k of 55M ≈ 0.12%: "
+                                   "docs/reaction_sources.md [2.21])", share=True)
     protest_all_at_once: float = coef(0.124, 0.1, 0.3, "[F] the same, visible to all at once; target "
-                                      "protest_all_at_once (largest feed-change protest ≈ 8%)", share=True)
-    opt_out: float = coef(0.30, 0.1, 0.5, "[V] 54% changed settings after Cambridge Analytica (Pew 2018)", share=True)
+                                      "protest_all_at_once (largest feed-change protest ≈ 8%: "
+                                      "docs/reaction_sources.md [2.21])", share=True)
+    opt_out: float = coef(0.30, 0.1, 0.5, "[N] one case: 54% said they changed settings after Cambridge Analytica "
+                          "(Pew 2018; docs/sources.md §discovery)", share=True)
 
     @field_validator("salience_weights")
     @classmethod
@@ -209,7 +233,7 @@ class Media(Group):
     breach_national: float = coef(1e5, 1e4, 1e6, "[A] real people affected from which a notified breach is "
                                   "national news", positive=True)
     breach_front_page: float = coef(1e7, 1e6, 1e8, "[A] real people affected from which it is front-page news "
-                                    "(Equifax 147M, T-Mobile 77M)", positive=True)
+                                    "(Equifax 147M, T-Mobile 77M: docs/sources.md §media)", positive=True)
 
 
 class Breach(Group):
@@ -223,9 +247,11 @@ class Breach(Group):
     intrusion_per_year: float = coef(0.05, 0.02, 0.15, "[A] external intrusion at a mid-size firm")
     lost_laptop_per_year: float = coef(0.20, 0.05, 0.5, "[A] lost/stolen device holding customer data (remote work)")
     remote_access_per_year: float = coef(0.10, 0.03, 0.3, "[A] compromise of remote access / home network")
-    insider_broad_per_year: float = coef(2.0, 0.5, 6.0, "[A] staff misuse with broad service access (Uber God View)")
+    insider_broad_per_year: float = coef(2.0, 0.5, 6.0, "[A] staff misuse with broad service access (Uber God View: "
+                                         "docs/sources.md §breach)")
     insider_need_to_know_per_year: float = coef(0.2, 0.05, 0.6, "[A] same with need-to-know access")
-    encrypted_exposure: float = coef(0.02, 0.0, 0.1, "[R] encrypted lost devices are mostly not a breach (safe harbour)", share=True)
+    encrypted_exposure: float = coef(0.02, 0.0, 0.1, "[R] encrypted lost devices are mostly not a breach (safe "
+                                     "harbour; not sourced: docs/sources.md §breach)", share=True)
     cost_reference_usd: float = coef(4.88e6, 4.45e6, 4.88e6, "[V] C_ref: IBM/Ponemon 2024 average breach, "
                                      "$4.88M at ≈ 27,000 records (economics_sources B1.46)", positive=True)
     reference_records: float = Field(27_000.0, gt=0.0, description="[V] N_ref: records of the IBM average breach "
@@ -257,7 +283,7 @@ class Regulator(Group):
                                  "outside knows of")
     breach_notice: float = coef(0.3, 0.1, 1.0, "[A] hazard of a notified breach at one million people affected, "
                                 "rising with the square root: 1% at a thousand people (ICO 2018/19: under 1% of "
-                                "breach reports led to any action)")
+                                "breach reports led to any action: docs/enforcement_sources.md)")
     investigation_days: int = Field(180, ge=1, le=1460, description="[A] from opening to outcome")
     no_action: float = coef(0.8, 0.6, 0.92, "[V] investigations that end without a public action: ICO 2021–23 "
                             "0.66, FTC COPPA 2017–22 0.86, CNIL 2023 complaint-led controls ≈ 0.91 "
@@ -276,9 +302,10 @@ class Enforcement(Group):
     """
 
     order_eu: float = coef(0.14, 0.07, 0.28, "[V] public EU sanctions without a fine: CNIL 2023, 6 of 42 (the "
-                           "dataset holds EU fines only)", share=True)
+                           "dataset holds EU fines only; docs/enforcement_sources.md)", share=True)
     order_uk: float = coef(0.42, 0.26, 0.61, "[V] UK actions without money: ICO 2019/20, 7 enforcement notices and "
-                           "4 cautions against 15 fines (the dataset holds UK fines only)", share=True)
+                           "4 cautions against 15 fines (the dataset holds UK fines only; "
+                           "docs/enforcement_sources.md)", share=True)
     order_us: float = coef(0.57, 0.32, 0.81, "[F] US orders without money where no civil penalty applies (7 of 12)",
                            share=True)
     order_us_penalty: float = coef(0.06, 0.0, 0.22, "[F] US orders without money under a civil-penalty statute "
@@ -304,10 +331,12 @@ class Response(Group):
     investigation: float = coef(0.5, 0.2, 1.0, "[A] w_I: pressure of an open investigation")
     tolerance_responsive: float = coef(0.05, 0.02, 0.15, "[A] τ: acts on a trade-press story (Path, Zoom, Instagram: "
                                        "1–4 days; docs/reaction_sources.md §4)")
-    tolerance_defensive: float = coef(0.45, 0.2, 0.8, "[A] τ: yields to national pressure (Beacon 9–29 days)")
+    tolerance_defensive: float = coef(0.45, 0.2, 0.8, "[A] τ: yields to national pressure (Beacon 9–29 days: "
+                                      "docs/reaction_sources.md [4.3])")
     tolerance_stonewall: float = coef(1.2, 0.8, 2.0, "[A] τ: yields only to overwhelming pressure")
     stake: float = coef(6.3, 1.0, 12.0, "[F] κ: tolerance grows with the revenue at stake; targets reversal_peripheral "
-                        "and reversal_central (established revenue practices are kept for months: Verizon, Venmo)")
+                        "and reversal_central (established revenue practices are kept for months: Verizon, Venmo: "
+                        "docs/reaction_sources.md [4.12, 4.14])")
     rate: float = coef(1.56, 0.5, 5.0, "[F] ρ: daily hazard of acting per unit of pressure above tolerance; same fit")
     review_days: int = Field(7, ge=1, le=365, description="[A] days before the next step is considered")
 

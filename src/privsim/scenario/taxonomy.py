@@ -2,7 +2,8 @@
 
 A practice's privacy cost is ``sensitivity(data) × (1 − expectedness(purpose))``
 (docs/model.md §2). Values are on 0–1; each carries a one-line source or rationale.
-Tags: [V] checked against a source, [R] recalled from primary material, [A] our judgement.
+Tags: [V] checked against a source, [R] recalled from primary material, [N] an anecdote (one case),
+[A] our judgement. Sources: docs/sources.md, docs/taxonomy_sources.md.
 """
 
 from __future__ import annotations
@@ -47,14 +48,17 @@ CATEGORIES: dict[str, Category] = {
     "racial_ethnic_origin": Category(0.50, frozenset({"gdpr", "dpd", "cpra"}), "[A] GDPR Art. 9, CPRA (ae)(1)(D); with age and gender in Milne 2017, raised for discrimination harm"),
     "religious_beliefs": Category(0.50, frozenset({"gdpr", "dpd", "cpra"}), "[A] GDPR Art. 9, CPRA (ae)(1)(D); H&M's €35.3M fine covered recorded beliefs (Hamburg DPA 2020)"),
     "union_membership": Category(0.50, frozenset({"gdpr", "dpd", "cpra"}), "[A] as religious_beliefs (same clause of GDPR Art. 9 and CPRA (ae)(1)(D)); no perception figure"),
-    "contact_list": Category(0.60, NONE, "[V] address books: Path upload reversed within a day (cases.md #10)"),
+    "contact_list": Category(0.60, NONE, "[N] address books: one case, Path's upload reversed within a day "
+                                         "(docs/sources.md §taxonomy)"),
     "self_image": Category(0.60, NONE, "[A] 82% wary of revealing personal photos (Payback); biometric only if processed to identify (GDPR Rec. 51)"),
     "sex_life_orientation": Category(0.65, frozenset({"gdpr", "cpra"}), "[A] GDPR Art. 9, CPRA (ae)(2)(C); Grindr NOK 65M: using the app alone reveals orientation"),
     "location": Category(0.70, frozenset({"cpra"}), "[V] precise geolocation is sensitive PI under CPRA; Google $391.5M (2022)"),
     "financial": Category(0.80, frozenset({"cpra"}), "[V] 64% vs 49% would leave after financial vs personal data loss (Gemalto 2015)"),
     "communications": Category(0.80, frozenset({"cpra"}), "[R] message contents are CPRA sensitive PI"),
     "criminal_history": Category(0.80, NONE, "[A] = financial: stigma, exclusion from work and housing; GDPR Art. 10, not Art. 9 (no list here)"),
-    "government_id": Category(0.85, frozenset({"cpra"}), "[V] SSNs: Equifax and T-Mobile breaches (cases.md #21, #22)"),
+    "government_id": Category(0.85, frozenset({"cpra"}), "[V] SSNs: 90% call them very sensitive (Pew 2014, "
+                                                         "docs/taxonomy_sources.md §4); Equifax, T-Mobile breaches "
+                                                         "(docs/sources.md §taxonomy)"),
     "account_credentials": Category(0.85, frozenset({"cpra"}), "[A] = government_id: passwords sit with SSNs in Milne 2017's secure identifiers; CPRA (ae)(1)(B)"),
     "health": Category(0.90, frozenset({"gdpr", "dpd", "cpra"}), "[R] GDPR Art. 9 special category; healthcare breach churn 6.5% (Ponemon 2008)"),
     "biometric": Category(0.90, frozenset({"gdpr", "cpra", "bipa"}), "[R] GDPR Art. 9 special category"),
@@ -83,8 +87,8 @@ PURPOSES: dict[str, Purpose] = {
     "data_merger": Purpose(0.10, True, "[V] joining anonymous browsing to identities: DoubleClick–Abacus 2000"),
     "data_sale": Purpose(0.05, True, "[V] Toysmart sold data against its promise: 44 states objected"),
     "sensitive_inference": Purpose(0.05, True, "[V] Target pregnancy model: the classic creepy inference"),
-    "publication": Purpose(0.05, True, "[V] a customer's activity shown to other users: Beacon's purchase "
-                                      "stories drew a 50,000-signature petition in 9 days (cases.md #9)"),
+    "publication": Purpose(0.05, True, "[N] a customer's activity shown to other users: Beacon's purchase "
+                                      "stories drew a 50,000-signature petition in 9 days (docs/sources.md §taxonomy)"),
 }
 
 CONSENT_MODES = ("opt_in", "opt_out", "notice_only", "none")
