@@ -6,7 +6,7 @@ STAMP    := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
 PORT     ?= 8501
 
-.PHONY: run test lint bench fuzz clean chromium
+.PHONY: run test lint bench fuzz clean chromium posterior
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
+
+posterior: $(STAMP)  # rebuilds src/privsim/data/posterior.csv (≈ 80 s on two cores; not part of make test)
+	$(BIN)/python -m privsim.experiments.posterior
 
 clean:
 	rm -rf $(VENV) runs test-artifacts .pytest_cache .ruff_cache

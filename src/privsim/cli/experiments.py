@@ -291,24 +291,38 @@ def uncertainty(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="coefficients or groups to draw "
                                                     "(default: every behaviour coefficient)")] = None,
+    coefficients: Annotated[str, typer.Option(help="posterior: fitted coefficients jointly from the calibration "
+                                                   "posterior, the rest from their ranges; ranges: all uniform")
+                            ] = "posterior",
+    inner: Annotated[int, typer.Option(min=1, max=100, help="replications per coefficient draw (nested Monte "
+                                                              "Carlo)")] = 2,
+    driver: Annotated[str, typer.Option(help="KPI whose drivers are listed")] = "total_value",
     out_dir: OutDir = None, format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
-    """Draw behaviour coefficients from their ranges per replication; report apart from replication noise."""
+    """Draw behaviour coefficients per replication; report their spread apart from replication noise.
+
+    --reps sets the number of coefficient draws; each runs --inner replications.
+    """
     choice(format, ("table", "json"), "--format")
+    choice(coefficients, ("posterior", "ranges"), "--coefficients")
     s = run.scenario(scenario)
     target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
     claim(target, "uncertainty", force=force)
     with progress_bar(format == "table") as progress:
-        result = run_uncertainty(s, run.replications(s), params=param, progress=progress, **run.runner)
+        result = run_uncertainty(s, run.replications(s), params=param, coefficients=coefficients,  # type: ignore[arg-type]
+                                 inner=inner, progress=progress, **run.runner)
     write_uncertainty(result, target, force=force)
     frame = result.to_frame()
     frame = frame[frame["segment"] == "all"]
+    drivers = result.drivers(driver)
     if format == "json":
-        out.print_json(json.dumps({"run_folder": str(target), "kpis": _records(frame)}))
+        out.print_json(json.dumps({"run_folder": str(target), "coefficients": coefficients, "inner": inner,
+                                   "kpis": _records(frame), "drivers": _records(drivers)}))
     else:
         currency = s.economics.currency
-        table = Table(title=f"Uncertainty of {s.name} — {len(result.fixed.replications)} replications, "
-                            f"{len(result.draws.columns) - 1} coefficients drawn", title_justify="left")
+        table = Table(title=f"Uncertainty of {s.name} — {len(result.draws)} draws × {inner} replications, "
+                            f"{len(result.draws.columns) - 1} coefficients drawn ({coefficients})",
+                      title_justify="left")
         for col in ("KPI", "mean", "P5–P95 with coefficient uncertainty", "P5–P95 replication noise only",
                     "variance from coefficients"):
             table.add_column(col, justify="left" if col == "KPI" else "right")
@@ -318,6 +332,13 @@ def uncertainty(
                           f"{fmt(r.kpi, r.noise_p5, currency)} – {fmt(r.kpi, r.noise_p95, currency)}",
                           f"{r.coefficient_share:.0%}")
         out.print(table)
+        ranked = drivers[drivers["effect"]]
+        if len(ranked):
+            out.print(f"Drivers of {driver} (Spearman over draws, Holm at 5%): " + ", ".join(
+                f"{int(r['rank'])}. {r['parameter']} ({r['spearman']:+.2f})" for _, r in ranked.head(8).iterrows()),
+                markup=False)
+        out.print(f"{int((~drivers['effect']).sum())} drawn coefficients show no detectable effect on {driver} and "
+                  "are not ranked.", markup=False)
         out.print(f"uncertainty folder: {target}")
     _failed([f"{arm} replicate {r.replicate}: {r.error}" for arm, run in (("drawn", result.drawn),
                                                                          ("fixed", result.fixed)) for r in run.failed])
