@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 
 from privsim.dashboard import workspace
@@ -60,7 +62,7 @@ def test_a_widget_edit_is_validated_with_what_is_allowed():
 def test_practice_table_edits_reach_the_scenario_that_is_saved():
     at = edit(editor(), "practices", {0: {"contacts_per_month": 8.0, "segments": ["pragmatist"]}})
     assert not at.error
-    at.text_input(key="ed-save-label").set_value("Weekly to pragmatists").run()
+    at.text_input(key=f"ed-{version(at)}-save-label").set_value("Weekly to pragmatists").run()
     at.button(key="ed-save").click().run()
     saved = at.session_state[workspace.SAVED]["Weekly to pragmatists"]
     practice = workspace.scenario(saved).practice("newsletter")
@@ -134,3 +136,119 @@ def test_blank_scenario_is_valid_and_has_no_practices():
     at = editor()
     at.button(key="ed-blank").click().run()
     assert texts(at.success)[0].startswith("Valid: 0 practice(s), 0 event(s), 1 segment(s)")
+
+
+def tab(at, name: str):
+    return at.tabs[page_editor.TABS.index(name)]
+
+
+def columns(at, name: str) -> dict:
+    """The column configuration of the table on tab ``name``, as the browser receives it."""
+    return json.loads(tab(at, name).get("dataframe")[0].proto.columns)
+
+
+def saved(at, label: str):
+    """Save the edited scenario to the workspace as ``label`` and read it back through the one door."""
+    at.text_input(key=f"ed-{version(at)}-save-label").set_value(label).run()
+    at.button(key="ed-save").click().run()
+    assert not at.exception and not at.error
+    return workspace.scenario(at.session_state[workspace.SAVED][label])
+
+
+def reopen(at, label: str):
+    """Open a saved scenario again, as a person would pick it (the picker lists it from the next run on)."""
+    at.run()
+    at.selectbox(key="ed-open-pick").set_value(label).run()
+    at.button(key="ed-open").click().run()
+    assert not at.exception and at.caption[0].value == f"Editing: {label} (editor)"
+    return at
+
+
+def test_posture_and_actions_are_edited_in_their_order_and_come_back_in_it():
+    at = editor()
+    response = tab(at, "Controls & response")
+    actions = response.multiselect(key=f"ed-{version(at)}-response-actions")
+    assert actions.value == ["apologise", "stop"], "the scenario's order, not the order of the choices"
+    assert actions.options[0] == "stop"
+    assert "order of the steps" in actions.help
+    response.selectbox(key=f"ed-{version(at)}-response-posture").set_value("defensive").run()
+    tab(at, "Controls & response").multiselect(key=f"ed-{version(at)}-response-actions").set_value(
+        ["add_notice", "add_opt_out", "stop"]).run()
+    assert not at.error and texts(at.success)[0].startswith("Valid")
+    assert "In turn: add_notice → add_opt_out → stop." in texts(tab(at, "Controls & response").caption)
+    scenario = saved(at, "Defensive newsletter")
+    assert scenario.strategy.response.posture == "defensive"
+    assert scenario.strategy.response.actions == ["add_notice", "add_opt_out", "stop"]
+    at = reopen(at, "Defensive newsletter")
+    assert at.selectbox(key=f"ed-{version(at)}-response-posture").value == "defensive"
+    assert at.multiselect(key=f"ed-{version(at)}-response-actions").value == ["add_notice", "add_opt_out", "stop"]
+
+
+def test_no_actions_validates_as_a_company_that_never_responds():
+    at = editor()
+    at.multiselect(key=f"ed-{version(at)}-response-actions").set_value([]).run()
+    assert not at.error and texts(at.success)[0].startswith("Valid")
+    assert "No actions: the company never responds." in texts(tab(at, "Controls & response").caption)
+    assert draft(at)["strategy"]["response"]["actions"] == []
+    scenario = saved(at, "Never responds")
+    assert scenario.strategy.response.actions == [], "not the default [apologise, stop]"
+    at = reopen(at, "Never responds")
+    assert at.multiselect(key=f"ed-{version(at)}-response-actions").value == []
+
+
+def test_a_practice_share_and_centrality_can_be_set_and_cleared():
+    at = editor()
+    config = columns(at, "Practices")
+    assert "share" in config and "An empty cell is null" in config["centrality"]["help"]
+    at = edit(at, "practices", {0: {"share": 0.4, "centrality": 0.7}})
+    assert not at.error
+    practice = saved(at, "Shared").practice("newsletter")
+    assert practice.share == 0.4 and practice.centrality == 0.7
+    at = reopen(at, "Shared")
+    at = edit(at, "practices", {0: {"centrality": None}})
+    assert not at.error
+    practice = saved(at, "Derived").practice("newsletter")
+    assert practice.share == 0.4 and practice.centrality is None, "an empty cell leaves the centrality derived"
+    at = edit(at, "practices", {0: {"centrality": None, "share": None}})
+    assert saved(at, "Everyone reached").practice("newsletter").share == 1.0
+    at = edit(at, "practices", {0: {"share": 1.5}})
+    assert texts(at.error) == ["editor: strategy.practices[0 newsletter].share: got 1.5; allowed: a number ≥ 0 and ≤ 1"]
+
+
+def test_an_optional_number_that_has_a_value_can_be_emptied_to_null():
+    at = editor()
+    latency = at.number_input(key=f"ed-{version(at)}-controls-opt_out_latency_days")
+    assert latency.value == 10 and "null" in latency.help
+    latency.set_value(None).run()
+    assert not at.error
+    assert saved(at, "Opt-outs ignored").strategy.controls.opt_out_latency_days is None
+    at = reopen(at, "Opt-outs ignored")
+    assert at.number_input(key=f"ed-{version(at)}-controls-opt_out_latency_days").value is None
+    at.number_input(key=f"ed-{version(at)}-controls-opt_out_latency_days").set_value(3).run()
+    assert saved(at, "Three days").strategy.controls.opt_out_latency_days == 3
+
+
+def test_a_class_action_and_a_media_story_tier_are_set_in_the_events_table():
+    at = editor()
+    config = columns(at, "Events")
+    assert "class_action" in config["type"]["type_config"]["options"]
+    assert "- **media_story**: intensity (default 1.0); tier (trade | national | front_page)" in \
+        config["details"]["help"]
+    at = edit(at, "events", added=[{"type": "media_story", "day": 30, "details": "{tier: front_page}"},
+                                   {"type": "class_action", "day": 60, "practices": ["newsletter"],
+                                    "details": "{tier: trade, intensity: 0.3}"}])
+    assert not at.error
+    events = saved(at, "Sued").events
+    assert [(e.type, e.tier) for e in events] == [("media_story", "front_page"), ("class_action", "trade")]
+    assert events[1].practices == ["newsletter"] and events[1].intensity == 0.3
+    at = edit(at, "events", added=[{"type": "class_action", "day": 60}])
+    assert "editor: events[0].practices: missing required field" in texts(at.error)
+
+
+def test_save_as_follows_the_scenario_that_is_opened():
+    at = editor()
+    at.selectbox(key="ed-open-pick").set_value("covert_sharing.yaml").run()
+    at.button(key="ed-open").click().run()
+    assert at.caption[0].value == "Editing: scenarios/covert_sharing.yaml"
+    assert at.text_input(key=f"ed-{version(at)}-save-label").value == "Covert third-party sharing, discovered (edited)"
+    assert at.multiselect(key=f"ed-{version(at)}-response-actions").value == ["apologise", "stop"]

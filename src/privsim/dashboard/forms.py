@@ -3,12 +3,14 @@
 A field's annotation decides its widget (a choice list for a Literal, a checkbox for a bool,
 a number box, a multiselect for a list of choices) and its description becomes the help text,
 so the editor offers exactly what the scenario format allows and nothing has to be listed twice.
+A field that may be null can always be set back to null: an empty number box, "— (not set)" in a
+choice list. A multiselect keeps the order of the list it shows and the order in which items are picked.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import streamlit as st
@@ -53,11 +55,20 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def widget(model: type[BaseModel], name: str, value: Any, key: str) -> Any:
-    """A widget for one field of ``model`` showing ``value``; returns the value the user chose."""
+def _help(description: str | None, *notes: str | None) -> str | None:
+    """A description and notes as sentences of one help text."""
+    parts = [n.strip() for n in (description, *notes) if n and n.strip()]
+    return " ".join(p if p[-1] in ".!?" else f"{p}." for p in parts) or None
+
+
+def widget(model: type[BaseModel], name: str, value: Any, key: str, note: str | None = None) -> Any:
+    """A widget for one field of ``model`` showing ``value``; returns the value the user chose.
+
+    ``note`` is added to the help text (the field's description).
+    """
     info = model.model_fields[name]
     kind, optional, choices = describe(info.annotation)
-    label, help_text = name.replace("_", " "), info.description
+    label, help_text = name.replace("_", " "), _help(info.description, note)
     if kind == "literal" or (kind == "bool" and optional):
         options = [*([None] if optional else []), *(choices or (True, False))]
         return st.selectbox(label, options, index=options.index(value) if value in options else 0,
@@ -65,12 +76,21 @@ def widget(model: type[BaseModel], name: str, value: Any, key: str) -> Any:
     if kind == "bool":
         return st.checkbox(label, value=bool(value), key=key, help=help_text)
     if kind in ("int", "float"):
+        number = int if kind == "int" else float
+        if optional:
+            # A box created with a number cannot be emptied in the browser (it snaps back), so a field that
+            # may be null starts empty and gets its number through the session state, once per key.
+            if key not in st.session_state:
+                st.session_state[key] = None if value is None else number(value)
+            value = None
         return st.number_input(label, value=value, step=1 if kind == "int" else None,
-                               format=None if kind == "int" else "%g", key=key, help=help_text,
+                               format=None if kind == "int" else "%g", key=key,
+                               help=_help(help_text, "Empty the box for null (not set).") if optional else help_text,
                                placeholder="not set" if optional else None)
     if kind == "list_literal":
+        # wrap: in a column the chips would otherwise stay on one row and scroll, hiding the first ones
         picked = st.multiselect(label, list(choices), default=[v for v in value or [] if v in choices], key=key,
-                                help=help_text)
+                                help=help_text, wrap=True)
         return picked or (None if optional else [])
     if kind == "str":
         text = st.text_input(label, value=value or "", key=key, help=help_text)
@@ -78,12 +98,16 @@ def widget(model: type[BaseModel], name: str, value: Any, key: str) -> Any:
     raise TypeError(f"no widget for {model.__name__}.{name}")
 
 
-def fields(model: type[BaseModel], data: dict[str, Any], key: str, names: Iterable[str]) -> dict[str, Any]:
-    """Widgets for ``names`` of ``model``; returns ``data`` with the chosen values (keys by alias)."""
+def fields(model: type[BaseModel], data: dict[str, Any], key: str, names: Iterable[str],
+           notes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Widgets for ``names`` of ``model``; returns ``data`` with the chosen values (keys by alias).
+
+    ``notes`` adds to the help text of some fields what the page knows about them (e.g. that an order matters).
+    """
     out = dict(data)
     for name in names:
         alias = model.model_fields[name].alias or name
-        out[alias] = widget(model, name, data.get(alias), f"{key}-{name}")
+        out[alias] = widget(model, name, data.get(alias), f"{key}-{name}", (notes or {}).get(name))
     return out
 
 
@@ -97,7 +121,8 @@ def column(model: type[BaseModel], name: str, choices: Iterable[str] | None = No
     """A data-editor column for one field (``choices`` replaces the model's own, e.g. segment names)."""
     info = model.model_fields[name]
     kind, optional, options = describe(info.annotation)
-    label, help_text = name.replace("_", " "), info.description
+    label = name.replace("_", " ")
+    help_text = _help(info.description, "An empty cell is null (not set).") if optional else info.description
     cc = st.column_config
     if kind == "literal":
         return cc.SelectboxColumn(label, options=list(options), required=not optional, help=help_text)

@@ -23,7 +23,7 @@ from privsim.scenario.yamlmap import load_value
 SEGMENT_COLUMNS = ("share", "concern", "trust", "annual_value", "churn_per_year", "privacy_active")
 PRACTICE_COLUMNS = ("id", "purpose", "data", "consent", "disclosed", "ask_on_start", "notice", "framing",
                     "ui_patterns", "channel", "contacts_per_month", "revenue_lift", "data_revenue_per_record",
-                    "segments", "start_day", "end_day", "incentive", "visibility", "centrality")
+                    "segments", "share", "start_day", "end_day", "incentive", "visibility", "centrality")
 LIST_COLUMNS = ("data", "ui_patterns", "segments", "practices")
 EVENT_COMMON = ("type", "id", "day", "rate_per_year", "practices")
 SOURCE = "editor"

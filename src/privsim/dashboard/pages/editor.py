@@ -15,6 +15,8 @@ from privsim.errors import InputError, Problem
 from privsim.scenario.load import dump_scenario, scenario_from_data
 from privsim.scenario.schema import (
     EVENT_TYPES,
+    EVENTS,
+    SCHEMA_VERSION,
     Controls,
     Economics,
     Network,
@@ -28,10 +30,12 @@ from privsim.scenario.schema import (
 
 BASE, VERSION, SOURCE, UPLOAD = "ed-base", "ed-version", "ed-source", "ed-upload"
 BLANK: dict[str, Any] = {
-    "schema": 1, "name": "New scenario", "horizon_days": 365, "replications": 20,
+    "schema": SCHEMA_VERSION, "name": "New scenario", "horizon_days": 365, "replications": 20,
     "population": {"size": 20_000, "represents": 1, "segments": {
         "everyone": {"share": 1.0, "concern": 0.5, "trust": 0.6, "annual_value": 300, "churn_per_year": 0.1}}}}
 TABS = ("General", "Segments", "Practices", "Events", "Controls & response", "Economics", "YAML")
+RESPONSE_NOTES = {"actions": "The order is the order of the steps: the first one listed is taken first. A step "
+                             "picked later goes to the end; to move one, remove it and pick it again."}
 
 
 def load(scenario: Scenario, source: str) -> None:
@@ -77,19 +81,21 @@ def start() -> None:
     """Where to start from: a workspace scenario, an uploaded file, or a blank scenario."""
     with st.expander("Start from a bundled or saved scenario, an upload, or a blank scenario",
                      expanded=st.session_state.get(VERSION, 0) <= 1):
-        left, middle, right = st.columns([2, 2, 1])
+        left, right = st.columns(2)
         entries = workspace.entries()
+        titles = {label: workspace.title(label) for label in entries}     # formatted without the session
         labels = list(entries)
-        label = left.selectbox("Scenario", labels, index=labels.index(workspace.DEFAULT), format_func=workspace.title,
+        label = left.selectbox("Scenario", labels, index=labels.index(workspace.DEFAULT), format_func=titles.get,
                                key="ed-open-pick")
-        if left.button("Open", key="ed-open"):
+        buttons = left.container(horizontal=True)         # side by side, one under the other where narrow
+        if buttons.button("Open", key="ed-open"):
             try:
                 load(workspace.scenario(entries[label]), entries[label].source)
             except InputError as exc:
                 view.problems(exc)
-        upload(middle)
-        if right.button("Blank scenario", key="ed-blank"):
+        if buttons.button("Blank scenario", key="ed-blank"):
             load(scenario_from_data(BLANK, "blank"), "blank scenario")
+        upload(right)
 
 
 def upload(col: Any) -> None:
@@ -169,26 +175,61 @@ def events(data: dict[str, Any], key: str, base: dict[str, Any]) -> list[Problem
               "id": cc.TextColumn("id"), "day": cc.NumberColumn("day", step=1),
               "rate_per_year": cc.TextColumn("rate per year", help="a number, or controls"),
               "practices": cc.MultiselectColumn("practices", options=practices),
-              "details": cc.TextColumn("details", width="large", help="other fields, e.g. {retroactive: true}")}
+              "details": cc.TextColumn("details", width="large", help=details_help())}
     edited = st.data_editor(tables.events_frame(base["events"]), num_rows="dynamic", key=f"{key}-events",
                             hide_index=True, column_config=config)
     data["events"], problems = tables.events_data(edited)
     return problems
 
 
+def details_help() -> str:
+    """What the *details* cell takes, type by type, from the event models (choices or defaults)."""
+    lines = []
+    for kind, model in zip(EVENT_TYPES, EVENTS, strict=True):
+        parts = []
+        for name, info in model.model_fields.items():
+            if name in tables.EVENT_COMMON:
+                continue
+            k, _, choices = forms.describe(info.annotation)
+            if k == "literal":
+                shown = " | ".join(map(str, choices))
+            elif k == "list_literal":
+                shown = "a list of data categories" if len(choices) > 8 else f"a list of {' | '.join(choices)}"
+            elif info.is_required():
+                shown = "required"
+            else:
+                shown = f"default {json.dumps(info.get_default(call_default_factory=True))}"
+            parts.append(f"{name} ({shown})")
+        lines.append(f"- **{kind}**: {'; '.join(parts) or 'nothing else'}")
+    return "Other fields of the event as `{key: value, …}`, e.g. `{tier: front_page}`:\n\n" + "\n".join(lines)
+
+
 def controls(data: dict[str, Any], key: str) -> None:
-    """Controls and the response policy (fields only the strategy check reads in an expander)."""
+    """The response policy, then the controls (fields only the strategy check reads in an expander).
+
+    The response comes first and its actions take the whole width: an ordered list is read at a glance only
+    where all of its steps fit, and a column this narrow hides the last ones.
+    """
     strategy = data["strategy"]
-    hidden = forms.lint_only(Controls)
+    response, at = strategy["response"], f"{key}-response"
+    st.markdown("**Response to backlash**")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Controls**")
-        strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls",
-                                            [n for n in Controls.model_fields if n not in hidden])
+        response = forms.fields(ResponsePolicy, response, at, ("posture",))
     with right:
-        st.markdown("**Response to backlash**")
-        strategy["response"] = forms.fields(ResponsePolicy, strategy["response"], f"{key}-response",
-                                            ResponsePolicy.model_fields)
+        response = forms.fields(ResponsePolicy, response, at, ("notice",))
+    response = forms.fields(ResponsePolicy, response, at, [n for n in ResponsePolicy.model_fields
+                                                           if n not in ("posture", "notice")], RESPONSE_NOTES)
+    steps = response["actions"]
+    st.caption(f"In turn: {' → '.join(steps)}." if steps else "No actions: the company never responds.")
+    strategy["response"] = response
+    hidden = forms.lint_only(Controls)
+    shown = [n for n in Controls.model_fields if n not in hidden]
+    st.markdown("**Controls**")
+    half = (len(shown) + 1) // 2
+    for col, names in zip(st.columns(2), (shown[:half], shown[half:]), strict=True):
+        with col:
+            strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls", names)
     with st.expander("Fields only the strategy check reads"):
         strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls", hidden)
         strategy.update(forms.fields(Strategy, strategy, f"{key}-strategy", forms.lint_only(Strategy)))
@@ -213,16 +254,21 @@ def validate(data: dict[str, Any], problems: list[Problem], status: Any) -> Scen
         return scenario
 
 
+def save_label() -> str:
+    """The key of "Save as": new with every scenario opened, so it starts from that scenario's name."""
+    return f"ed-{st.session_state[VERSION]}-save-label"
+
+
 def keep(scenario: Scenario) -> None:
     """Save the scenario to the session's workspace, or download it as YAML."""
     text = dump_scenario(scenario)
-    left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
-    label = left.text_input("Save as", f"{scenario.name} (edited)", key="ed-save-label")
-    if middle.button("Save to workspace", key="ed-save", type="primary"):
+    row = st.container(horizontal=True, vertical_alignment="bottom")   # the buttons wrap, never cut, where narrow
+    label = row.text_input("Save as", f"{scenario.name} (edited)", key=save_label(), width=360)
+    if row.button("Save to workspace", key="ed-save", type="primary"):
         workspace.save(label, text, f"{label} (editor)")
         st.toast(f"Saved “{label}”: pick it on Run & compare, Frontier, Sensitivity or Strategy check.")
-    right.download_button("Download YAML", text, file_name=f"{scenario.name}.yaml".replace("/", "-"),
-                          mime="application/x-yaml", on_click="ignore", key="ed-download")
+    row.download_button("Download YAML", text, file_name=f"{scenario.name}.yaml".replace("/", "-"),
+                        mime="application/x-yaml", on_click="ignore", key="ed-download")
 
 
 def yaml_tab(data: dict[str, Any], version: int) -> None:
