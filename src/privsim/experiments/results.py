@@ -52,6 +52,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "expected_fines": ("expected money of an investigation still open at the horizon", "currency"),
     "breach_costs": ("breach and notification costs", "currency"),
     "breached": ("customers whose records were exposed", "customers"),
+    "acquired": ("new customers who joined during the horizon (population.acquisition)", "customers"),
 }
 PER_SEGMENT = ("churn", "privacy_churn", "trust_end", "revenue", "stated_intent", "opt_outs", "complaints",
                "backlash_peak")
@@ -136,6 +137,8 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     out[(a, "expected_fines")] = float(c["expected_fines"].sum())
     out[(a, "breach_costs")] = float(c["breach_costs"].sum()) if "breach_costs" in c else 0.0
     out[(a, "breached")] = float(s["breached"][:, -1].sum())
+    if rec.eng.newcomers.size:
+        out[(a, "acquired")] = float(rec.tallies.get("acquired", np.zeros(1)).sum())
     for tally in rec.tallies:
         if tally.startswith("asked.") and tally.removeprefix("asked.") not in rec.flow_ids:
             label = tally.removeprefix("asked.")   # a campaign: share of its targets who said yes

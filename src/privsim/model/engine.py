@@ -18,6 +18,7 @@ import numpy as np
 import simpy
 
 from privsim.model import (
+    acquisition,
     churn,
     consent,
     discovery,
@@ -55,6 +56,8 @@ class Stage:
 
 
 STEP_ORDER: tuple[Stage, ...] = (
+    Stage("acquisition", "new customers join; practices that ask on start ask them at sign-up",
+          acquisition.stage_acquisition),
     Stage("events", "apply events the SimPy calendar made due today", events.stage_events),
     Stage("consent", "customers asked today grant or refuse", consent.stage_consent),
     Stage("exposure", "sends go out; felt intrusion load and good load per customer", exposure.stage_exposure),
@@ -63,7 +66,8 @@ STEP_ORDER: tuple[Stage, ...] = (
     Stage("churn", "baseline + privacy-driven churn, damped by lock-in", churn.stage_churn),
     Stage("discovery", "discovery, media cycle, word of mouth, outrage and backlash", discovery.stage_discovery),
     Stage("regulator", "investigation hazard, outcomes and fines", regulator.stage_regulator),
-    Stage("response", "reverse and apologise when backlash passes the threshold", response.stage_response),
+    Stage("response", "the next response step where pressure exceeds the posture's tolerance",
+          response.stage_response),
     Stage("money", "revenue, lifts, data revenue, costs, fines, NPV", money.stage_money),
     Stage("record", "per-segment daily metrics", recorder.stage_record),
 )
@@ -93,7 +97,7 @@ class Replication:
         self.s, self.b = scenario, scenario.behavior
         self.horizon = scenario.horizon_days
         self.streams = Streams(scenario.seed if seed is None else seed, replicate)
-        self.pop: Population = build_population(scenario.population, self.b, self.streams)
+        self.pop: Population = build_population(scenario.population, self.b, self.streams, self.horizon)
         self.n = self.pop.size
         self.represents = scenario.population.represents
         self.flows: list[Flow] = compile_flows(scenario, with_strategy)
@@ -128,7 +132,10 @@ class Replication:
         self.bad_shock = np.zeros(n, dtype=F32)      # one-off loads felt in tomorrow's trust stage
         self.good_shock = np.zeros(n, dtype=F32)
         self.any_shock = False
-        self.active_count = np.diff(self.pop.bounds).astype(np.int64)
+        self.active_count = np.bincount(self.pop.segment[self.pop.active], minlength=s).astype(np.int64)
+        self.newcomers = np.flatnonzero(self.pop.arrival >= 0)   # customers who join later, by index
+        self.joins = {int(d): self.newcomers[self.pop.arrival[self.newcomers] == d]
+                      for d in np.unique(self.pop.arrival[self.newcomers])}
         self.active_value = np.bincount(self.pop.segment, weights=self.pop.value, minlength=s)
         self.churned_day = np.full(n, -1, dtype=np.int32)
         self.asks: list[consent.Ask] = []            # consent questions answered in the consent stage

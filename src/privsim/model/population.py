@@ -1,7 +1,10 @@
 """The customer population as one numpy array per attribute (struct of arrays).
 
 Customers are laid out in contiguous segment blocks (sizes by largest remainder), so a
-per-segment total is a slice sum and no customer needs a Python object.
+per-segment total is a slice sum and no customer needs a Python object. Customers who join later
+(``population.acquisition``) sit at the end of their segment's block, inactive with zero state until
+their day; their attributes are drawn from a generator of their own, so the starting customers are the
+same with or without them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class Population:
     tolerance: np.ndarray     # f32 offence threshold θ
     privacy_active: np.ndarray  # bool: has switched provider over data practices before
     stated: np.ndarray        # f32 stated intent to leave formed on learning of a violation
+    arrival: np.ndarray       # int32 day a customer joins (−1: a customer from the start)
+    joining: dict[str, np.ndarray]   # attribute -> values of the customers who join later (arrival order)
 
     @property
     def size(self) -> int:
@@ -55,23 +60,73 @@ def block_sizes(shares: list[float], size: int) -> np.ndarray:
     return counts
 
 
-def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams) -> Population:
-    """Draw the population: heterogeneity around each segment's concern, trust and value."""
+JOINING = ("trust", "trust_base", "inv_trust_base", "value", "base_hazard", "switching")
+
+
+def arrival_days(spec: PopulationSpec, counts: np.ndarray, horizon: int) -> list[np.ndarray]:
+    """Per segment, the day of each newcomer: a steady rate plus the shocks' one-off waves.
+
+    The rate is a share of the starting block a year, scheduled like sends, so no arrival is drawn.
+    """
+    a = spec.acquisition
+    out = []
+    for n in counts:
+        days: list[int] = []
+        if a.per_year:
+            rate = a.per_year * n / 365.0
+            t = np.arange(horizon)
+            per_day = np.floor((t + 1) * rate).astype(np.int64) - np.floor(t * rate).astype(np.int64)
+            days += np.repeat(t, per_day).tolist()
+        for shock in a.shocks:
+            days += [shock.day] * round(shock.share * n)
+        out.append(np.sort(np.asarray(days, dtype=np.int32)))
+    return out
+
+
+def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams, horizon: int = 0) -> Population:
+    """Draw the population: heterogeneity around each segment's concern, trust and value; newcomers after."""
     names = list(spec.segments)
     segs = [spec.segments[n] for n in names]
-    counts = block_sizes([s.share for s in segs], spec.size)
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    segment = np.repeat(np.arange(len(segs), dtype=np.int8), counts)
-    n = spec.size
+    start = block_sizes([s.share for s in segs], spec.size)
+    days = arrival_days(spec, start, horizon)
+    later = np.asarray([d.size for d in days], dtype=np.int64)
+    first = _draw(segs, start, spec, behavior, streams.generator(Decision.POPULATION))
+    streams.draws[Decision.POPULATION] += 5 * spec.size
+    if not later.any():
+        n = spec.size
+        return Population(names=names, bounds=np.concatenate([[0], np.cumsum(start)]),
+                          segment=np.repeat(np.arange(len(segs), dtype=np.int8), start),
+                          active=np.ones(n, dtype=bool), stated=np.zeros(n, dtype=F32),
+                          arrival=np.full(n, -1, dtype=np.int32), joining={}, **first)
+    joiners = _draw(segs, later, spec, behavior, streams.generator(Decision.POPULATION, 1))
+    streams.draws[Decision.POPULATION] += 5 * int(later.sum())
+    counts = start + later
+    a0, a1 = np.concatenate([[0], np.cumsum(start)]), np.concatenate([[0], np.cumsum(later)])
+    order = np.concatenate([np.concatenate([np.arange(a0[s], a0[s + 1]), spec.size + np.arange(a1[s], a1[s + 1])])
+                            for s in range(len(segs))])
+    merged = {k: np.concatenate([first[k], joiners[k]])[order] for k in first}
+    arrival = np.concatenate([np.concatenate([np.full(start[s], -1, dtype=np.int32), days[s]])
+                              for s in range(len(segs))])
+    pending = np.flatnonzero(arrival >= 0)
+    joining = {k: merged[k][pending].copy() for k in JOINING}
+    for k in JOINING:                              # newcomers carry zero state until their day
+        merged[k][pending] = 0.0
+    n = int(counts.sum())
+    return Population(names=names, bounds=np.concatenate([[0], np.cumsum(counts)]),
+                      segment=np.repeat(np.arange(len(segs), dtype=np.int8), counts), active=arrival < 0,
+                      stated=np.zeros(n, dtype=F32), arrival=arrival, joining=joining, **merged)
+
+
+def _draw(segs: list, counts: np.ndarray, spec: PopulationSpec, behavior: Behavior,
+          draw: np.random.Generator) -> dict[str, np.ndarray]:
+    """Attributes of ``counts`` customers per segment (in segment blocks) from one generator."""
+    n = int(counts.sum())
 
     def column(attr: str) -> np.ndarray:
         return np.repeat(np.asarray([getattr(s, attr) for s in segs], dtype=np.float64), counts)
 
-    draw = streams.generator(Decision.POPULATION)
     z_concern, z_trust, z_value = (draw.standard_normal(n) for _ in range(3))
     u_active, u_tolerance = draw.random(n), draw.random(n)
-    streams.draws[Decision.POPULATION] += 5 * n
-
     concern = np.clip(column("concern") + behavior.concern_sd * z_concern, 0.0, 1.0)
     trust = np.clip(column("trust") + behavior.trust_sd * z_trust, 0.02, 1.0)
     sd = behavior.value_sd
@@ -82,14 +137,11 @@ def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams)
     privacy_active = u_active < active_share
     churn = behavior.churn
     activity = np.where(privacy_active, 1.0, churn.inactive_factor)
-    expected_activity = float(np.mean(active_share + (1.0 - active_share) * churn.inactive_factor))
+    expected_activity = float(np.mean(active_share + (1.0 - active_share) * churn.inactive_factor)) if n else 1.0
     switching = churn.say_do * (1.0 - spec.lock_in) * activity / expected_activity
     base_hazard = -np.log1p(-column("churn_per_year")) / 365.0
-    return Population(
-        names=names, bounds=bounds, segment=segment, active=np.ones(n, dtype=bool),
-        concern=concern.astype(F32), trust=trust.astype(F32), trust_base=trust.astype(F32),
-        inv_trust_base=(1.0 / trust).astype(F32), value=value.astype(F32),
-        base_hazard=base_hazard.astype(F32), switching=switching.astype(F32),
-        tolerance=(u_tolerance * behavior.discovery.offence_scale).astype(F32),
-        privacy_active=privacy_active, stated=np.zeros(n, dtype=F32),
-    )
+    return {"concern": concern.astype(F32), "trust": trust.astype(F32), "trust_base": trust.astype(F32),
+            "inv_trust_base": (1.0 / trust).astype(F32), "value": value.astype(F32),
+            "base_hazard": base_hazard.astype(F32), "switching": switching.astype(F32),
+            "tolerance": (u_tolerance * behavior.discovery.offence_scale).astype(F32),
+            "privacy_active": privacy_active}

@@ -84,6 +84,21 @@ class Network(Strict):
         return v
 
 
+class Shock(Strict):
+    """A one-off wave of new customers (a campaign, a competitor's exit, a demand shock)."""
+
+    day: Day
+    share: float = Field(gt=0.0, le=5.0, description="new customers as a share of the starting base")
+
+
+class Acquisition(Strict):
+    """New customers joining over the horizon, each drawn from the segment mix."""
+
+    per_year: float = Field(0.0, ge=0.0, le=2.0, description="new customers a year as a share of the starting "
+                                                         "base (retail CRM ≈ 0.25: docs/economics_sources.md §6)")
+    shocks: list[Shock] = Field(default_factory=list, max_length=50)
+
+
 class Population(Strict):
     """Simulated customers, whom they stand for, and their attitudes."""
 
@@ -94,6 +109,8 @@ class Population(Strict):
     lock_in: Share = Field(0.0, description="switching cost: share of privacy-driven exits that never happen")
     segments: dict[str, Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)
     network: Network = Network()
+    acquisition: Acquisition = Field(Acquisition(), description="new customers over the horizon: practices that "
+                                     "ask on start ask them at sign-up")
 
     @field_validator("segments")
     @classmethod
@@ -454,6 +471,15 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
+        a = self.population.acquisition
+        joining = a.per_year * self.horizon_days / 365.0 + sum(sh.share for sh in a.shocks)
+        if self.population.size * (1.0 + joining) > 50_000_000:
+            raise LocatedError(("population", "acquisition"), f"{self.population.size:,} customers and "
+                               f"{joining:.3g}× as many joining exceed 50,000,000 simulated; allowed: a smaller size")
+        for i, sh in enumerate(a.shocks):
+            if sh.day >= self.horizon_days:
+                raise LocatedError(("population", "acquisition", "shocks", i, "day"),
+                                   f"day {sh.day} is past the horizon; allowed: 0 … {self.horizon_days - 1}")
         segments = set(self.population.segments)
         for i, p in enumerate(self.strategy.practices):
             for s in p.segments or []:
