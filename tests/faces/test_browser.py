@@ -217,3 +217,112 @@ def test_an_alias_bomb_upload_is_refused_and_the_server_serves_everyone_else(bro
     page.get_by_text("1.0MB", exact=False).first.wait_for(timeout=WAIT)
     page.close()
     other.close()
+
+
+WINDOWS = ((1400, 900), (1280, 720), (1000, 700))
+RESPONSE = "Controls & response"
+
+
+def open_in_editor(page, server: str, label: str) -> str:
+    """The editor with a bundled scenario opened from its picker, as a person opens it; returns the prefix of the
+    widget keys (the editor's version: 1 for the scenario it starts on, 2 for the one opened)."""
+    page.goto(f"{server}/editor?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    page.get_by_text("Editing: ").wait_for(timeout=WAIT)
+    picker = page.locator(".st-key-ed-open-pick input")
+    picker.click()
+    picker.fill(label)
+    page.get_by_role("option", name=label, exact=False).click()
+    page.locator(".st-key-ed-open button").click()
+    page.get_by_text(f"Editing: scenarios/{label}").wait_for(timeout=WAIT)
+    return "ed-2"
+
+
+def settled(page) -> None:
+    """Wait for the script run to end: a run still drawing resets what is being typed into a widget."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=WAIT)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=WAIT)
+
+
+def pick(page, widget, name: str) -> None:
+    """Pick an option of a multiselect as a person does: open its list, click the option (typing it instead grows
+    the box, which closes the list), close the list."""
+    from playwright.sync_api import TimeoutError as Late
+
+    field = widget.locator(".react-aria-ComboBox input[role=combobox]")
+    for _ in range(3):                       # a run that redraws the widget can close its list: open it again
+        settled(page)
+        if field.get_attribute("aria-expanded") != "true":
+            field.click()
+        try:
+            page.get_by_role("option", name=name, exact=True).click(timeout=10_000)
+            break
+        except Late:
+            continue
+    else:
+        raise AssertionError(f"{name} could not be picked")
+    page.keyboard.press("Escape")
+
+
+def whole(page, element) -> dict:
+    """Assert an element is on screen in full once scrolled to: inside the window and the main area, nothing in it
+    clipped or scrolled away; returns its box."""
+    element.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    assert element.is_visible()
+    box = element.bounding_box()
+    main = page.locator('[data-testid="stMain"]').bounding_box()
+    window = page.viewport_size
+    assert main["x"] <= box["x"] and box["x"] + box["width"] <= min(main["x"] + main["width"], window["width"]), box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= window["height"], box
+    assert not cut(element), cut(element)
+    return box
+
+
+def cut(element) -> list[str]:
+    """The parts of an element (itself included) whose content is larger than they show: text cut to "Save to w…",
+    chips scrolled out of a box."""
+    return element.evaluate("""e => [e, ...e.querySelectorAll('*')].filter(n => n.offsetParent !== null &&
+        (n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1) &&
+        getComputedStyle(n).overflow !== 'visible').map(n => n.tagName + '.' + n.className)""")
+
+
+def test_the_editor_shows_the_response_policy_whole_at_common_window_sizes(browser, server):
+    from playwright.sync_api import expect  # where the browser fixture has found Playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in WINDOWS:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        key = open_in_editor(page, server, "covert_sharing.yaml")
+        expect(page.locator(f".st-key-{key}-save-label input")).to_have_value(    # not the one opened before
+            "Covert third-party sharing, discovered (edited)", timeout=WAIT)
+        for button in ("ed-open", "ed-blank", "ed-save", "ed-download"):
+            assert not cut(page.locator(f".st-key-{button}")), (button, width)
+        settled(page)
+        page.get_by_role("tab", name=RESPONSE).click()
+        posture = page.locator(f".st-key-{key}-response-posture")
+        actions = page.locator(f".st-key-{key}-response-actions")
+        posture.wait_for(timeout=WAIT)
+        whole(page, posture)
+        assert posture.locator("input").input_value() == "responsive"
+        box = whole(page, actions)
+        chips = actions.locator(".react-aria-ComboBox [data-tag]")
+        assert chips.all_inner_texts() == ["apologise", "stop"], "the scenario's order, not the choices' order"
+        for chip in chips.all():
+            inner = chip.bounding_box()
+            assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"], width
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(ARTIFACTS / f"editor-response-{width}x{height}.png"))
+        if width == WINDOWS[-1][0]:          # narrowest: every step picked still shows, in the order picked
+            for n, step in enumerate(("add_notice", "add_opt_out", "ask_opt_in", "add_controls"), start=3):
+                pick(page, actions, step)
+                expect(chips).to_have_count(n, timeout=WAIT)
+                expect(chips.last).to_have_text(step)
+                page.get_by_text(f"→ {step}.").wait_for(timeout=WAIT)
+                settled(page)
+            page.get_by_text("Response to backlash", exact=True).click()      # nothing focused
+            assert chips.all_inner_texts() == ["apologise", "stop", "add_notice", "add_opt_out", "ask_opt_in",
+                                               "add_controls"]
+            whole(page, actions)
+            page.mouse.move(0, 0)
+            page.screenshot(path=str(ARTIFACTS / f"editor-response-all-steps-{width}x{height}.png"))
+        page.close()
