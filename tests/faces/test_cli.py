@@ -200,3 +200,11 @@ def test_compare_states_what_its_ranking_rests_on(tmp_path):
     table = cli("compare", str(SCENARIOS / "newsletter_opt_in.yaml"), str(SCENARIOS / "dark_pattern_consent.yaml"),
                 "--out", str(tmp_path / "t"))
     assert "Ranked by total value = NPV within the horizon + terminal value" in table.stdout.replace("\n", " ")
+
+
+def test_version_is_the_packaged_one():
+    import tomllib
+
+    result = cli("--version")
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert result.returncode == 0 and result.stdout.strip() == f"privsim {declared}"

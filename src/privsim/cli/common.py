@@ -34,6 +34,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+def _version(show: bool) -> None:
+    if show:
+        from privsim import __version__
+
+        out.print(f"privsim {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="print the version and exit")] = False) -> None:
+    """Privacy-risk simulator and worst-practice tester for CRM strategies."""
+
 MAX_REPS, MAX_SIZE = 100_000, 50_000_000      # as the scenario format allows
 Reps = Annotated[int | None, typer.Option("--reps", "-r", min=1, max=MAX_REPS,
                                           help="replications (default: the scenario's)")]
