@@ -136,8 +136,8 @@ def main() -> None:
     draws = post.sample(args.draws)
     seconds = time.perf_counter() - started
     write(post, draws, seconds)
-    uniform = pd.DataFrame({p: np.random.default_rng(SEED).uniform(post.ranges[p][1], post.ranges[p][2], args.draws)
-                            for p in post.paths})
+    rng = np.random.default_rng(SEED)                 # one generator: the coefficients drawn independently
+    uniform = pd.DataFrame({p: rng.uniform(post.ranges[p][1], post.ranges[p][2], args.draws) for p in post.paths})
     sd = np.sqrt(np.diag(post.cov))
     print(f"{len(post.paths)} coefficients, {len(targets)} targets, {seconds:.0f} s")
     for p, m, s, (_, lo, hi) in zip(post.paths, post.mean, sd, (post.ranges[p] for p in post.paths), strict=True):

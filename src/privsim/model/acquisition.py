@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from privsim.model.consent import Ask
-from privsim.model.notice import tell
+from privsim.model.events import take_in
 from privsim.model.population import JOINING
 
 if TYPE_CHECKING:
@@ -40,14 +39,5 @@ def stage_acquisition(eng: Replication, day: int) -> None:
         if not f.live or f.purpose == "data_sale":        # a sale was of the records held on its day
             continue
         new = idx[eng.practices.targets[k][idx]]
-        if new.size == 0:
-            continue
-        if f.mode in ("opt_in", "opt_out"):
-            if f.ask_on_start:
-                attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
-                eng.asks.append(Ask(k, new, f.mode, attention=attention, incentive=f.incentive, salt=SIGN_UP,
-                                    label=f.id))
-        else:
-            eng.practices.set_reach(k, new, True)
-            if f.disclosed:
-                tell(eng, k, new, f.notice, day, salt=SIGN_UP)
+        if new.size:
+            take_in(eng, k, new, day, salt=SIGN_UP)

@@ -40,6 +40,7 @@ class Source:
     flow: int | None = None
     outrage: np.ndarray | None = None
     stories: list[tuple[int, int, float]] = field(default_factory=list)   # (day, tier index, intensity)
+    follow_up_at: dict[int, float] = field(default_factory=dict)   # next tier -> offended share its editors need
     news_tier: int = 0          # the tier its news runs in when nothing else says (a breach: by its size)
     spreading: bool = False
     calming: bool = False

@@ -61,9 +61,11 @@ def follow_up(eng: Replication, source: Source, day: int, active_count: int) -> 
         return
     m = eng.b.media
     offended = float(np.count_nonzero(source.offended & eng.pop.active)) / max(active_count, 1)
-    mean = m.escalate_front_page if source.tier == NATIONAL else m.escalate_national
-    level = 2.0 * mean * eng.streams.scalar(Decision.MEDIA, source.key, source.tier + 1)
-    if offended > level:
+    nxt = source.tier + 1
+    if nxt not in source.follow_up_at:              # drawn once per story and tier
+        mean = m.escalate_front_page if source.tier == NATIONAL else m.escalate_national
+        source.follow_up_at[nxt] = 2.0 * mean * eng.streams.scalar(Decision.MEDIA, source.key, nxt)
+    if offended > source.follow_up_at[nxt]:
         intensity = max(i for _, _, i in source.stories)
         eng.backlash.story(source, day, intensity, source.tier + 1)
         eng.recorder.mark(day, "follow_up", source.name)

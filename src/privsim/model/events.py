@@ -121,15 +121,21 @@ def start_flow(eng: Replication, k: int, day: int) -> None:
     if f.purpose == "data_sale":   # the records on sale; with consent, only those who agree are sold
         u = eng.uniform(Decision.INCIDENT, f.key, day)
         idx = idx[u[idx] < f.share_of_records]
+    take_in(eng, k, idx, day)
+    eng.recorder.mark(day, "start", f.id)
+
+
+def take_in(eng: Replication, k: int, idx: np.ndarray, day: int, salt: int = 0) -> None:
+    """Customers ``idx`` meet live flow k: asked if it asks on start, else reached (notice readers informed)."""
+    f = eng.flows[k]
     if f.mode in ("opt_in", "opt_out"):
         if f.ask_on_start:
             attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
-            eng.asks.append(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive))
+            eng.asks.append(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive, salt=salt))
     else:
         eng.practices.set_reach(k, idx, True)
         if f.disclosed:
-            tell(eng, k, idx, f.notice, day)
-    eng.recorder.mark(day, "start", f.id)
+            tell(eng, k, idx, f.notice, day, salt=salt)
 
 
 def end_flow(eng: Replication, k: int, day: int) -> None:
