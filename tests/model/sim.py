@@ -37,7 +37,7 @@ strategy:
 def scenario(body: str = "", size: int = 600, horizon: int = 120, represents: float = 1.0, seed: int = 7,
              jurisdictions: str = "[eu]") -> Scenario:
     """A scenario of the three-segment test population with ``body`` (strategy, events, behaviour) added."""
-    head = (f"schema: 3\nname: test\nhorizon_days: {horizon}\nreplications: 2\nseed: {seed}\n"
+    head = (f"schema: 4\nname: test\nhorizon_days: {horizon}\nreplications: 2\nseed: {seed}\n"
             f"jurisdictions: {jurisdictions}\n")
     return scenario_from_text(head + POPULATION.format(size=size, represents=represents) + body)
 

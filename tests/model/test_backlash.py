@@ -121,11 +121,11 @@ def test_notified_breach_causes_abnormal_churn_and_a_say_do_gap():
     assert stated > 5 * realised
 
 
-def test_breach_with_no_records_held_remotely_exposes_nobody():
+def test_no_remote_staff_means_no_device_or_remote_access_incident():
     s = override(resize(load_scenario(SCENARIOS / "remote_breach_unencrypted.yaml"), 1000),
-                 {"strategy.controls.remote_data": "none"})
+                 {"operations.remote.staff": 0, "events": []})
     r = simulate(s, 0, baseline=False)
-    assert r.kpis[("all", "breached")] == 0.0
+    assert r.kpis[("all", "incidents.lost_laptop")] == r.kpis[("all", "incidents.remote_access")] == 0.0
 
 
 def test_dark_patterns_raise_consent_now_and_backlash_later():
@@ -188,8 +188,8 @@ events:
 
 def test_breach_exposing_nobody_is_no_violation():
     s = override(resize(load_scenario(SCENARIOS / "remote_breach_encrypted.yaml"), 500),
-                 {"strategy.controls.remote_data": "none", "events": [
-                     {"type": "breach", "day": 10, "share_of_records": 0.5, "cause": "lost_laptop"}]})
+                 {"operations": None, "events": [
+                     {"type": "breach", "day": 10, "share_of_records": 0.0, "cause": "lost_laptop"}]})
     from privsim.model.engine import Replication
 
     eng = Replication(s, 0)

@@ -28,8 +28,8 @@ def trace(s, exclusions=None):
 
 def test_step_order_is_documented_and_complete():
     names = [stage.name for stage in STEP_ORDER]
-    assert names == ["acquisition", "events", "consent", "exposure", "trust", "opt_out", "churn", "discovery",
-                     "regulator", "response", "money", "record"]
+    assert names == ["acquisition", "events", "consent", "exposure", "service", "trust", "opt_out", "churn",
+                     "discovery", "regulator", "response", "money", "record"]
     for stage in STEP_ORDER:
         assert stage.run.__name__ == f"stage_{stage.name}" and stage.what
 

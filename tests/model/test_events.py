@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from privsim.model.backlash import audience_weights
-from privsim.model.events import resolve_rate
 from privsim.model.practices import GRANTED
 from tests.model.sim import QUIET, persons, replication, scenario
 
@@ -31,27 +30,6 @@ def test_yearly_rate_events_arrive_as_a_poisson_process():
     counts = [len(marks(replication(body, until=366, horizon=365, size=50, replicate=r), "media_story"))
               for r in range(40)]
     assert np.mean(counts) == pytest.approx(12, rel=0.2) and np.var(counts) == pytest.approx(12, rel=0.6)
-
-
-@pytest.mark.parametrize("controls, cause, expected", [
-    ({"service_access": "broad"}, "insider", "insider_broad_per_year"),
-    ({"service_access": "need_to_know"}, "insider", "insider_need_to_know_per_year"),
-    ({"remote_data": "none"}, "lost_laptop", None),
-    ({"remote_data": "unencrypted"}, "lost_laptop", "lost_laptop_per_year"),
-    ({"remote_data": "unencrypted"}, "intrusion", "intrusion_per_year"),
-])
-def test_rates_from_controls(controls, cause, expected):
-    body = f"strategy: {{controls: {controls}}}\nevents: [{{type: breach, rate_per_year: controls, cause: {cause}}}]"
-    eng = replication(body, until=0, size=50)
-    rate = resolve_rate(eng, eng.s.events[0])
-    assert rate == (0.0 if expected is None else getattr(eng.b.breach, expected))
-
-
-def test_encryption_halves_the_remote_access_rate():
-    body = "strategy: {{controls: {{remote_data: {}}}}}\nevents: [{{type: breach, rate_per_year: controls, " \
-           "cause: remote_access}}]"
-    plain, crypt = (replication(body.format(k), until=0, size=50) for k in ("unencrypted", "encrypted"))
-    assert resolve_rate(crypt, crypt.s.events[0]) == pytest.approx(resolve_rate(plain, plain.s.events[0]) / 2)
 
 
 def test_a_retroactive_change_enrols_those_never_reached_and_tells_only_notice_readers():

@@ -6,6 +6,7 @@ import pytest
 
 from privsim.experiments.runs import replicate
 from privsim.model.discovery import FRONT_PAGE, NATIONAL, TRADE, reveal
+from privsim.model.engine import Replication
 from privsim.model.response import backlash_share, pressure, stake, take_step, tolerance
 from tests.model.sim import QUIET, replication, scenario
 
@@ -111,16 +112,20 @@ def test_asking_for_opt_in_keeps_only_those_who_agree():
 def test_tightened_controls_cut_the_incident_rate():
     body = """
 strategy:
-  controls: {service_access: broad, remote_data: unencrypted, opt_out_latency_days: null}
+  controls: {opt_out_latency_days: null}
   response: {posture: responsive, actions: [add_controls]}
-events:
-  - {type: service_incident, id: lookups, rate_per_year: controls, share_affected: 0.01, data: [location]}
+operations:
+  service: {staff: 400, broad_share: 1.0}
+  remote: {staff: 100}
 """ + QUIET
     runs = replicate(scenario(body, size=2000, horizon=365), 6)
     after = [m for r in runs.replications for m in r.marks if m[1] == "response"]
     assert after and all(w == "add_controls:company" for _, _, w in after)
     eng = replication(body, until=365, size=2000, horizon=365)
-    c = eng.controls
+    tightened = eng.hazards()
     if any(m[1] == "response" for m in eng.recorder.marks):
-        assert c.service_access == "need_to_know" and c.remote_data == "encrypted"
-        assert c.opt_out_latency_days is not None
+        c = eng.controls
+        assert c.access_logging and c.mfa and c.disk_encryption and c.opt_out_latency_days is not None
+        assert eng.operations is not None and eng.operations.service.broad_share == 0.0
+        fresh = Replication(eng.s, 0).hazards()
+        assert all(tightened[k] < fresh[k] for k in ("insider", "departure", "lost_laptop", "remote_access"))

@@ -107,12 +107,12 @@ def test_unknown_segment_in_practice():
 
 
 def test_schema_version_checked():
-    [p] = problems(BASE.replace("schema: 3", f"schema: {SCHEMA_VERSION + 1}"))
+    [p] = problems(BASE.replace("schema: 4", f"schema: {SCHEMA_VERSION + 1}"))
     assert p.field == "schema" and "from 0 to" in p.message
 
 
 def test_schema_0_migrates_draft_field_names():
-    draft = BASE.replace("schema: 3", "schema: 0").replace("data: [contact", "categories: [contact")
+    draft = BASE.replace("schema: 4", "schema: 0").replace("data: [contact", "categories: [contact")
     draft = draft.replace("consent: opt_in", "consent_mode: opt_in").replace("disclosed: true", "covert: false")
     draft = draft.replace("contacts_per_month: 4", "contact_frequency: 1")
     s = scenario_from_text(draft)
@@ -155,7 +155,7 @@ def test_scenario_is_frozen():
 
 
 def test_schema_0_migrates_draft_tester_fields():
-    draft = BASE.replace("schema: 3", "schema: 0").replace("consent: opt_in", "consent: opt_in\n      optout_steps: 3")
+    draft = BASE.replace("schema: 4", "schema: 0").replace("consent: opt_in", "consent: opt_in\n      optout_steps: 3")
     draft = draft.replace("controls: {opt_out_latency_days: 10,",
                           "controls: {honors_gpc: true, opt_out_latency_days: 10,")
     s = scenario_from_text(draft)
@@ -163,14 +163,14 @@ def test_schema_0_migrates_draft_tester_fields():
 
 
 def test_schema_1_response_and_outrage_migrate():
-    old = BASE.replace("schema: 3", "schema: 1").replace(
+    old = BASE.replace("schema: 4", "schema: 1").replace(
         "response: {posture: responsive, actions: [apologise, stop]}",
         "response: {reverse_when_backlash_above: 0.01, reaction_days: 3, apologise: false}")
     old += "behavior:\n  trust: {betrayal: 2.0}\n  response: {centrality_factor: 9}\n"
     s = scenario_from_text(old)
     assert s.strategy.response.posture == "responsive" and s.strategy.response.actions == ["stop"]
     assert s.behavior.outrage.covert == 2.0
-    never = scenario_from_text(BASE.replace("schema: 3", "schema: 1").replace(
+    never = scenario_from_text(BASE.replace("schema: 4", "schema: 1").replace(
         "response: {posture: responsive, actions: [apologise, stop]}",
         "response: {reverse_when_backlash_above: null, reaction_days: 3}"))
     assert never.strategy.response.actions == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from privsim.scenario.overrides import override
-from privsim.scenario.schema import Gate
+from privsim.scenario.schema import Gate, Operations
 from privsim.tester.gate import adverse, stress
 from tests.conftest import ROOT, SCENARIOS, small
 
@@ -27,10 +27,9 @@ def test_adverse_draws_expose_covert_practices_add_breaches_and_drift():
     stressed = adverse(s, gate)
     stories = [e for e in stressed.events if e.type == "media_story" and e.practices == ["partner_feed"]]
     assert [e.day for e in stories if (e.id or "").startswith("gate_")] == [40]
-    breaches = [e for e in stressed.events if e.type == "breach"]
-    assert {e.cause for e in breaches} == {"intrusion", "lost_laptop", "remote_access"}
-    assert all(e.rate_per_year == "controls" for e in breaches)
-    assert any(e.type == "service_incident" and e.rate_per_year == "controls" for e in stressed.events)
+    assert s.operations is None and stressed.operations == Operations()     # incidents drawn from default operations
+    stated = override(s, {"operations.service.broad_share": 0.5})
+    assert adverse(stated, gate).operations == stated.operations
     assert stressed.population.concern_drift_per_year == pytest.approx(s.population.concern_drift_per_year + 0.05)
     capped = adverse(override(s, {"population.concern_drift_per_year": 0.19}), gate)
     assert capped.population.concern_drift_per_year == 0.2
@@ -39,7 +38,7 @@ def test_adverse_draws_expose_covert_practices_add_breaches_and_drift():
 def test_disclosed_practices_are_not_forced_into_the_news():
     s = small("newsletter_opt_in.yaml")
     stressed = adverse(s, Gate(breaches=False, extra_concern_drift_per_year=0.0))
-    assert stressed.events == s.events and stressed.population == s.population
+    assert stressed.events == s.events and stressed.population == s.population and stressed.operations is None
 
 
 def test_known_bad_strategy_fails_and_known_good_passes():

@@ -28,7 +28,7 @@ HIGHER_IS_BETTER = frozenset({"npv", "npv_vs_baseline", "total_value", "total_vs
 LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints",
                              "formal_complaints", "backlash_peak", "backlash_days", "salience_peak",
                              "protest_share", "heard", "regulator_action", "regulator_order", "fine_paid", "fines",
-                             "expected_fines", "breach_costs", "breached",
+                             "expected_fines", "breach_costs", "breached", "incidents", "creepy_share",
                              "reversal_days"})
 DIFFERENCE_COLUMNS = ["scenario", "reference", "segment", "kpi", "mean_reference", "mean", "diff", "ci_low",
                       "ci_high", "unpaired_ci_low", "unpaired_ci_high", "better_share", "n"]

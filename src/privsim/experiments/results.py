@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from privsim.experiments.intervals import mean_ci, wilson
+from privsim.model import operations
 from privsim.model.recorder import COMPANY_METRICS, Recorder
 
 if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replications never need them
@@ -52,6 +53,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "expected_fines": ("expected money of an investigation still open at the horizon", "currency"),
     "breach_costs": ("breach and notification costs", "currency"),
     "breached": ("customers whose records were exposed", "customers"),
+    "incidents": ("incidents: breaches and staff misuse, drawn from operations or scheduled", "incidents"),
+    "creepy_share": ("share of service contacts that surfaced data the customer did not expect there", "share"),
     "acquired": ("new customers who joined during the horizon (population.acquisition)", "customers"),
 }
 PER_SEGMENT = ("churn", "privacy_churn", "trust_end", "revenue", "stated_intent", "opt_outs", "complaints",
@@ -137,6 +140,14 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
     out[(a, "expected_fines")] = float(c["expected_fines"].sum())
     out[(a, "breach_costs")] = float(c["breach_costs"].sum()) if "breach_costs" in c else 0.0
     out[(a, "breached")] = float(s["breached"][:, -1].sum())
+    incidents = [what.partition("@")[0] for _, kind, what in rec.marks if kind in ("breach", "service_incident")]
+    out[(a, "incidents")] = float(len(incidents))
+    if rec.eng.operations is not None:
+        for cause in operations.CAUSES:
+            out[(a, f"incidents.{cause}")] = float(incidents.count(cause))
+    contacts = float(s["service_contacts"][:, -1].sum())
+    if contacts:
+        out[(a, "creepy_share")] = float(s["creepy"][:, -1].sum()) / contacts
     if rec.eng.newcomers.size:
         out[(a, "acquired")] = float(rec.tallies.get("acquired", np.zeros(1)).sum())
     for tally in rec.tallies:

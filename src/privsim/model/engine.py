@@ -25,10 +25,12 @@ from privsim.model import (
     events,
     exposure,
     money,
+    operations,
     optout,
     recorder,
     regulator,
     response,
+    service,
     trust,
 )
 from privsim.model.backlash import Backlash, Source
@@ -40,7 +42,7 @@ from privsim.model.recorder import Recorder
 from privsim.model.regulator import Regulator
 from privsim.model.rng import Decision, Streams
 from privsim.scenario import facts
-from privsim.scenario.schema import Scenario
+from privsim.scenario.schema import Operations, Scenario
 
 F32 = np.float32
 Probe = Callable[[int, "Replication"], None]
@@ -61,6 +63,7 @@ STEP_ORDER: tuple[Stage, ...] = (
     Stage("events", "apply events the SimPy calendar made due today", events.stage_events),
     Stage("consent", "customers asked today grant or refuse", consent.stage_consent),
     Stage("exposure", "sends go out; felt intrusion load and good load per customer", exposure.stage_exposure),
+    Stage("service", "service contacts; some surface data customers did not expect there", service.stage_service),
     Stage("trust", "asymmetric trust update toward baseline", trust.stage_trust),
     Stage("opt_out", "honour due opt-outs; per-send unsubscribes and complaints; reviews", optout.stage_opt_out),
     Stage("churn", "baseline + privacy-driven churn, damped by lock-in", churn.stage_churn),
@@ -120,6 +123,8 @@ class Replication:
         self.regulator = Regulator(self.b, list(scenario.jurisdictions), scenario.economics.currency,
                                    turnover, self.streams, scenario.start_date, facts.company_of(scenario))
         self.controls = scenario.strategy.controls
+        self.operations = scenario.operations          # a response may tighten it (add_controls)
+        self.real_customers = float(self.pop.active.sum()) * self.represents
         self.policy = scenario.strategy.response
         self.recorder = Recorder(self)
         self.profile = profile
@@ -154,6 +159,8 @@ class Replication:
         self.response_next: dict[int, int] = {}      # target -> first day its next step may be taken
         self.day_counts: dict[str, Any] = {}
         self.costs: dict[str, float] = {}
+        self.savings = 0.0                             # today's handling cost saved by personalised service
+        self.service_flows = [k for k, f in enumerate(self.flows) if f.purpose == service.PURPOSE]
         self.npv = 0.0
         self.terminal = 0.0                            # lifetime value past the horizon (last day)
         self.env = simpy.Environment()
@@ -196,6 +203,7 @@ class Replication:
         """Start the day's counts and costs afresh (a unit test calls it before running one stage)."""
         self.day_counts = defaultdict(lambda: np.zeros(len(self.pop.names), dtype=np.float64))
         self.costs = defaultdict(float)
+        self.savings = 0.0
 
     # ---------------------------------------------------------------- shared by the stages
     def uniform(self, decision: Decision, source: int, day: int) -> np.ndarray:
@@ -207,6 +215,25 @@ class Replication:
         if idx.size:
             self.day_counts[metric] += np.bincount(self.pop.segment[idx], weights=weights,
                                                    minlength=len(self.pop.names))
+
+    def hazards(self, default: bool = False) -> dict[str, float]:
+        """Today's yearly incident hazards; ``default``: of the default operations when the scenario states none."""
+        ops = self.operations if self.operations is not None or not default else Operations()
+        if ops is None:
+            return dict.fromkeys(operations.CAUSES, 0.0)
+        return operations.hazards(ops, self.controls, self.b, self.real_customers)
+
+    def holding(self, day: int) -> np.ndarray:
+        """Customers whose records are held on ``day``: active ones and former ones within retention."""
+        held = self.pop.active | (self.churned_day >= 0)
+        if self.controls.retention_days is not None:
+            held &= self.pop.active | (self.churned_day >= day - self.controls.retention_days)
+        return held
+
+    def held_data(self, service: bool = False) -> tuple[str, ...]:
+        """Data categories held: contact and every flow's data (``service``: what service staff see, if stated)."""
+        flows = [f for f in self.flows if f.purpose == "customer_service_access"] if service else []
+        return tuple(sorted({"contact"} | {c for f in (flows or self.flows) for c in f.data}))
 
     def flow_index(self, flow_id: str) -> int:
         """Index of the flow with this id."""

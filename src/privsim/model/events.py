@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from privsim.model import operations
 from privsim.model.backlash import TIERS, Source
 from privsim.model.consent import Ask
 from privsim.model.discovery import FRONT_PAGE, NATIONAL, TRADE, learn, reveal
@@ -48,7 +50,7 @@ def stage_events(eng: Replication, day: int) -> None:
 
 
 class Calendar:
-    """Schedules every flow start/end and scenario event as SimPy processes."""
+    """Schedules every flow start/end, scenario event and operational hazard as SimPy processes."""
 
     def __init__(self, eng: Replication, with_strategy: bool):
         self.eng, self.env = eng, eng.env
@@ -56,6 +58,7 @@ class Calendar:
             self.at(f.start, lambda day, k=k: start_flow(eng, k, day))
             if f.end is not None:
                 self.at(f.end, lambda day, k=k: end_flow(eng, k, day))
+        scripted: set[str] = set()
         for i, e in enumerate(eng.s.events):
             if isinstance(e, DataMerger | DataSale):
                 continue          # compiled into flows
@@ -66,9 +69,14 @@ class Calendar:
             if e.day is not None:
                 self.at(e.day, action)
             else:
-                rate = resolve_rate(eng, e)
-                if rate > 0:
-                    self.env.process(self._poisson(rate, key, action, e))
+                if e.rate_per_year == "controls":
+                    scripted.add(operations.cause_of(e.type, getattr(e, "cause", None)))
+                self.poisson(key, action, lambda e=e: resolve_rate(eng, e))
+        if with_strategy and eng.operations is not None:   # the engine's own draws, unless an event stands for one
+            for cause in operations.CAUSES:
+                if cause not in scripted:
+                    self.poisson(source_key(f"operations.{cause}"), lambda day, c=cause: incident(eng, c, day),
+                                 lambda c=cause: eng.hazards()[c])
 
     def _action(self, e: Any, i: int) -> Action:
         handler, eng = HANDLERS[e.type], self.eng
@@ -82,34 +90,30 @@ class Calendar:
         yield self.env.timeout(max(0.0, day - self.env.now))
         self.eng.due[stage].append(action)
 
-    def _poisson(self, rate: float, key: int, action: Action, e: Any) -> Any:
-        """Arrivals at the yearly ``rate``; a rate that controls lower later is honoured by thinning."""
+    def poisson(self, key: int, action: Action, rate: Callable[[], float]) -> None:
+        """Arrivals at the yearly ``rate()``; a rate that controls lower later is honoured by thinning."""
+        top = rate()
+        if top > 0:
+            self.env.process(self._poisson(top, key, action, rate))
+
+    def _poisson(self, top: float, key: int, action: Action, rate: Callable[[], float]) -> Any:
         n = 0
         while True:
-            gap = self.eng.streams.exponential(Decision.ARRIVAL, key, n, 365.0 / rate)
+            gap = self.eng.streams.exponential(Decision.ARRIVAL, key, n, 365.0 / top)
             n += 1
             yield self.env.timeout(gap)
             if self.env.now >= self.eng.horizon:
                 return
-            now = resolve_rate(self.eng, e) if e.rate_per_year == "controls" else rate
-            if now >= rate or self.eng.streams.scalar(Decision.ARRIVAL, key ^ 0x7417, n) < now / rate:
+            now = rate()
+            if now >= top or self.eng.streams.scalar(Decision.ARRIVAL, key ^ 0x7417, n) < now / top:
                 self.eng.due["events"].append(action)
 
 
 def resolve_rate(eng: Replication, e: Any) -> float:
-    """Yearly rate of an event; ``controls`` derives it from the strategy's controls."""
+    """Yearly rate of an event; ``controls``: the hazard of its cause that operations and controls imply."""
     if e.rate_per_year != "controls":
         return float(e.rate_per_year)
-    b, c = eng.b.breach, eng.controls
-    if isinstance(e, ServiceIncident) or e.cause == "insider":
-        return b.insider_broad_per_year if c.service_access == "broad" else b.insider_need_to_know_per_year
-    if e.cause == "intrusion":
-        return b.intrusion_per_year
-    if c.remote_data == "none":
-        return 0.0
-    if e.cause == "lost_laptop":
-        return b.lost_laptop_per_year
-    return b.remote_access_per_year * (0.5 if c.remote_data == "encrypted" else 1.0)
+    return eng.hazards(default=True)[operations.cause_of(e.type, getattr(e, "cause", None))]
 
 
 # -------------------------------------------------------------------- flows
@@ -178,15 +182,105 @@ def policy_change(eng: Replication, e: PolicyChange, i: int, day: int) -> None:
 
 def breach(eng: Replication, e: Breach, i: int, day: int) -> None:
     """Records exposed: affected customers (held records, encryption) are notified, or learn later."""
-    c, b = eng.controls, eng.b.breach
-    exposure = 1.0
-    if e.cause in ("lost_laptop", "remote_access"):
-        exposure = {"none": 0.0, "encrypted": b.encrypted_exposure if e.cause == "lost_laptop" else 1.0,
-                    "unencrypted": 1.0}[c.remote_data]
-    held = eng.pop.active | (eng.churned_day >= 0)
-    if c.retention_days is not None:
-        held &= eng.pop.active | (eng.churned_day >= day - c.retention_days)
-    _incident(eng, e, i, day, held, e.share_of_records * exposure, notify=e.notify, kind="breach")
+    share = e.share_of_records
+    if e.cause == "lost_laptop" and e.rate_per_year != "controls":   # a controls rate already counts encryption
+        share *= operations.left(eng.controls, eng.b, "disk_encryption")
+    name = f"{e.id or f'{e.type}_{i}'}@{day}"
+    happen(eng, Incident(name, "breach", e.cause, tuple(e.data), share, notify=e.notify), day)
+
+
+def service_incident(eng: Replication, e: ServiceIncident, i: int, day: int) -> None:
+    """Staff misuse of service access: few affected, a public story if it gets out."""
+    name = f"{e.id or f'{e.type}_{i}'}@{day}"
+    happen(eng, Incident(name, "service_incident", "insider", tuple(e.data), e.share_affected, notify=False,
+                         public=e.public), day)
+
+
+def incident(eng: Replication, cause: str, day: int) -> None:
+    """An operational incident of ``cause`` drawn by the engine: its size, who knows, whom the law says to tell."""
+    ops, b = eng.operations, eng.b
+    assert ops is not None
+    key = source_key(f"operations.{cause}@{day}")
+    z = eng.streams.normal(Decision.INCIDENT, key, 0)
+    records = operations.size(cause, ops, b, eng.real_customers).draw(z, b.incidents.size_spread)
+    held = eng.held_data(service=cause in ("insider", "departure", "remote_access"))
+    known = operations.COMPANY_KNOWS.get(cause, True)
+    if not known and eng.controls.access_logging:
+        known = eng.streams.scalar(Decision.INCIDENT, key, 1) < b.incidents.logging_detects
+    public = known or eng.streams.scalar(Decision.INCIDENT, key, 2) < b.incidents.undetected_comes_out
+    authority, subjects = law.notice_duty(eng.s.jurisdictions, eng.regulator.date(day), held, records)
+    kind = "service_incident" if cause == "insider" else "breach"
+    happen(eng, Incident(f"{cause}@{day}", kind, cause, held, None, notify=known and subjects, public=public,
+                         records=records, authority=known and authority, known=known), day)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident as it happens: what was exposed, to what share of the records held, and who is told.
+
+    ``records`` are real records (drawn incidents: independent of the simulated size); None counts the
+    simulated customers affected × ``represents`` (scripted events). ``authority`` None: told when notified.
+    """
+
+    name: str
+    kind: str                # breach | service_incident
+    cause: str
+    data: tuple[str, ...]
+    share: float | None      # share of the records held that it exposes (None: ``records`` of those held)
+    notify: bool             # the people affected are told (and a story runs)
+    public: bool = True      # not notified, it still comes out later
+    records: float | None = None
+    authority: bool | None = None
+    known: bool = True       # the company knows of it now (else its costs come when it comes out)
+
+
+def happen(eng: Replication, inc: Incident, day: int) -> None:
+    """Customers whose records are held are affected; costs, the regulator and customers' reactions follow."""
+    held = eng.pop.active.copy() if inc.kind == "service_incident" else eng.holding(day)
+    key = source_key(inc.name)
+    u = eng.uniform(Decision.INCIDENT, key, day)
+    if inc.records is None:
+        affected = held & (u < inc.share)
+        n_affected = int(affected.sum())
+        real, reached = n_affected * eng.represents, n_affected / eng.n
+    else:     # real records of a real base: the simulated victims are an unbiased sample of them
+        held_real = max(float(held.sum()) * eng.represents, 1.0)
+        affected = held & (u < inc.records / held_real)
+        real, reached = inc.records, inc.records / (eng.n * eng.represents)
+    sensitivity = max(taxonomy.CATEGORIES[cat].sensitivity for cat in inc.data)
+    attack = inc.kind == "breach" and inc.cause == "intrusion"      # an outside attack; the rest is negligence
+    weight = eng.b.outrage.breach_attack if attack else eng.b.outrage.breach_negligent
+    source = eng.backlash.add(Source(inc.name, key, sensitivity, weight, affected=affected,
+                                     aware=np.zeros(eng.n, dtype=bool)))
+    costly = inc.kind == "breach" or inc.records is not None
+    if costly:
+        eng.count("breached", np.flatnonzero(affected))
+        if inc.known:
+            book(eng, real, inc.notify)
+    eng.recorder.mark(day, inc.kind, inc.name)
+    if real <= 0:
+        return
+    eng.regulator.judge(law.Act("breach"), inc.name, day, persons=real, public=inc.notify or inc.public,
+                        sensitive=taxonomy.is_sensitive(list(inc.data)))
+    told_regulator = inc.notify if inc.authority is None else inc.authority
+    if told_regulator and (inc.kind == "breach" or inc.records is not None):   # GDPR Art. 33 and state laws
+        eng.count("notified", np.flatnonzero(affected))
+    intensity = min(1.0, sensitivity * math.sqrt(reached)) if inc.public else 0.0
+    source.news_tier = breach_tier(eng, real)
+    if inc.notify:
+        eng.backlash.story(source, day, intensity, source.news_tier)
+        told = np.flatnonzero(affected & eng.pop.active)
+        v = eng.backlash.told(source, told, day)
+        learn(eng, source, told, v, day, all_at_once=False)
+    elif inc.public:
+        gap = eng.streams.exponential(Decision.ARRIVAL, key, 0, 30.0)  # found by others (T-Mobile: 2–3 weeks)
+        late = real if costly and not inc.known else 0.0
+        eng.calendar.at(day + gap, lambda d: _surface(eng, source, intensity, d, late))
+
+
+def book(eng: Replication, records: float, notified: bool) -> None:
+    """Book the direct cost of a breach of ``records`` real records, in the scenario's currency."""
+    eng.costs["breach"] += convert(breach_cost(eng.b, records, notified), "USD", eng.s.economics.currency)
 
 
 def breach_cost(b: Behavior, records: float, notified: bool) -> float:
@@ -202,55 +296,19 @@ def breach_cost(b: Behavior, records: float, notified: bool) -> float:
     return direct if notified else direct * (1.0 - c.notification_share)
 
 
-def service_incident(eng: Replication, e: ServiceIncident, i: int, day: int) -> None:
-    """Staff misuse of service access: few affected, a public story if it gets out."""
-    _incident(eng, e, i, day, eng.pop.active.copy(), e.share_affected, notify=False, kind="service_incident",
-              public=e.public)
-
-
-def _incident(eng: Replication, e: Any, i: int, day: int, held: np.ndarray, share: float, *,
-              notify: bool, kind: str, public: bool = True) -> None:
-    name = f"{e.id or f'{e.type}_{i}'}@{day}"
-    key = source_key(name)
-    u = eng.uniform(Decision.INCIDENT, key, day)
-    affected = held & (u < share)
-    n_affected = int(affected.sum())
-    sensitivity = max(taxonomy.CATEGORIES[cat].sensitivity for cat in e.data)
-    attack = kind == "breach" and e.cause == "intrusion"      # an outside attack; the rest is negligence
-    weight = eng.b.outrage.breach_attack if attack else eng.b.outrage.breach_negligent
-    source = eng.backlash.add(Source(name, key, sensitivity, weight, affected=affected,
-                                     aware=np.zeros(eng.n, dtype=bool)))
-    if kind == "breach":
-        cost = breach_cost(eng.b, n_affected * eng.represents, notify)
-        eng.costs["breach"] += convert(cost, "USD", eng.s.economics.currency)
-        eng.count("breached", np.flatnonzero(affected))
-    eng.recorder.mark(day, kind, name)
-    if n_affected == 0:
-        return
-    eng.regulator.judge(law.Act("breach"), name, day, persons=n_affected * eng.represents, public=notify or public,
-                        sensitive=taxonomy.is_sensitive(list(e.data)))
-    if notify and kind == "breach":     # notified breaches reach the regulator too (GDPR Art. 33)
-        eng.count("notified", np.flatnonzero(affected))
-    intensity = min(1.0, sensitivity * math.sqrt(n_affected / eng.n)) if public else 0.0
-    source.news_tier = breach_tier(eng, n_affected * eng.represents)
-    if notify:
-        eng.backlash.story(source, day, intensity, source.news_tier)
-        told = np.flatnonzero(affected & eng.pop.active)
-        v = eng.backlash.told(source, told, day)
-        learn(eng, source, told, v, day, all_at_once=False)
-    elif public:
-        gap = eng.streams.exponential(Decision.ARRIVAL, key, 0, 30.0)  # found by others (T-Mobile: 2–3 weeks)
-        eng.calendar.at(day + gap, lambda d: _surface(eng, source, intensity, d))
-
-
 def breach_tier(eng: Replication, people: float) -> int:
     """The outlet tier of a breach story, by the real people affected."""
     m = eng.b.media
     return FRONT_PAGE if people >= m.breach_front_page else NATIONAL if people >= m.breach_national else TRADE
 
 
-def _surface(eng: Replication, source: Source, intensity: float, day: int) -> None:
-    """A hidden incident comes out: victims learn late, and what was kept from them weighs as a covert use."""
+def _surface(eng: Replication, source: Source, intensity: float, day: int, records: float = 0.0) -> None:
+    """A hidden incident comes out: victims learn late, and what was kept from them weighs as a covert use.
+
+    One the company did not know of is paid for now (``records``: its real records).
+    """
+    if records:
+        book(eng, records, notified=False)
     source.weight = max(source.weight, eng.b.outrage.covert)
     eng.backlash.story(source, day, intensity, source.news_tier)
     told = np.flatnonzero(source.affected & eng.pop.active & ~source.aware)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from privsim.model.rng import source_key
 from privsim.scenario import facts, law, taxonomy
 from privsim.scenario.coefficients import Behavior
-from privsim.scenario.schema import DataMerger, DataSale, Practice, Scenario
+from privsim.scenario.schema import DataMerger, DataSale, Operations, Practice, Scenario
 
 SENDS_PER_MONTH_DAYS = 365.25 / 12
 
@@ -116,6 +116,12 @@ def frequency_lift(b: Behavior, lift: float, per_month: float) -> float:
     return lift * -math.expm1(-per_month / f0) / -math.expm1(-ref / f0)
 
 
+def access_benefit(ops: Operations, masked: bool, b: Behavior) -> float:
+    """Share of personalisation's benefit service agents deliver: broad access 1, need-to-know and masking less."""
+    beta, s = ops.service.broad_share, b.service
+    return (beta + (1.0 - beta) * s.need_to_know_benefit) * (s.masking_benefit if masked else 1.0)
+
+
 def from_practice(p: Practice, b: Behavior) -> Flow:
     """A strategy practice as a flow."""
     return Flow(
@@ -151,6 +157,9 @@ def compile_flows(s: Scenario, with_strategy: bool = True) -> list[Flow]:
     if not with_strategy:
         return []
     flows = [from_practice(p, s.behavior) for p in s.strategy.practices]
+    for f in flows:        # personalised service earns what the agents' access lets them personalise
+        if f.purpose == "customer_service_access":
+            f.lift *= access_benefit(s.operations or Operations(), s.strategy.controls.field_masking, s.behavior)
     flows += [from_event(e, i, s.behavior) for i, e in enumerate(s.events)
               if isinstance(e, DataMerger | DataSale)]
     claims = s.strategy.policy_claims or []

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
+from privsim.model import service
+from privsim.scenario.schema import Operations
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
 
 
 def stage_money(eng: Replication, day: int) -> None:
-    """Cash = margin × sales × (1 + lifts) + data revenue − costs − fines; NPV discounted daily.
+    """Cash = margin × sales × (1 + lifts) + data revenue + service time saved − costs − fines; NPV discounted.
 
     On the last day the customers still here are valued past the horizon (:func:`terminal_value`).
     """
@@ -34,7 +36,7 @@ def stage_money(eng: Replication, day: int) -> None:
     complaints = float(eng.day_counts["complaints"].sum())
     eng.costs["complaints"] += complaints * eng.s.economics.cost_per_complaint * eng.represents
     eng.cost_total = float(sum(eng.costs.values()))
-    eng.cash = float((eng.s.economics.margin * sales + data).sum()) * eng.represents - eng.cost_total
+    eng.cash = float((eng.s.economics.margin * sales + data).sum()) * eng.represents - eng.cost_total + eng.savings
     r = eng.s.economics.discount_rate
     eng.npv += eng.cash / (1.0 + r) ** ((day + 1) / 365.0)
     if day == eng.horizon - 1 and eng.s.economics.terminal_value == "lifetime":
@@ -69,6 +71,10 @@ def terminal_value(eng: Replication) -> float:
             continue
         yearly += f.lift * f.deliverability * sales * reached
         data += f.data_revenue * reached
+        if k in eng.service_flows:     # handling time saved on the contacts these customers will make
+            ops = eng.operations or Operations()
+            saving = service.saving_per_contact(ops, eng.controls, eng.b)
+            data += ops.service.contacts_per_customer_year * saving * reached
         if f.contacts:
             contacts += f.per_month * 12.0 * reached
     contribution = e.margin * yearly + data - e.cost_per_contact * contacts

@@ -27,6 +27,8 @@ SEGMENT_METRICS: dict[str, tuple[str, str]] = {
     "protesters": ("customers joining a protest today", "customers"),
     "sends": ("messages sent today", "messages"),
     "breached": ("customers whose records were exposed today", "customers"),
+    "service_contacts": ("service contacts today (calls, chats, e-mails)", "contacts"),
+    "creepy": ("service contacts that surfaced data the customer did not expect there", "contacts"),
     "revenue": ("revenue today", "currency"),
 }
 COMPANY_METRICS: dict[str, tuple[str, str]] = {
@@ -41,7 +43,7 @@ COMPANY_METRICS: dict[str, tuple[str, str]] = {
     "investigation": ("a regulator investigation is open", "0/1"),
 }
 COUNTS = {"active", "churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
-          "sends", "breached"}
+          "sends", "breached", "service_contacts", "creepy"}
 
 
 class Recorder:
@@ -87,7 +89,7 @@ class Recorder:
             offended = np.asarray([np.count_nonzero(eng.backlash.offended_any[sl]) for sl in self._slices])
             put("backlash", offended / safe, mean=True)
         for metric in ("churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
-                       "sends", "breached"):
+                       "sends", "breached", "service_contacts", "creepy"):
             if metric in eng.day_counts:
                 put(metric, eng.day_counts[metric] * r)
         put("revenue", eng.revenue)

@@ -138,14 +138,16 @@ def add_notice(eng: Replication, k: int, day: int) -> None:
 
 
 def add_controls(eng: Replication, target: int, day: int) -> None:
-    """Tighten controls: need-to-know access, access logging, encrypted remote data, opt-outs within the law."""
+    """Tighten controls: need-to-know, logged access, MFA and encrypted devices, opt-outs within the law."""
     c = eng.controls
     limit = eng.regulator.opt_out_limit(day) or 10
     latency = c.opt_out_latency_days
     eng.controls = c.model_copy(update={
-        "service_access": "need_to_know", "access_logging": True,
-        "remote_data": "encrypted" if c.remote_data == "unencrypted" else c.remote_data,
+        "access_logging": True, "mfa": True, "disk_encryption": True,
         "opt_out_latency_days": limit if latency is None or latency > limit else latency})
+    if eng.operations is not None:      # the hazards only fall, so the calendar's thinning honours them
+        service = eng.operations.service.model_copy(update={"broad_share": 0.0})
+        eng.operations = eng.operations.model_copy(update={"service": service})
 
 
 def apologise(eng: Replication, target: int, day: int) -> None:

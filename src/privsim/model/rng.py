@@ -35,6 +35,7 @@ class Decision(IntEnum):
     MEDIA = 15           # each customer's place in the media audience (drawn once)
     TARGET = 16          # which customers of a targeted segment a partial practice reaches (drawn once)
     RESPONSE = 17        # the company's daily decision to respond to pressure
+    SERVICE = 18         # who contacts customer service today, and whether the agent surfaces unexpected data
 
 
 def source_key(name: str) -> int:
@@ -65,6 +66,11 @@ class Streams:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
         self.draws[decision] += 1
         return float(self.generator(decision, source, day).random())
+
+    def normal(self, decision: Decision, source: int, index: int) -> float:
+        """One standard normal draw (the log-size of an incident), keyed by an index."""
+        self.draws[decision] += 1
+        return float(self.generator(decision, source, index).standard_normal())
 
     def exponential(self, decision: Decision, source: int, index: int, mean: float) -> float:
         """One exponential gap (e.g. between yearly-rate events), keyed by arrival index."""

@@ -237,21 +237,13 @@ class Media(Group):
 
 
 class Breach(Group):
-    """Breach and incident odds by control, and the cost of a breach by its size (USD 2024, converted).
+    """The cost of a breach by its size (USD 2024, converted); its odds are ``incidents``.
 
     Cost C(N) = C_ref·(N/N_ref)^b for N real records (docs/economics_sources.md §1): per-record costs fall
     steeply with size. The engine books the direct part, (1 − lost business share)·C(N): lost business comes
     from the churn it simulates.
     """
 
-    intrusion_per_year: float = coef(0.05, 0.02, 0.15, "[A] external intrusion at a mid-size firm")
-    lost_laptop_per_year: float = coef(0.20, 0.05, 0.5, "[A] lost/stolen device holding customer data (remote work)")
-    remote_access_per_year: float = coef(0.10, 0.03, 0.3, "[A] compromise of remote access / home network")
-    insider_broad_per_year: float = coef(2.0, 0.5, 6.0, "[A] staff misuse with broad service access (Uber God View: "
-                                         "docs/sources.md §breach)")
-    insider_need_to_know_per_year: float = coef(0.2, 0.05, 0.6, "[A] same with need-to-know access")
-    encrypted_exposure: float = coef(0.02, 0.0, 0.1, "[R] encrypted lost devices are mostly not a breach (safe "
-                                     "harbour; not sourced: docs/sources.md §breach)", share=True)
     cost_reference_usd: float = coef(4.88e6, 4.45e6, 4.88e6, "[V] C_ref: IBM/Ponemon 2024 average breach, "
                                      "$4.88M at ≈ 27,000 records (economics_sources B1.46)", positive=True)
     reference_records: float = Field(27_000.0, gt=0.0, description="[V] N_ref: records of the IBM average breach "
@@ -264,6 +256,94 @@ class Breach(Group):
                                       share=True)
     notification_share: float = coef(0.13, 0.08, 0.18, "[V] notification's share of the direct cost: IBM 2024 "
                                      "$0.43M of $3.41M (B1.46); none when customers are not notified", share=True)
+
+
+class Incidents(Group):
+    """Operational incidents: hazard per unit of exposure, what each control leaves of it, and their size.
+
+    Hazards are yearly rates on real staff, devices and copies (``operations:``), never on simulated
+    customers, so a result does not depend on the simulated size (docs/operations.md; entries O… are in
+    docs/operations_sources.md). Sizes are real records, log-normal (median, σ of ln), capped by what the
+    person, device or copy can reach.
+    """
+
+    insider_per_agent_year: float = coef(0.01, 0.002, 0.08, "[A] misuse per agent-year with access to every "
+                                         "record: Facebook's detected 0.002 (52 fired of 16,000 in 20 months) × 5 "
+                                         "undetected, below monitored EHR snooping 0.03–0.08 (O1.2, O1.4)", share=True)
+    need_to_know_hazard: float = coef(0.1, 0.02, 0.3, "[A] what need-to-know access leaves of misuse: the target "
+                                      "must be in scope (O2)", share=True)
+    need_to_know_reach: float = coef(0.05, 0.005, 0.2, "[A] share of the base a need-to-know agent can open: one "
+                                     "segment of ≈ 20 (O2; NIST SP 800-53 AC-6)", share=True)
+    just_in_time_access: float = coef(0.2, 0.04, 0.6, "[A] what ticket-bound access leaves of misuse: ≈ 1% of the base "
+                               "open at a time against 5% in scope (O2)", share=True)
+    access_logging: float = coef(0.6, 0.3, 0.9, "[A] what logged, reviewed access leaves of misuse: alerts cut "
+                                 "repeat snooping to ≤ 0.73 per offender (O3.2), plus general deterrence", share=True)
+    logging_detects: float = coef(0.7, 0.4, 0.9, "[A] share of misuse and records taken that reviewed logs find "
+                                  "(the rest is found only if it comes out: O3)", share=True)
+    undetected_comes_out: float = coef(0.3, 0.1, 0.6, "[A] share of undetected misuse that comes out later (a "
+                                       "victim, a journalist: Uber God View, O1.6)", share=True)
+    departure_per_leaver: float = coef(0.1, 0.02, 0.3, "[A] leavers with access to every record who take customer "
+                                       "records: 50–59% of leavers keep confidential data (O4.1–O4.2), a third of "
+                                       "them customer records, halved without bulk export", share=True)
+    dlp: float = coef(0.5, 0.2, 0.9, "[A] what data-loss prevention leaves of leavers taking records: it covers "
+                      "the channels leavers name, not photos or memory (O4.2)", share=True)
+    lost_device_per_year: float = coef(0.023, 0.017, 0.036, "[V] devices lost or stolen per device-year: 7.12% in "
+                                       "three years (Intel/Ponemon 2010, O5.1), industry spread (O5.2)", share=True)
+    disk_encryption: float = coef(0.02, 0.0, 0.1, "[A] what full-disk encryption leaves of a lost device's breach: "
+                                  "none is notifiable (GDPR Art. 34(3)(a), Cal. Civ. Code §1798.82, O5.5–O5.7); 2% "
+                                  "lost unlocked or with the key", share=True)
+    remote_compromise_per_person_year: float = coef(0.01, 0.002, 0.06, "[A] remote accounts taken over and used on "
+                                                    "customer data per person-year without MFA: 5.8% of accounts a "
+                                                    "year (O6.1) × 20% that reach the CRM", share=True)
+    mfa: float = coef(0.05, 0.008, 0.25, "[V] what MFA leaves of account takeover: 99% of automated and bulk, 76% "
+                      "of targeted attacks blocked, mixed 80/20 [A] (O6.2–O6.4)", share=True)
+    security_training: float = coef(0.95, 0.85, 1.0, "[V] what awareness training leaves of phishing takeover: "
+                                    "three field studies find no or near-zero effect (O6.5–O6.8)", share=True)
+    test_copy_leak_per_year: float = coef(0.05, 0.01, 0.15, "[A] leaks of a production copy kept for testing, as "
+                                          "exposed as production (O7)", share=True)
+    masked_test_data: float = coef(0.1, 0.05, 0.3, "[A] what masking leaves of a test-copy leak: pseudonymised data "
+                                   "are still personal data (GDPR Art. 4(5)); synthetic copies leave none (O7.5–O7.6)",
+                                   share=True)
+    intrusion_per_year: float = coef(0.05, 0.02, 0.25, "[A] outside intrusions exposing customer records per "
+                                     "mid-size firm-year: SMBs < 2%, Fortune 1000 ≈ 25% (Cyentia IRIS 2020, O9.1)",
+                                     share=True)
+    insider_records: float = coef(2.0, 1.0, 10.0, "[A] median records one misuse touches: most are about one "
+                                  "person (HHS small breaches, O8.5–O8.6)", positive=True)
+    departure_records: float = coef(500.0, 100.0, 5000.0, "[A] median records a leaver takes (AT&T call centres: "
+                                    "5k–23k per employee at the tail, O8.6)", positive=True)
+    device_records: float = coef(200.0, 50.0, 2000.0, "[A] median records exposed by a lost device: local exports, "
+                                 "not the whole CRM (O8)", positive=True)
+    remote_share: float = coef(0.05, 0.01, 0.2, "[A] median share of what a taken-over account reaches (O8)",
+                               share=True)
+    test_copy_share: float = coef(0.5, 0.1, 1.0, "[A] median share of the base a leaked test copy holds: dumps are "
+                                  "whole tables (O7.3, O8)", share=True)
+    intrusion_share: float = coef(0.03, 0.005, 0.1, "[V] median share of the base an intrusion takes: ≈ IBM's mean "
+                                  "26k records at a 1M base (O8.3)", share=True)
+    size_spread: float = coef(2.0, 1.0, 3.0, "[A] σ of ln records per incident: log-normal sizes (Edwards et al. "
+                              "2016, O8.1), heavy tail (Wheatley et al. 2016, O8.2)", positive=True)
+
+
+class Service(Group):
+    """Personalised service moments: contacts that surface data the customer did not expect (docs/operations.md).
+
+    A contact is 'creepy' with probability q = q_x·x·a·m, x the practice's privacy cost s·(1 − e), a the
+    access (broad 1, need-to-know ``need_to_know``), m the masking left; consent lowers it to
+    ``trust.consented``. The benefit is the practice's lift and handling time saved, scaled the same way.
+    """
+
+    creepy_per_cost: float = coef(0.7, 0.15, 2.0, "[A] q_x: 5% (1–15%) of broad-access contacts feel too personal "
+                                  "at a purchase-history record (x = 0.07): 10% bring in outside data, 46% find that "
+                                  "creepy (O10.4–O10.5)", positive=True)
+    need_to_know: float = coef(0.1, 0.05, 0.3, "[A] what need-to-know access leaves of it: two-thirds of 'too "
+                               "personal' cases use data not knowingly shared (O10.4)", share=True)
+    field_masking: float = coef(0.5, 0.2, 0.8, "[A] what masked sensitive fields leave of it (O10)", share=True)
+    complaint: float = coef(0.1, 0.02, 0.3, "[A] complaints per creepy contact per unit concern (no measured "
+                            "figure found: O10)", share=True)
+    need_to_know_benefit: float = coef(0.8, 0.5, 1.0, "[A] share of personalisation's benefit a need-to-know agent "
+                                       "still delivers: case history drives resolution (O10.9)", share=True)
+    masking_benefit: float = coef(0.9, 0.7, 1.0, "[A] share of it left with masked fields (O10.9)", share=True)
+    handle_time_saving: float = coef(0.10, 0.0, 0.25, "[A] share of handling cost saved when the agent sees the "
+                                     "customer's history (no measured figure found: O10)", share=True)
 
 
 class Regulator(Group):
@@ -354,6 +434,8 @@ class Behavior(Group):
     discovery: Discovery = Discovery()
     media: Media = Media()
     breach: Breach = Breach()
+    incidents: Incidents = Incidents()
+    service: Service = Service()
     regulator: Regulator = Regulator()
     enforcement: Enforcement = Enforcement()
     response: Response = Response()

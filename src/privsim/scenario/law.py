@@ -329,3 +329,51 @@ def opt_out_limit(jurisdictions: Iterable[str], day: date, use: Use | None = Non
 def kinds(act: Act, jurisdictions: Iterable[str], day: date) -> set[str]:
     """The kinds of violation ``act`` is on ``day``."""
     return {r.kind for r in breaches(act, jurisdictions, day)}
+
+
+# ---------------------------------------------------------------- breach notification
+CA_BREACH, CA_AG_NOTICE = D(2003, 7, 1), D(2012, 1, 1)   # Cal. Civ. Code §1798.82 (SB 1386); AG copy (SB 24)
+US_PERSONAL = frozenset({"government_id", "financial", "account_credentials", "health", "biometric", "genetic"})
+AG_THRESHOLD = 500       # California residents in one breach from which the Attorney General gets a copy
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Who must be told of a breach that the company knows of, where and from when (docs/operations.md §4)."""
+
+    jurisdiction: str
+    start: date
+    source: str
+    authority: Callable[[frozenset[str], float], bool]    # (data, real records) -> the regulator must be told
+    subjects: Callable[[frozenset[str], float], bool]     # -> the people affected must be told
+
+
+def _high_risk(data: frozenset[str], records: float) -> bool:
+    return taxonomy.is_sensitive(sorted(data)) or bool(data & US_PERSONAL)
+
+
+DUTIES: tuple[Duty, ...] = (
+    *(Duty(j, GDPR, f"{name} Art. 33: the authority within 72 hours unless the breach is unlikely to be a risk; "
+                    "Art. 34: the people affected when it is a high risk, not when the data are unintelligible "
+                    "(34(3)(a)) [V]", lambda data, records: True, _high_risk)
+      for j, name in (("eu", "GDPR"), ("uk", "UK GDPR"))),
+    Duty("us", CA_BREACH, "Cal. Civ. Code §1798.82 (2003) and the other state laws (all 50 states by 2018): "
+                          "residents whose unencrypted name with an SSN, ID, account, medical or login data was "
+                          "taken; the Attorney General from 500 residents (2012) [R]",
+         lambda data, records: bool(data & US_PERSONAL) and records >= AG_THRESHOLD,
+         lambda data, records: bool(data & US_PERSONAL)),
+)
+
+
+def notice_duty(jurisdictions: Iterable[str], day: date, data: Iterable[str], records: float,
+                encrypted: bool = False) -> tuple[bool, bool]:
+    """(authority, people affected): whom the law in force on ``day`` makes the company tell of a known breach.
+
+    Encrypted data whose key was not taken is no notifiable breach (GDPR Arts. 33(1), 34(3)(a); the
+    encryption exemption of every US state law).
+    """
+    if encrypted or records <= 0:
+        return False, False
+    where, held = set(regimes(jurisdictions)), frozenset(data)
+    duties = [d for d in DUTIES if d.jurisdiction in where and d.start <= day]
+    return (any(d.authority(held, records) for d in duties), any(d.subjects(held, records) for d in duties))

@@ -46,6 +46,7 @@ def override(scenario: Scenario, assignments: dict[str, Any], source: str = "--s
 def _assign(data: dict[str, Any], path: str, value: Any, source: str) -> None:
     parts = path.split(".")
     node: Any = data
+    opened = False
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         where = ".".join(parts[: depth + 1])
@@ -66,7 +67,11 @@ def _assign(data: dict[str, Any], path: str, value: Any, source: str) -> None:
         elif isinstance(node, dict):
             if last:
                 node[part] = value
-            elif part not in node or not isinstance(node[part], (dict, list)):
+                continue
+            if node.get(part, False) is None or (opened and part not in node):
+                node[part] = {}          # an optional section not stated (operations:, gate:): open it
+                opened = True
+            if part not in node or not isinstance(node[part], (dict, list)):
                 sections = [k for k, v in node.items() if isinstance(v, (dict, list))]
                 raise InputError.single(source, f"no section {part!r}{did_you_mean(part, sections)}; "
                                         f"allowed: {', '.join(sections)}", field=where)

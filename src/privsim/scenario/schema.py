@@ -20,7 +20,7 @@ from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
 from privsim.scenario.law import REFERENCE_DATE
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 NAME = r"^[a-z][a-z0-9_]*$"
 
 Category = Literal[tuple(taxonomy.CATEGORIES)]  # type: ignore[valid-type]
@@ -207,14 +207,21 @@ class Controls(Strict):
     """Operational privacy controls."""
 
     opt_out_latency_days: int | None = Field(10, ge=0, le=3650, description="null: opt-outs never honoured")
-    remote_data: Literal["none", "encrypted", "unencrypted"] = Field(
-        "none", description="customer data on laptops and home networks")
-    service_access: Literal["need_to_know", "broad"] = "need_to_know"
     retention_days: int | None = Field(None, ge=0, le=36_500,
                                        description="days former customers' records are kept; null: forever")
-    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
+    # security controls: each lowers the incident hazard it addresses (docs/operations.md); null: not stated (off)
     access_logging: bool | None = Field(
-        None, description="staff access to customer records is logged and reviewed", json_schema_extra=LINT_ONLY)
+        None, description="staff access to customer records is logged and reviewed: deters and detects insider "
+                          "misuse")
+    just_in_time_access: bool = Field(
+        False, description="agents open a record only for a ticket, for its duration (no standing access)")
+    field_masking: bool = Field(
+        False, description="sensitive fields are masked on agents' screens unless the task needs them")
+    mfa: bool = Field(False, description="multi-factor authentication on remote access")
+    disk_encryption: bool = Field(False, description="full-disk encryption of devices holding customer data")
+    dlp: bool = Field(False, description="data-loss prevention blocks bulk exports by staff")
+    security_training: bool = Field(False, description="staff phishing and security-awareness training")
+    # optional fields read only by the worst-practice tester (privsim lint); null: not stated
     device_policy: Literal["managed", "byod_managed", "byod_unmanaged"] | None = Field(
         None, description="devices remote staff use for customer data", json_schema_extra=LINT_ONLY)
     employee_monitoring: Literal["none", "activity", "keystroke", "screen", "webcam"] | None = Field(
@@ -238,6 +245,50 @@ class ResponsePolicy(Strict):
         description="what it does, one step each time pressure exceeds its tolerance; an apology goes with the "
                     "step after it; [] never responds")
     notice: NoticeChannel = Field("in_app", description="how add_notice and add_opt_out tell customers")
+
+
+# ---------------------------------------------------------------- operations
+class ServiceDesk(Strict):
+    """Service staff who open customer records while serving customers."""
+
+    staff: int | None = Field(None, ge=0, le=10_000_000, description="agents who can open customer records; null: "
+                                                                    "as many as the contacts need (real customers "
+                                                                    "× contacts a year ÷ contacts per agent)")
+    contacts_per_agent_year: float = Field(12_000.0, gt=0.0, le=1e6, description="contacts one agent handles a "
+                                                                              "year (≈ 55 a day: O10.3)")
+    broad_share: Share = Field(0.0, description="share of agents who can open every record; the rest see only "
+                                               "the customers they serve (need-to-know)")
+    turnover_per_year: float = Field(0.30, ge=0.0, le=5.0, description="leavers per agent per year")
+    contacts_per_customer_year: float = Field(
+        0.3, ge=0.0, le=365.0, description="service contacts a customer makes a year (calls, chats, e-mails): "
+                                           "retail 0.3, telecom 1.8–2.5 (docs/operations_sources.md O10.1)")
+    cost_per_contact: float = Field(
+        6.0, ge=0.0, le=MAX_UNIT, description="handling cost of one service contact, economics.currency [A]")
+
+
+class RemoteWork(Strict):
+    """Staff who work off-site with customer data, and the devices that hold it."""
+
+    staff: int = Field(0, ge=0, le=10_000_000, description="staff who reach customer data from off-site")
+    devices_per_person: float = Field(1.0, ge=0.0, le=10.0, description="laptops and phones each carries")
+    local_records_share: Share = Field(
+        0.05, description="share of customer records a device holds locally (exports, caches, synced files)")
+
+
+class Operations(Strict):
+    """Who can see customer data, where it travels and where copies sit: the exposure incidents scale with.
+
+    Stated, the engine draws insider misuse, leavers taking data, lost devices, remote-access compromises,
+    test-copy leaks and outside intrusions at rates per exposure unit (docs/operations.md); absent, no
+    operational incident is drawn (scripted ``breach``/``service_incident`` events still happen).
+    """
+
+    service: ServiceDesk = ServiceDesk()
+    remote: RemoteWork = RemoteWork()
+    test_data: Literal["none", "synthetic", "masked", "production"] = Field(
+        "none", description="copies of customer data in test and development environments: none, synthetic, "
+                            "masked (not personal data) or production copies")
+    outside_attacks: bool = Field(True, description="outside intrusions at behavior.incidents.intrusion_per_year")
 
 
 class Strategy(Strict):
@@ -328,13 +379,13 @@ class DataSale(OneOff):
 
 
 class Breach(Event):
-    """Records exposed by a loss or an attack; ``rate_per_year: controls`` takes the rate from controls."""
+    """Records exposed by a loss or an attack; ``rate_per_year: controls``: the rate operations and controls imply."""
 
     type: Literal["breach"]
     rate_per_year: Rate | Literal["controls"] | None = None  # type: ignore[assignment]
     share_of_records: Share = 1.0
     data: list[Category] = Field(default_factory=lambda: ["contact", "purchase_history"], min_length=1)
-    cause: Literal["lost_laptop", "remote_access", "intrusion", "insider"] = "intrusion"
+    cause: Literal["lost_laptop", "remote_access", "intrusion", "insider", "departure", "test_copy"] = "intrusion"
     notify: bool = True
 
 
@@ -418,7 +469,8 @@ class Gate(Strict):
         90, description="covert practices are exposed by a media story this many days after they start")
     extra_concern_drift_per_year: float = Field(
         0.05, ge=0.0, le=0.2, description="added to population.concern_drift_per_year (capped at 0.2)")
-    breaches: bool = Field(True, description="add breaches at the yearly rates the controls imply")
+    breaches: bool = Field(True, description="draw operational incidents (from the default operations when the "
+                                             "scenario states none)")
 
 
 class Observation(Strict):
@@ -461,6 +513,8 @@ class Scenario(Strict):
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: ["eu"])
     population: Population
     strategy: Strategy = Strategy()
+    operations: Operations | None = Field(
+        None, description="staff, devices and test copies: incidents drawn from exposure (null: none drawn)")
     events: list[AnyEvent] = Field(default_factory=list, max_length=MAX_EVENTS)
     behavior: Behavior = Behavior()
     economics: Economics = Economics()

@@ -1,10 +1,10 @@
 """The stress test behind ``privsim test``: the strategy under adverse draws, as a CI gate.
 
 Adverse draws: every covert practice is exposed by a media story a fixed time after it
-starts; breaches and staff incidents arrive at the yearly rates the strategy's controls
-imply; baseline concern drifts up faster. The gate reports P5/P50/P95 of the loss of total value
-(NPV within the horizon + terminal value) against
-the no-practice baseline (same seeds, CRN), the probability of regulator action and peak
+starts; operational incidents are drawn from the scenario's operations (the default ones when it
+states none) at the rates their exposure and controls imply; baseline concern drifts up faster.
+The gate reports P5/P50/P95 of the loss of total value (NPV within the horizon + terminal value)
+against the no-practice baseline (same seeds, CRN), the probability of regulator action and peak
 backlash, and fails when any exceeds its threshold (``gate:`` block or flags).
 """
 
@@ -22,8 +22,6 @@ from privsim.experiments.runs import RunResult, replicate
 from privsim.scenario.load import scenario_from_data
 from privsim.scenario.schema import Gate, Scenario
 
-BREACH_CAUSES = ("intrusion", "lost_laptop", "remote_access")
-
 
 def adverse(scenario: Scenario, gate: Gate) -> Scenario:
     """The scenario with the gate's adverse draws added (forced discovery, breaches, concern drift)."""
@@ -34,12 +32,8 @@ def adverse(scenario: Scenario, gate: Gate) -> Scenario:
         if not p.disclosed and day < scenario.horizon_days and (p.end_day is None or day <= p.end_day):
             events.append({"type": "media_story", "id": f"gate_exposes_{p.id}", "day": day,
                            "practices": [p.id], "intensity": 1.0})
-    if gate.breaches:
-        held = sorted({"contact"} | {c for p in scenario.strategy.practices for c in p.data})
-        events += [{"type": "breach", "id": f"gate_breach_{cause}", "rate_per_year": "controls", "cause": cause,
-                    "data": held} for cause in BREACH_CAUSES]
-        events.append({"type": "service_incident", "id": "gate_staff_incident", "rate_per_year": "controls",
-                       "data": held})
+    if gate.breaches and data.get("operations") is None:   # incidents drawn from the default operations
+        data["operations"] = {}
     population = data["population"]
     population["concern_drift_per_year"] = min(0.2, population["concern_drift_per_year"]
                                                + gate.extra_concern_drift_per_year)
@@ -107,7 +101,7 @@ class GateResult:
             lines.append(f"covert practices exposed {g.discovery_after_days} days after they start: "
                          f"{', '.join(exposed)}")
         if g.breaches:
-            lines.append("breaches and staff incidents at the yearly rates the controls imply")
+            lines.append("incidents drawn from operations at the rates their exposure and controls imply")
         return lines
 
 

@@ -20,11 +20,14 @@ from privsim.scenario.schema import (
     Controls,
     Economics,
     Network,
+    Operations,
     Population,
     Practice,
+    RemoteWork,
     ResponsePolicy,
     Scenario,
     Segment,
+    ServiceDesk,
     Strategy,
 )
 
@@ -167,7 +170,8 @@ def strategy_practices(data: dict[str, Any], key: str, base: dict[str, Any]) -> 
 
 def events(data: dict[str, Any], key: str, base: dict[str, Any]) -> list[Problem]:
     """Events as a table."""
-    st.markdown("**Events** on a day or at a yearly rate (`rate_per_year: controls` takes it from the controls); "
+    st.markdown("**Events** on a day or at a yearly rate (`rate_per_year: controls` takes the rate operations and "
+                "controls imply for its cause); "
                 "other fields of an event go in *details* as `{key: value, …}`.")
     practices = [p.get("id") for p in data["strategy"]["practices"] if p.get("id")]
     cc = st.column_config
@@ -233,6 +237,34 @@ def controls(data: dict[str, Any], key: str) -> None:
     with st.expander("Fields only the strategy check reads"):
         strategy["controls"] = forms.fields(Controls, strategy["controls"], f"{key}-controls", hidden)
         strategy.update(forms.fields(Strategy, strategy, f"{key}-strategy", forms.lint_only(Strategy)))
+    operations(data, key)
+
+
+def operations(data: dict[str, Any], key: str) -> None:
+    """Service staff, remote work and test copies: the exposure operational incidents are drawn from."""
+    st.markdown("**Operations** (docs/operations.md)")
+    stated = st.checkbox("Draw operational incidents from staff, devices and test copies",
+                         value=data.get("operations") is not None, key=f"{key}-ops-on",
+                         help="Insider misuse, leavers taking records, lost devices, remote-access takeovers, "
+                              "test-copy leaks and outside intrusions, at rates per exposure unit. Off: none "
+                              "are drawn (scheduled incidents in Events still happen).")
+    if not stated:
+        data["operations"] = None
+        return
+    ops = dict(data.get("operations") or {})
+    service, remote = dict(ops.get("service") or {}), dict(ops.get("remote") or {})
+    left, right = st.columns(2)
+    with left:
+        st.caption("Service desk")
+        ops["service"] = forms.fields(ServiceDesk, ServiceDesk.model_validate(service).model_dump(),
+                                      f"{key}-ops-service", ServiceDesk.model_fields)
+    with right:
+        st.caption("Remote work")
+        ops["remote"] = forms.fields(RemoteWork, RemoteWork.model_validate(remote).model_dump(),
+                                     f"{key}-ops-remote", RemoteWork.model_fields)
+        ops.update(forms.fields(Operations, Operations.model_validate(ops).model_dump(), f"{key}-ops",
+                                ("test_data", "outside_attacks")))
+    data["operations"] = ops
 
 
 def validate(data: dict[str, Any], problems: list[Problem], status: Any) -> Scenario | None:

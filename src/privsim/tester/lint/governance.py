@@ -1,4 +1,4 @@
-"""Checks on access, security, workplace and governance (LNT-26 … LNT-30, LNT-33)."""
+"""Checks on access, security, workplace and governance (LNT-26 … LNT-30, LNT-33, LNT-34)."""
 
 from __future__ import annotations
 
@@ -14,44 +14,50 @@ LARGE_SCALE = 1_000_000   # real people; WP248 gives no number [A]
 
 
 @check("LNT-26", "Over-broad staff or customer-service access", "medium", packs=ALL,
-       trigger="controls.service_access: broad, or controls.access_logging: false; high when any use has "
-               "sensitive data",
-       rule="CNIL PIA feared event 'illegitimate access'; GDPR Art. 5(1)(f), 32; NY AG v Uber 'God View' (2016)",
+       trigger="operations.service.broad_share above 0, or controls.access_logging: false; high when any use has "
+               "sensitive data and access is not logged",
+       rule="CNIL PIA feared event 'illegitimate access'; GDPR Art. 5(1)(f), 32; NY AG v Uber 'God View' (2016); "
+            "NIST SP 800-53 AC-6 least privilege",
        fix="need-to-know access with logged, reviewed access", pda="Insecurity", linddun="Data disclosure")
 def staff_access(ctx: Context) -> Iterator[Hit]:
-    if not ctx.uses:
+    ops, c = ctx.scenario.operations, ctx.scenario.strategy.controls
+    if not ctx.uses and ops is None:
         return
-    c = ctx.scenario.strategy.controls
-    severity = "high" if any(u.sensitive for u in ctx.uses) else None
-    if c.service_access == "broad":
-        yield Hit(ctx.controls("service_access"), "every staff member can see every customer record",
-                  {"strategy.controls.service_access": "need_to_know"}, severity)
+    sensitive = any(u.sensitive for u in ctx.uses)
+    if ops is not None and ops.service.broad_share > 0 and (ops.service.staff is None or ops.service.staff > 0):
+        yield Hit(("operations", "service", "broad_share"),
+                  f"{ops.service.broad_share:.0%} of service agents can open every customer record",
+                  {"operations.service.broad_share": 0.0}, "high" if sensitive and not c.access_logging else None)
     elif c.access_logging is False:
         yield Hit(ctx.controls("access_logging"), "staff access to records is not logged",
-                  {"strategy.controls.access_logging": True}, severity)
+                  {"strategy.controls.access_logging": True}, "high" if sensitive else None)
     elif c.access_logging is None:
         yield unknown(("strategy", "controls"), "controls.access_logging not stated")
 
 
-@check("LNT-27", "Customer data on unmanaged remote devices, or intrusive employee monitoring", "medium",
+@check("LNT-27", "Customer data on unprotected remote devices, or intrusive employee monitoring", "medium",
        packs=ALL,
-       trigger="controls.remote_data: unencrypted, device_policy: byod_unmanaged or employee_monitoring keystroke, "
-               "screen or webcam; high when unencrypted data is sensitive",
-       rule="GDPR Art. 32; WP29 Opinion 2/2017 (data processing at work); IBM Cost of a Data Breach 2024 "
-            "(shadow data)",
-       fix="encrypt remote data on managed devices; monitor activity, not people",
+       trigger="operations.remote.staff above 0 without controls.disk_encryption or controls.mfa, device_policy: "
+               "byod_unmanaged or employee_monitoring keystroke, screen or webcam; high when the data are sensitive",
+       rule="GDPR Arts. 32, 34(3)(a); WP29 Opinion 2/2017 (data processing at work); NY AG v Uber (2016: "
+            "encryption and MFA); IBM Cost of a Data Breach 2024 (shadow data)",
+       fix="encrypt devices, require MFA on remote access, managed devices; monitor activity, not people",
        pda="Insecurity", linddun="Data disclosure")
 def remote_work(ctx: Context) -> Iterator[Hit]:
-    c = ctx.scenario.strategy.controls
-    remote = c.remote_data != "none" or any(u.purpose == "remote_workplace" for u in ctx.uses)
-    if not remote:
+    ops, c = ctx.scenario.operations, ctx.scenario.strategy.controls
+    staff = ops.remote.staff if ops is not None else 0
+    if not staff and not any(u.purpose == "remote_workplace" for u in ctx.uses):
         return
+    sensitive = "high" if any(u.sensitive for u in ctx.uses) else None
     fired = False
-    if c.remote_data == "unencrypted":
+    if staff and ops is not None and ops.remote.local_records_share > 0 and not c.disk_encryption:
         fired = True
-        sensitive = any(u.sensitive for u in ctx.uses)
-        yield Hit(ctx.controls("remote_data"), "customer data sits unencrypted on remote devices",
-                  {"strategy.controls.remote_data": "encrypted"}, "high" if sensitive else None)
+        yield Hit(("operations", "remote"), f"customer data sit unencrypted on {staff:,} remote workers' "
+                  "devices", {"strategy.controls.disk_encryption": True}, sensitive)
+    if staff and not c.mfa:
+        fired = True
+        yield Hit(("operations", "remote"), "remote access to customer data without multi-factor authentication",
+                  {"strategy.controls.mfa": True}, sensitive)
     if c.device_policy == "byod_unmanaged":
         fired = True
         yield Hit(ctx.controls("device_policy"), "customer data on unmanaged personal devices",
@@ -60,8 +66,22 @@ def remote_work(ctx: Context) -> Iterator[Hit]:
         fired = True
         yield Hit(ctx.controls("employee_monitoring"), f"remote staff are monitored by {c.employee_monitoring}",
                   {"strategy.controls.employee_monitoring": "activity"})
-    if not fired and (c.device_policy is None or c.employee_monitoring is None):
+    if not fired and not staff:
+        yield unknown(("operations",), "a remote-workplace use, but operations.remote.staff not stated")
+    elif not fired and (c.device_policy is None or c.employee_monitoring is None):
         yield unknown(("strategy", "controls"), "controls.device_policy / employee_monitoring not stated")
+
+
+@check("LNT-34", "Production customer data in test environments", "medium", packs=ALL,
+       trigger="operations.test_data: production; high when any use has sensitive data",
+       rule="GDPR Arts. 5(1)(c), 25 (data minimisation, protection by design), 32(1)(a) pseudonymisation; "
+            "ICO guidance on anonymisation and pseudonymisation",
+       fix="test on masked or synthetic data", pda="Insecurity", linddun="Data disclosure")
+def test_data(ctx: Context) -> Iterator[Hit]:
+    ops = ctx.scenario.operations
+    if ops is not None and ops.test_data == "production":
+        yield Hit(("operations", "test_data"), "test and development environments hold production customer data",
+                  {"operations.test_data": "masked"}, "high" if any(u.sensitive for u in ctx.uses) else None)
 
 
 @check("LNT-28", "Automated decisions with significant effect and no human review", "high", packs=EU_UK_CA,
