@@ -114,6 +114,17 @@ def test_another_sweep_in_the_same_folder_is_refused(newsletter, tmp_path):
         sweep(newsletter, [f"{CONTACTS}=2:6:2"], reps=1, out=tmp_path / "sw")
 
 
+def test_points_saved_by_another_model_never_resume(newsletter, tmp_path, monkeypatch):
+    from privsim import model
+
+    spec = [f"{CONTACTS}=2:4:2"]
+    sweep(newsletter, spec, reps=1, out=tmp_path / "sw")
+    monkeypatch.setattr(model, "fingerprint", lambda: "another model")
+    with pytest.raises(InputError, match="model_sha256 differ"):
+        sweep(newsletter, spec, reps=1, out=tmp_path / "sw")
+    assert sweep(newsletter, spec, reps=1, out=tmp_path / "sw", force=True).skipped == []
+
+
 def test_processes_stream_the_same_points_as_serial(newsletter, tmp_path):
     spec = [f"{CONTACTS}=[2, 5]", "strategy.practices.newsletter.consent=[opt_in, opt_out]"]
     serial = sweep(newsletter, spec, reps=2)

@@ -326,3 +326,23 @@ def test_the_editor_shows_the_response_policy_whole_at_common_window_sizes(brows
             page.mouse.move(0, 0)
             page.screenshot(path=str(ARTIFACTS / f"editor-response-all-steps-{width}x{height}.png"))
         page.close()
+
+
+def test_the_editor_shows_the_operations_whole_at_common_window_sizes(browser, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in WINDOWS:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        key = open_in_editor(page, server, "service_broad_vs_scoped.yaml")
+        settled(page)
+        page.get_by_role("tab", name=RESPONSE).click()
+        staff = page.locator(f".st-key-{key}-ops-service-staff")
+        staff.wait_for(timeout=WAIT)
+        assert staff.locator("input").input_value() == "2000"
+        assert page.locator(f".st-key-{key}-ops-service-broad_share input").input_value() == "1"
+        assert page.locator(f".st-key-{key}-ops-on").is_visible()      # a checkbox's tick box clips by design
+        for field in ("ops-service-staff", "ops-service-broad_share", "ops-service-turnover_per_year",
+                      "ops-remote-staff", "ops-remote-local_records_share", "ops-test_data"):
+            whole(page, page.locator(f".st-key-{key}-{field}"))
+        page.mouse.move(0, 0)
+        page.screenshot(path=str(ARTIFACTS / f"editor-operations-{width}x{height}.png"))
+        page.close()

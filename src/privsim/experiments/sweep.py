@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from privsim import model
 from privsim.errors import InputError
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
@@ -248,7 +249,8 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
     store = None
     done: dict[int, pd.DataFrame] = {}
     if out is not None:
-        manifest = {"kind": "sweep", "scenario_sha256": scenario.digest(), "seed": seed, "replications": reps,
+        manifest = {"kind": "sweep", "scenario_sha256": scenario.digest(), "model_sha256": model.fingerprint(),
+                    "seed": seed, "replications": reps,
                     "baseline": baseline, "design": design, "params": [p.spec for p in plist], "points": values}
         store = SweepStore(Path(out), manifest, dump_scenario(scenario), force=force)
         done = {i: f for i, f in store.finished().items() if i < len(values)}

@@ -45,6 +45,7 @@ class Source:
     spreading: bool = False
     calming: bool = False
     half_life: float = 21.0
+    bystander: float = BYSTANDER   # outrage of those not affected, relative to those affected
     offended: np.ndarray | None = None
     counts: dict = field(default_factory=dict)
 
@@ -165,7 +166,7 @@ class Backlash:
         source.aware[idx] = True
         o = F32(source.weight * source.x) * concern[idx]
         o *= np.maximum(F32(1.0) + F32(self.b.outrage.trust_amplifier) * (trust[idx] - F32(0.5)), F32(0.0))
-        o *= np.where(source.affected[idx], F32(1.0), F32(BYSTANDER))
+        o *= np.where(source.affected[idx], F32(1.0), F32(source.bystander))
         source.outrage[idx] = np.maximum(source.outrage[idx], o)
         offended = source.outrage[idx] > tolerance[idx]
         source.offended[idx] = offended

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from privsim.model import operations
-from privsim.model.backlash import TIERS, Source
+from privsim.model.backlash import BYSTANDER, TIERS, Source
 from privsim.model.consent import Ask
 from privsim.model.discovery import FRONT_PAGE, NATIONAL, TRADE, learn, reveal
 from privsim.model.fines import convert
@@ -251,7 +251,7 @@ def happen(eng: Replication, inc: Incident, day: int) -> None:
     attack = inc.kind == "breach" and inc.cause == "intrusion"      # an outside attack; the rest is negligence
     weight = eng.b.outrage.breach_attack if attack else eng.b.outrage.breach_negligent
     source = eng.backlash.add(Source(inc.name, key, sensitivity, weight, affected=affected,
-                                     aware=np.zeros(eng.n, dtype=bool)))
+                                     aware=np.zeros(eng.n, dtype=bool), bystander=BYSTANDER * math.sqrt(reached)))
     costly = inc.kind == "breach" or inc.records is not None
     if costly:
         eng.count("breached", np.flatnonzero(affected))

@@ -243,7 +243,7 @@ def controls(data: dict[str, Any], key: str) -> None:
 def operations(data: dict[str, Any], key: str) -> None:
     """Service staff, remote work and test copies: the exposure operational incidents are drawn from."""
     st.markdown("**Operations** (docs/operations.md)")
-    stated = st.checkbox("Draw operational incidents from staff, devices and test copies",
+    stated = st.checkbox("Draw incidents from operations",
                          value=data.get("operations") is not None, key=f"{key}-ops-on",
                          help="Insider misuse, leavers taking records, lost devices, remote-access takeovers, "
                               "test-copy leaks and outside intrusions, at rates per exposure unit. Off: none "
