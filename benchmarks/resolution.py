@@ -43,11 +43,12 @@ def measure(name: str, scenario: Scenario, sizes: tuple[int, ...], reps: int) ->
     started = time.perf_counter()
     values = resolution.by_size(scenario, sizes, reps, executor="processes")
     table = resolution.summary(values)
-    diffs = [d for small in sizes[:-1] for d in resolution.compare(values, small, sizes[-1])]
-    real = resolution.disagreements(diffs, alpha=0.01)
+    real = scenario.population.size * scenario.population.represents
+    diffs = [d for small in sizes[:-1] for d in resolution.compare(values, small, sizes[-1], real=real)]
+    disagreeing = resolution.disagreements(diffs, alpha=0.01)
     largest = min((d for d in diffs if d.testable), key=lambda d: d.p_value)
-    return {"name": name, "table": table, "diffs": diffs, "real": real, "largest": largest,
-            "real_population": scenario.population.size * scenario.population.represents,
+    return {"name": name, "table": table, "diffs": diffs, "real": disagreeing, "largest": largest,
+            "real_population": real,
             "seconds": time.perf_counter() - started}
 
 

@@ -63,3 +63,14 @@ def test_newcombe_p_value_is_where_the_interval_reaches_zero():
     high = newcombe(5, 20, 15, 20, 1 - p)[1]
     assert high == pytest.approx(0.0, abs=1e-6) and 0 < p < 0.01
     assert resolution.newcombe_p(7, 20, 7, 20) == 1.0
+
+
+def test_a_count_of_a_few_simulated_customers_is_too_discrete_to_test():
+    import pandas as pd
+
+    rare = {2_000: pd.DataFrame({"complaints": [0.0] * 20}),           # each one would be 500 real complaints
+            20_000: pd.DataFrame({"complaints": [0.0, 50.0, 100.0, 150.0] * 5})}
+    [d] = resolution.compare(rare, *SIZES, real=1e6)
+    assert not d.testable and not resolution.disagreements([d], alpha=0.01)
+    [d] = resolution.compare(rare, *SIZES)                               # without the real size: tested
+    assert d.testable

@@ -27,6 +27,7 @@ from privsim.scenario.schema import Scenario
 
 PROBABILITY = "probability"
 MIN_EVENTS = 5.0     # a share below 5 customers a replication is too discrete for Welch's normal approximation
+COUNTED = frozenset({"customers", "requests", "complaints"})   # units counted on simulated customers × represents
 
 
 def by_size(scenario: Scenario, sizes: Sequence[int], reps: int, *, executor: str | Executor = "serial",
@@ -70,8 +71,12 @@ class Difference:
 
 
 def compare(values: dict[int, pd.DataFrame], a: int, b: int, kpis: Sequence[str] | None = None,
-            level: float = 0.99) -> list[Difference]:
-    """Every KPI (or ``kpis``) at size ``a`` minus size ``b``, with its interval at ``level`` and p-value."""
+            level: float = 0.99, real: float | None = None) -> list[Difference]:
+    """Every KPI (or ``kpis``) at size ``a`` minus size ``b``, with its interval at ``level`` and p-value.
+
+    With ``real`` (the real population), a count of fewer than five simulated customers a replication at
+    either size is too discrete to test, as a share is.
+    """
     left, right = values[a], values[b]
     out = []
     for kpi in kpis or sorted(set(left.columns) & set(right.columns)):
@@ -88,8 +93,10 @@ def compare(values: dict[int, pd.DataFrame], a: int, b: int, kpis: Sequence[str]
             p = (1.0 if math.isclose(x[0], y[0]) else 0.0) if constant else float(
                 stats.ttest_ind(x, y, equal_var=False).pvalue)
             identical = constant and math.isclose(x[0], y[0])
-            testable = identical or describe_kpi(kpi)[1] != "share" or min(abs(x.mean()) * a,
-                                                                            abs(y.mean()) * b) >= MIN_EVENTS
+            unit = describe_kpi(kpi)[1]
+            events = {"share": (a, b)}.get(unit) or ((a / real, b / real) if real and unit in COUNTED else None)
+            testable = identical or events is None or min(abs(x.mean()) * events[0],
+                                                          abs(y.mean()) * events[1]) >= MIN_EVENTS
         out.append(Difference(kpi, (a, b), float(x.mean() - y.mean()), low, high, p, scale, testable))
     return out
 
