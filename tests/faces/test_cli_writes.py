@@ -99,3 +99,31 @@ def test_a_sweep_resumes_in_its_own_folder_without_force(tmp_path):
     assert first.exit_code == 0, first.output
     again = CliRunner().invoke(app, [*WRITERS["sweep"], "--out", str(out), "--format", "json"])
     assert again.exit_code == 0 and json.loads(again.output)["resumed_points"] == [0, 1]
+
+
+def test_two_runs_never_share_a_folder_and_say_what_they_changed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for contacts in (8, 2):
+        result = runner.invoke(app, ["run", NEWSLETTER, *QUICK, "--set",
+                                     f"strategy.practices.newsletter.contacts_per_month={contacts}"])
+        assert result.exit_code == 0, result.output
+    folders = sorted((tmp_path / "runs").iterdir())
+    assert len(folders) == 2 and all(f.name.startswith("newsletter_opt_in-") for f in folders)
+    titles = [json.loads((f / "summary.json").read_text())["title"] for f in folders]
+    assert {t.rsplit("=", 1)[1] for t in titles} == {"8", "2"}
+    again = runner.invoke(app, ["run", NEWSLETTER, *QUICK, "--set",
+                                "strategy.practices.newsletter.contacts_per_month=2"])
+    assert again.exit_code == 0 and len(list((tmp_path / "runs").iterdir())) == 3   # the same run again: a third
+
+
+def test_the_same_sweep_resumes_into_its_default_folder_and_another_gets_its_own(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(app, WRITERS["sweep"])
+    again = runner.invoke(app, WRITERS["sweep"])
+    other = runner.invoke(app, [*WRITERS["sweep"][:3], "strategy.practices.newsletter.contacts_per_month=[3, 5]",
+                                *QUICK])
+    assert first.exit_code == again.exit_code == other.exit_code == 0, (again.output, other.output)
+    assert "resumed: 2 finished point(s)" in again.output
+    assert len(list((tmp_path / "runs").iterdir())) == 2

@@ -6,12 +6,15 @@ and documentation examples run small through them).
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from privsim import model
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.executors import EXECUTORS
 from privsim.experiments.runs import RunResult
@@ -89,6 +93,35 @@ class RunOptions:
     def replications(self, scenario: Scenario, default: int | None = None) -> int:
         """``--reps`` (else ``default``, else the scenario's) after the PRIVSIM_REPS cap."""
         return reps_for(scenario, self.reps or default)
+
+    @property
+    def overrides(self) -> list[str]:
+        """The changes to the file this run makes, as typed: every ``--set``, then ``--size``."""
+        return [*(self.sets or []), *([f"size={self.size}"] if self.size else [])]
+
+    def titled(self, title: str) -> str:
+        """``title`` with the run's overrides, so two runs of one file never look alike."""
+        return f"{title} · {', '.join(self.overrides)}" if self.overrides else title
+
+    def folder(self, out_dir: Path | None, name: str, scenarios: Sequence[Scenario], *extra: Any,
+               dated: bool = True) -> Path:
+        """``--out``, else a folder of its own: runs/<name>-<UTC time>-<hash of what runs>.
+
+        A sweep's folder (``dated=False``) is runs/<name>-<hash>: the same sweep resumes into it, another one
+        gets its own.
+        """
+        if out_dir is not None:
+            return out_dir
+        key = json.dumps([[s.digest() for s in scenarios], self.reps, self.seed, list(extra), model.fingerprint()],
+                         default=str)
+        stem = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        if dated:
+            stem = f"{name}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{stem.rsplit('-', 1)[1]}"
+        target, n = Path("runs") / stem, 1
+        while dated and target.exists():
+            n += 1
+            target = Path("runs") / f"{stem}-{n}"
+        return target
 
     @property
     def runner(self) -> dict[str, Any]:

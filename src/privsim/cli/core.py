@@ -39,27 +39,30 @@ from privsim.tester.cases import case_problems, is_case
 @run_options()
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
-    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>-<time>-<hash>, "
+                                                                     "one for every run)")] = None,
     format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Run a scenario's replications, print its KPIs and write the run folder."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
-    target = out_dir or Path("runs") / scenario.stem
+    reps = run.replications(s)
+    target = run.folder(out_dir, scenario.stem, [s], reps)
     claim(target, "run", force=force)
     with progress_bar(format == "table") as progress:
-        result = replicate(s, run.replications(s), progress=progress, **run.runner)
-    write_run(result, target, force=force)
+        result = replicate(s, reps, progress=progress, **run.runner)
+    title = run.titled(f"{s.name} — {len(result.replications)} replications × {s.population.size:,} customers "
+                       f"(each = {s.population.represents:g})")
+    write_run(result, target, {"title": title, "overrides": run.overrides}, force=force)
     if format == "json":
         summary = result.summary()
         out.print_json(json.dumps({
-            "scenario": s.name, "seed": result.seed, "run_folder": str(target),
+            "scenario": s.name, "seed": result.seed, "run_folder": str(target), "overrides": run.overrides,
             "failed": [{"replicate": r.replicate, "error": r.error} for r in result.failed],
             "kpis": summary[summary["segment"] == "all"].drop(columns="segment").to_dict(orient="records"),
         }))
     else:
-        out.print(kpi_table(result, f"{s.name} — {len(result.replications)} replications × "
-                                    f"{s.population.size:,} customers (each = {s.population.represents:g})"))
+        out.print(kpi_table(result, title))
         out.print(f"run folder: {target}")
     if result.failed:
         for r in result.failed:

@@ -42,7 +42,8 @@ from privsim.output.formatting import fmt
 from privsim.output.report import write_report
 from privsim.output.tables import difference_rows
 
-OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>)")]
+OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>-<time>-"
+                                                                 "<hash>, one for every run; a sweep's resumes)")]
 Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
 SWEEP_COLUMNS = ("npv_vs_baseline", "opt_outs", "complaints", "backlash_peak")
 
@@ -89,11 +90,13 @@ def compare(
     """Compare strategies on the same population, seeds and replicates (paired, common random numbers)."""
     choice(format, ("table", "json"), "--format")
     loaded = [run.scenario(p) for p in scenarios]
-    target = out_dir or Path("runs") / "compare-{}".format("-".join(p.stem for p in scenarios))
+    reps = run.replications(loaded[0])
+    target = run.folder(out_dir, "compare-{}".format("-".join(p.stem for p in scenarios)), loaded, reps)
     claim(target, "compare", force=force)
     with progress_bar(format == "table") as progress:
-        cmp = run_compare(loaded, run.replications(loaded[0]), progress=progress, **run.runner)
-    write_comparison(cmp, target, force=force)
+        cmp = run_compare(loaded, reps, progress=progress, **run.runner)
+    write_comparison(cmp, target, extra={"title": run.titled(" vs ".join(cmp.names)), "overrides": run.overrides},
+                     force=force)
     currency = loaded[0].economics.currency
     ratio = narrowing(cmp)
     if format == "json":
@@ -109,8 +112,8 @@ def compare(
             "differences": _records(diff[diff["segment"] == "all"]),
             "kpis": _records(summary[summary["segment"] == "all"])}))
     else:
-        for name, run in zip(cmp.names, cmp.runs, strict=True):
-            out.print(kpi_table(run, f"{name} — {len(run.replications)} replications"))
+        for name, arm in zip(cmp.names, cmp.runs, strict=True):
+            out.print(kpi_table(arm, run.titled(f"{name} — {len(arm.replications)} replications")))
         out.print(difference_table(cmp, currency))
         ranked = cmp.ranking()
         out.print(f"Ranked by {cmp.basis()}: " + ", ".join(
@@ -185,7 +188,7 @@ def sweep(
     choice(format, ("table", "json"), "--format")
     choice(design, DESIGNS, "--design")
     s = run.scenario(scenario)
-    target = out_dir or Path("runs") / f"sweep-{scenario.stem}"
+    target = run.folder(out_dir, f"sweep-{scenario.stem}", [s], param, design, points, dated=False)
     claim(target, "sweep", force=force, resume=True)
     with resumable(target), progress_bar(format == "table") as progress:
         result = run_sweep(s, param, design=design, points=points, reps=run.replications(s), progress=progress,
@@ -214,7 +217,7 @@ def frontier(
     """The insight–privacy trade-off: NPV against opt-outs, complaints and backlash as intrusion grows."""
     choice(format, ("table", "json"), "--format")
     s = run.scenario(scenario)
-    target = out_dir or Path("runs") / f"frontier-{scenario.stem}"
+    target = run.folder(out_dir, f"frontier-{scenario.stem}", [s], param, cliff_factor, dated=False)
     claim(target, "sweep", force=force, resume=True)
     with resumable(target), progress_bar(format == "table") as progress:
         f = run_frontier(s, param, reps=run.replications(s), progress=progress, out=target,
@@ -262,7 +265,7 @@ def sensitivity(
     choice(method, METHODS, "--method")
     s = run.scenario(scenario)
     n = run.replications(s, DEFAULT_REPS)
-    target = out_dir or Path("runs") / f"sensitivity-{scenario.stem}"
+    target = run.folder(out_dir, f"sensitivity-{scenario.stem}", [s], n, method, param, kpi)
     claim(target, "sensitivity", force=force)
     with progress_bar(format == "table") as progress:
         result = run_sensitivity(s, method, params=param, kpis=kpi or KPIS, reps=n, trajectories=trajectories,
@@ -310,7 +313,7 @@ def uncertainty(
     choice(format, ("table", "json"), "--format")
     choice(coefficients, ("posterior", "ranges"), "--coefficients")
     s = run.scenario(scenario)
-    target = out_dir or Path("runs") / f"uncertainty-{scenario.stem}"
+    target = run.folder(out_dir, f"uncertainty-{scenario.stem}", [s], param, coefficients, inner)
     claim(target, "uncertainty", force=force)
     with progress_bar(format == "table") as progress:
         result = run_uncertainty(s, run.replications(s), params=param, coefficients=coefficients,  # type: ignore[arg-type]

@@ -63,8 +63,9 @@ def _marks(marks: list[tuple[int, str, str]]) -> list[dict[str, Any]]:
     return [{"day": d, "kind": k, "what": w} for d, k, w in marks]
 
 
-def write_comparison(cmp: Comparison, target: Path, reference: int = 0, *, force: bool = False) -> Path:
-    """A compare folder."""
+def write_comparison(cmp: Comparison, target: Path, reference: int = 0, extra: dict[str, Any] | None = None, *,
+                     force: bool = False) -> Path:
+    """A compare folder (``extra``: more summary fields, such as its title and overrides)."""
     with output_folder(target, "compare", force=force) as tmp:
         for i, run in enumerate(cmp.runs, start=1):
             (tmp / f"scenario-{i}.yaml").write_text(dump_scenario(run.scenario), encoding="utf-8")
@@ -79,7 +80,8 @@ def write_comparison(cmp: Comparison, target: Path, reference: int = 0, *, force
             "population": {"size": first.population.size, "represents": first.population.represents},
             "scenario_sha256": [run.scenario.digest() for run in cmp.runs],
             "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
-            "events": {name: _marks(run.marks) for name, run in zip(cmp.names, cmp.runs, strict=True)}})
+            "events": {name: _marks(run.marks) for name, run in zip(cmp.names, cmp.runs, strict=True)},
+            **(extra or {})})
     return target
 
 

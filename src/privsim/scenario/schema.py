@@ -254,8 +254,9 @@ class ServiceDesk(Strict):
     staff: int | None = Field(None, ge=0, le=10_000_000, description="agents who can open customer records; null: "
                                                                     "as many as the contacts need (real customers "
                                                                     "× contacts a year ÷ contacts per agent)")
-    contacts_per_agent_year: float = Field(12_000.0, gt=0.0, le=1e6, description="contacts one agent handles a "
-                                                                              "year (≈ 55 a day: docs/operations_sources.md O2.5)")
+    contacts_per_agent_year: float = Field(
+        12_000.0, gt=0.0, le=1e6, description="contacts one agent handles a year (≈ 55 a day: "
+                                              "docs/operations_sources.md O2.5)")
     broad_share: Share = Field(0.0, description="share of agents who can open every record; the rest see only "
                                                "the customers they serve (need-to-know)")
     turnover_per_year: float = Field(0.30, ge=0.0, le=5.0, description="leavers per agent per year")
