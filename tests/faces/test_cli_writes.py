@@ -108,13 +108,13 @@ def test_two_runs_never_share_a_folder_and_say_what_they_changed(tmp_path, monke
         result = runner.invoke(app, ["run", NEWSLETTER, *QUICK, "--set",
                                      f"strategy.practices.newsletter.contacts_per_month={contacts}"])
         assert result.exit_code == 0, result.output
-    folders = sorted((tmp_path / "runs").iterdir())
+    folders = sorted(f for f in (tmp_path / "runs").iterdir() if f.is_dir())
     assert len(folders) == 2 and all(f.name.startswith("newsletter_opt_in-") for f in folders)
     titles = [json.loads((f / "summary.json").read_text())["title"] for f in folders]
     assert {t.rsplit("=", 1)[1] for t in titles} == {"8", "2"}
     again = runner.invoke(app, ["run", NEWSLETTER, *QUICK, "--set",
                                 "strategy.practices.newsletter.contacts_per_month=2"])
-    assert again.exit_code == 0 and len(list((tmp_path / "runs").iterdir())) == 3   # the same run again: a third
+    assert again.exit_code == 0 and len([f for f in (tmp_path / "runs").iterdir() if f.is_dir()]) == 3   # a third
 
 
 def test_the_same_sweep_resumes_into_its_default_folder_and_another_gets_its_own(tmp_path, monkeypatch):
@@ -126,4 +126,5 @@ def test_the_same_sweep_resumes_into_its_default_folder_and_another_gets_its_own
                                 *QUICK])
     assert first.exit_code == again.exit_code == other.exit_code == 0, (again.output, other.output)
     assert "resumed: 2 finished point(s)" in again.output
-    assert len(list((tmp_path / "runs").iterdir())) == 2
+    assert len([f for f in (tmp_path / "runs").iterdir() if f.is_dir()]) == 2
+    assert (tmp_path / "runs" / "catalog.duckdb").is_file()       # both are in the run catalog

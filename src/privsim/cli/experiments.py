@@ -37,6 +37,7 @@ from privsim.experiments.sweep import DESIGNS, MAX_POINTS, SweepResult
 from privsim.experiments.sweep import sweep as run_sweep
 from privsim.experiments.uncertainty import uncertainty as run_uncertainty
 from privsim.files import claim
+from privsim.output import catalog
 from privsim.output.folders import write_comparison, write_sensitivity, write_uncertainty
 from privsim.output.formatting import fmt
 from privsim.output.report import write_report
@@ -201,6 +202,7 @@ def sweep(
         if result.skipped:
             out.print(f"resumed: {len(result.skipped)} finished point(s) were kept, not run again")
         out.print(f"sweep folder: {target}")
+    catalog.record(target)
     _failed([f"point {i}: {e}" for i, e in result.errors.items()])
 
 
@@ -242,6 +244,7 @@ def frontier(
         out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak ×{cliff_factor:g} in one step): "
                   f"{marks['cliff'] if f.cliff is not None else 'none'}")
         out.print(f"frontier folder: {target}")
+    catalog.record(target)
     _failed([f"point {i}: {e}" for i, e in f.sweep.errors.items()])
 
 

@@ -4,7 +4,8 @@ Everything goes to a hidden partial folder that replaces what privsim wrote at t
 complete (``privsim.files.output_folder``): a killed run leaves no half-written results, and a folder of
 the user's is never written into. Each folder has a ``summary.json`` whose ``kind`` tells
 ``privsim report`` what it holds; sweeps and frontiers write theirs point by point
-(``privsim.experiments.sweepstore``).
+(``privsim.experiments.sweepstore``). A folder written under ``runs/`` is recorded in the run catalog
+(``privsim.output.catalog``), which never fails the write.
 
 - run: ``scenario.yaml`` (resolved), ``timeseries.parquet``, ``kpis.csv`` (the KPI table),
   ``replications.csv`` (KPIs per replication), ``summary.json`` (versions, seed, scenario hash)
@@ -29,6 +30,7 @@ from privsim.experiments.runs import RunResult
 from privsim.experiments.sensitivity import Sensitivity
 from privsim.experiments.uncertainty import Uncertainty
 from privsim.files import output_folder, versions
+from privsim.output import catalog
 from privsim.scenario.load import dump_scenario
 from privsim.scenario.schema import Scenario
 
@@ -51,6 +53,7 @@ def write_run(run: RunResult, target: Path, extra: dict[str, Any] | None = None,
             "failed": [{"replicate": r.replicate, "error": r.error} for r in run.failed],
             "population": {"size": run.scenario.population.size, "represents": run.scenario.population.represents},
             "currency": run.scenario.economics.currency, "events": _marks(run.marks), **(extra or {})})
+    catalog.record(target)
     return target
 
 
@@ -82,6 +85,7 @@ def write_comparison(cmp: Comparison, target: Path, reference: int = 0, extra: d
             "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
             "events": {name: _marks(run.marks) for name, run in zip(cmp.names, cmp.runs, strict=True)},
             **(extra or {})})
+    catalog.record(target)
     return target
 
 
@@ -96,6 +100,7 @@ def write_sensitivity(sens: Sensitivity, scenario: Scenario, target: Path, *, se
                        "factors": len(sens.factors), "points": len(sens.points), "seed": seed, "replications": reps,
                        "failed_replications": sens.failed, "currency": scenario.economics.currency,
                        "scenario_sha256": scenario.digest()})
+    catalog.record(target)
     return target
 
 
@@ -118,4 +123,5 @@ def write_uncertainty(u: Uncertainty, target: Path, *, force: bool = False) -> P
                        "failed": [{"arm": arm, "replicate": r.replicate, "error": r.error}
                                   for arm, run in ((DRAWN, u.drawn), (FIXED, u.fixed)) for r in run.failed],
                        "events": _marks(u.fixed.marks)})
+    catalog.record(target)
     return target
