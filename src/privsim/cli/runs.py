@@ -12,14 +12,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import pandas as pd
 import typer
 
 from privsim.cli.common import Format, app, choice, err, guarded, out, rich_table
-from privsim.experiments.results import BOUNDED_UNITS, describe_kpi
 from privsim.output import catalog, runfolders
-from privsim.output.formatting import SYMBOL, fmt, signed
+from privsim.output.formatting import fmt, plain, signed
 
 runs_app = typer.Typer(no_args_is_help=True, help="The run catalog: list, show and diff run folders; rebuild the "
                                                   "index (runs/catalog.duckdb).")
@@ -29,7 +27,6 @@ Dir = Annotated[Path, typer.Option("--dir", "-d", help="the folder holding the r
 Segment = Annotated[str, typer.Option("--segment", "-s", help="segment whose KPIs to show (all: the whole "
                                                                "population)")]
 Run = Annotated[str, typer.Argument(help="a run folder, or its number in `privsim runs list`")]
-SCIENTIFIC = re.compile(r"\d[eE][+-]\d")   # as Python writes it: 1e+03, 1.23e-05
 LABELS = {"kind": "kind", "scenario_sha256": "scenario hash", "seed": "seed", "size": "size",
           "represents": "represents", "replications": "replications", "currency": "currency",
           "privsim_version": "privsim version"}
@@ -199,33 +196,7 @@ def _short(value: Any) -> str:
 
 
 # ------------------------------------------------------------------ numbers
-def number(kpi: str, value: float, currency: str) -> str:
-    """A KPI value as every other table shows it (money with the currency, shares in %), never 1e+03-style."""
-    text = fmt(kpi, value, currency)
-    return _plain(kpi, value, currency) if SCIENTIFIC.search(text) else text
-
-
-def change(kpi: str, value: float, currency: str) -> str:
-    """A difference with its sign (shares in percentage points), never in scientific notation."""
-    text = signed(kpi, value, currency)
-    if not SCIENTIFIC.search(text):
-        return text
-    plain = _plain(kpi, value, currency)
-    return plain if plain.startswith("-") else f"+{plain}"
-
-
-def _plain(kpi: str, value: float, currency: str) -> str:
-    """Positional digits for the values the short forms would write in scientific notation."""
-    unit = describe_kpi(kpi)[1]
-    if unit == "currency":
-        return f"{'-' if value < 0 else ''}{SYMBOL.get(currency, currency + ' ')}{abs(value):,.0f}"
-    if unit in BOUNDED_UNITS:
-        return f"{_positional(value * 100)}%"
-    return _positional(value)
-
-
-def _positional(value: float) -> str:
-    return np.format_float_positional(value, precision=3, unique=False, fractional=False, trim="-")
+number, change = fmt, signed     # as every other table shows them: money with the currency, shares in %
 
 
 def _span(kpi: str, low: float, high: float, currency: str) -> str:
@@ -236,7 +207,7 @@ def _whole(value: Any) -> str:
     """A count with separators ('–' when unknown); a fractional value positionally."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
-    return f"{value:,.0f}" if float(value).is_integer() else _positional(float(value))
+    return f"{value:,.0f}" if float(value).is_integer() else plain(float(value))
 
 
 # ------------------------------------------------------------------ JSON
