@@ -230,19 +230,20 @@ def frontier(
     else:
         currency = s.economics.currency
         table = Table(title=f"Tolerance frontier of {s.name} along {f.path}", title_justify="left")
-        for col in ("value", "NPV vs no practices (95% CI)", "opt-outs", "complaints", "backlash peak", "privacy churn",
-                    "marks"):
+        for col in ("value", "total value vs no practices (95% CI)", "opt-outs", "complaints", "pushback",
+                    "backlash peak", "privacy churn", "marks"):
             table.add_column(col, justify="right")
         for r in f.to_frame().itertuples():
             tags = [t for t, on in (("value-optimal", r.optimal), ("Pareto", r.pareto), ("cliff", r.cliff)) if on]
-            gain = (fmt("npv_vs_baseline", v, currency) for v in (r.npv_vs_baseline, r.npv_vs_baseline_ci_low,
-                                                                       r.npv_vs_baseline_ci_high))
+            gain = (fmt("total_vs_baseline", v, currency) for v in (r.total_vs_baseline, r.total_vs_baseline_ci_low,
+                                                                         r.total_vs_baseline_ci_high))
             table.add_row(str(r.value), "{} ({} – {})".format(*gain), fmt("opt_outs", r.opt_outs),
-                          fmt("complaints", r.complaints), fmt("backlash_peak", r.backlash_peak),
-                          fmt("privacy_churn", r.privacy_churn), ", ".join(tags))
+                          fmt("complaints", r.complaints), fmt("pushback", r.pushback),
+                          fmt("backlash_peak", r.backlash_peak), fmt("privacy_churn", r.privacy_churn),
+                          ", ".join(tags))
         out.print(table)
-        out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak ×{cliff_factor:g} in one step): "
-                  f"{marks['cliff'] if f.cliff is not None else 'none'}")
+        out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak or pushback ×{cliff_factor:g} beyond "
+                  f"the axis's own rise in one step): {marks['cliff'] if f.cliff is not None else 'none'}")
         out.print(f"frontier folder: {target}")
     catalog.record(target)
     _failed([f"point {i}: {e}" for i, e in f.sweep.errors.items()])

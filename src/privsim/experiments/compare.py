@@ -25,7 +25,7 @@ from privsim.scenario.schema import Scenario
 # which way is better, per KPI: +1 higher, −1 lower (per-flow KPIs by their prefix)
 HIGHER_IS_BETTER = frozenset({"npv", "npv_vs_baseline", "total_value", "total_vs_baseline", "terminal_value",
                               "revenue", "trust_end", "consent", "granted_at_ask", "campaign_retained"})
-LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints",
+LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints", "pushback",
                              "formal_complaints", "backlash_peak", "backlash_days", "salience_peak",
                              "protest_share", "heard", "regulator_action", "regulator_order", "fine_paid", "fines",
                              "expected_fines", "breach_costs", "breached", "incidents", "creepy_share",

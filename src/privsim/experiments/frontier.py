@@ -6,11 +6,14 @@ horizon + terminal value), NPV and revenue against opt-outs, complaints, backlas
 churn, and marks:
 
 - the **value-optimal** point (highest mean total value);
-- the **Pareto-efficient** points: no other point has at least as high total value and at most as
-  many opt-outs, complaints and as high a backlash peak, and is strictly better in one;
-- the **cliff**: the first step i−1 → i where the mean backlash peak rises by more than
-  ``CLIFF_FACTOR`` (2×), counted from at least ``CLIFF_FLOOR`` (0.1% of active customers)
-  so that noise around zero backlash is not a cliff.
+- the **Pareto-efficient** points: no other point has at least as high total value, at most as much
+  customer pushback (opt-outs and complaints per customer) and as low a backlash peak, and is strictly
+  better in one (the chart shows all three);
+- the **cliff**: the first step i−1 → i where the mean backlash peak or the pushback rises by more than
+  ``CLIFF_FACTOR`` (2×) beyond the axis's own rise (on a numeric axis: doubling the contacts and the
+  pushback is proportional, not a cliff), counted from at least ``CLIFF_FLOOR`` (0.1% of customers)
+  so that noise around zero is not a cliff. Backlash counts offence at a violation; pushback also counts customers
+  who have had enough of lawful contact, so an over-contacting frontier has its cliff too.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ from privsim.scenario.schema import Scenario
 CLIFF_FACTOR = 2.0
 CLIFF_FLOOR = 0.001
 OBJECTIVE = "total_value"          # NPV within the horizon + terminal value
-HARMS = ("opt_outs", "complaints", "backlash_peak")
+HARMS = ("pushback", "backlash_peak")
 KPIS = ("total_value", "total_vs_baseline", "npv", "npv_vs_baseline", "revenue", "opt_outs", "complaints",
-        "backlash_peak", "privacy_churn")
+        "pushback", "backlash_peak", "privacy_churn")
 
 
 @dataclass
@@ -82,10 +85,19 @@ def pareto_efficient(better: np.ndarray) -> np.ndarray:
     return ~(ge & gt).any(axis=1)
 
 
-def find_cliff(peaks: np.ndarray, factor: float = CLIFF_FACTOR, floor: float = CLIFF_FLOOR) -> int | None:
-    """Index of the first step where the backlash peak rises by more than ``factor``, else None."""
-    for i in range(1, peaks.size):
-        if peaks[i] > factor * max(peaks[i - 1], floor):
+def find_cliff(harms: np.ndarray, factor: float = CLIFF_FACTOR, floor: float = CLIFF_FLOOR,
+               axis: np.ndarray | None = None) -> int | None:
+    """Index of the first step where any harm (a column of ``harms``) rises by more than ``factor``, else None.
+
+    Along a numeric ``axis`` the rise is counted beyond the axis's own: a harm that doubles when the
+    contacts double grows in proportion, and only one growing ``factor`` times faster than that is a cliff.
+    """
+    h = harms.reshape(len(harms), -1)
+    step = np.ones(len(h))
+    if axis is not None and len(axis) == len(h) and (axis > 0).all():
+        step[1:] = np.maximum(axis[1:] / axis[:-1], 1.0)
+    for i in range(1, len(h)):
+        if (h[i] > factor * step[i] * np.maximum(h[i - 1], floor)).any():
             return i
     return None
 
@@ -100,7 +112,9 @@ def analyse(result: SweepResult, path: str, cliff_factor: float = CLIFF_FACTOR) 
     better = np.column_stack([value, *(-table[h].to_numpy(float) for h in HARMS)])
     better = np.nan_to_num(better, nan=-np.inf)
     pareto = [int(p) for p in table["point"][pareto_efficient(better)]]
-    cliff_at = find_cliff(np.nan_to_num(table["backlash_peak"].to_numpy(float)), cliff_factor)
+    values = pd.to_numeric(table["value"], errors="coerce").to_numpy(float)
+    axis = values if np.isfinite(values).all() else None
+    cliff_at = find_cliff(np.nan_to_num(table[list(HARMS)].to_numpy(float)), cliff_factor, axis=axis)
     cliff = None if cliff_at is None else int(table["point"].iloc[cliff_at])
     return Frontier(path, result, table, optimum, pareto, cliff, cliff_factor)
 
@@ -122,7 +136,7 @@ def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None,
         progress: callback ``(done, total, stage)`` called as replications finish
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
         out: folder to stream points into (and write ``frontier.csv``)
-        cliff_factor: rise of the mean backlash peak in one step that marks the cliff
+        cliff_factor: rise of the mean backlash peak or pushback in one step that marks the cliff
         force: replace a different sweep's folder at ``out`` (only the files privsim wrote there)
     """
     p = parse_param(param) if isinstance(param, str) else param

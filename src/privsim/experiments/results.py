@@ -40,6 +40,8 @@ KPIS: dict[str, tuple[str, str]] = {
     "trust_end": ("mean trust of active customers on the last day", "0–1"),
     "opt_outs": ("opt-out requests", "requests"),
     "complaints": ("complaints (spam reports and formal)", "complaints"),
+    "pushback": ("customer pushback: opt-outs and complaints per customer at the start (over-contacting "
+                 "included)", "share"),
     "formal_complaints": ("complaints that reach a regulator", "complaints"),
     "backlash_peak": ("peak share of active customers aware and offended", "0–1"),
     "backlash_days": (f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", "days"),
@@ -58,7 +60,7 @@ KPIS: dict[str, tuple[str, str]] = {
     "acquired": ("new customers who joined during the horizon (population.acquisition)", "customers"),
 }
 PER_SEGMENT = ("churn", "privacy_churn", "trust_end", "revenue", "stated_intent", "opt_outs", "complaints",
-               "backlash_peak")
+               "pushback", "backlash_peak")
 
 
 @dataclass
@@ -106,6 +108,7 @@ def kpis_of(rec: Recorder, base: Recorder | ReplicationResult | None,
         out[(seg, "privacy_exits")] = float(exits.sum()) if seg == "all" else float(exits[j])
         out[(seg, "opt_outs")] = float(s["opt_outs"][:, j].sum())
         out[(seg, "complaints")] = float(s["complaints"][:, j].sum())
+        out[(seg, "pushback")] = (out[(seg, "opt_outs")] + out[(seg, "complaints")]) / max(float(start[j]), 1.0)
         out[(seg, "backlash_peak")] = float(s["backlash"][:, j].max())
         for fid in rec.flow_ids:
             out[(seg, f"consent.{fid}")] = float(s[f"consent.{fid}"][-1, j])

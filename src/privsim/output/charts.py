@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from privsim.output.formatting import SYMBOL
+
 TEMPLATE = "plotly_white"
 COLORS = qualitative.Plotly
 TIMESERIES = (("backlash", "backlash: share of active customers aware and offended"), ("trust", "mean trust"),
@@ -133,23 +135,28 @@ def sweep_figure(summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str
 
 
 def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto: Sequence[int],
-                    cliff: int | None) -> go.Figure:
-    """Total value (NPV + terminal value) and backlash along the intrusion axis, and against each other."""
+                    cliff: int | None, currency: str = "USD") -> go.Figure:
+    """The three criteria of the frontier along the intrusion axis and against each other.
+
+    Total value, customer pushback and backlash peak (the Pareto set is computed on exactly these); the
+    third panel plots value against pushback and labels each point with its backlash peak.
+    """
     name = path.rsplit(".", 1)[-1]
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
-                        subplot_titles=[f"total value vs {name}", f"backlash peak vs {name}",
-                                        "total value vs backlash peak"])
-    for c, kpi in ((1, "total_value"), (2, "backlash_peak")):
-        fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=kpi, showlegend=False,
-                                 marker={"color": COLORS[0]},
-                                 error_y={"type": "data", "symmetric": False, "array": table[f"{kpi}_ci_high"] -
-                                          table[kpi], "arrayminus": table[kpi] - table[f"{kpi}_ci_low"]}),
-                      row=1, col=c)
+                        subplot_titles=[f"total value vs {name}", f"pushback and backlash vs {name}",
+                                        "total value vs pushback"])
+    bars = {"type": "data", "symmetric": False}
+    for c, kpi, color in ((1, "total_value", COLORS[0]), (2, "pushback", COLORS[0]), (2, "backlash_peak", COLORS[3])):
+        fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=kpi.replace("_", " "),
+                                 showlegend=c == 2, marker={"color": color},
+                                 error_y={**bars, "array": table[f"{kpi}_ci_high"] - table[kpi],
+                                          "arrayminus": table[kpi] - table[f"{kpi}_ci_low"]}), row=1, col=c)
     on = table["point"].isin(pareto)
-    fig.add_trace(go.Scatter(x=table["backlash_peak"], y=table["total_value"], mode="markers+text", text=table["value"],
+    labels = [f"{v} (backlash {b:.1%})" for v, b in zip(table["value"], table["backlash_peak"], strict=True)]
+    fig.add_trace(go.Scatter(x=table["pushback"], y=table["total_value"], mode="markers+text", text=labels,
                              textposition="top center", name="point", marker={"color": "#bbb", "size": 8}),
                   row=1, col=3)
-    fig.add_trace(go.Scatter(x=table.loc[on, "backlash_peak"], y=table.loc[on, "total_value"], mode="markers",
+    fig.add_trace(go.Scatter(x=table.loc[on, "pushback"], y=table.loc[on, "total_value"], mode="markers",
                              name="Pareto-efficient", marker={"color": COLORS[2], "size": 11}), row=1, col=3)
     best = table[table["point"] == optimum]
     fig.add_trace(go.Scatter(x=best["value"], y=best["total_value"], mode="markers", name="optimal",
@@ -159,6 +166,11 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
         for c in (1, 2):
             fig.add_vline(x=at, line={"dash": "dash", "color": COLORS[1]}, row=1, col=c)
         fig.add_annotation(x=at, y=1.0, yref="paper", xref="x2", text="cliff", showarrow=False)
+    symbol = SYMBOL.get(currency, currency + " ")
+    for c, title in ((1, f"total value ({currency})"), (3, f"total value ({currency})")):
+        fig.update_yaxes(title_text=title, tickprefix=symbol, row=1, col=c)
+    fig.update_yaxes(tickformat=".1%", row=1, col=2)
+    fig.update_xaxes(tickformat=".1%", title_text="pushback", row=1, col=3)
     fig.update_layout(template=TEMPLATE, title="Tolerance frontier", height=420)
     return fig
 

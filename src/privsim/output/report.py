@@ -139,12 +139,12 @@ def _frontier(page: Page, folder: Path, info: dict[str, Any]) -> None:
     page.text(f"value-optimal {info.get('path')} = {info.get('optimum_value')}; cliff (mean backlash peak rises more "
               f"than {info.get('cliff_factor')}× in one step) at {info.get('cliff_value') or 'no point'}; "
               f"Pareto-efficient points: {info.get('pareto')}.")
-    cols = ["point", "value", "total_value", "npv", "revenue", "opt_outs", "complaints", "backlash_peak",
+    cols = ["point", "value", "total_value", "npv", "revenue", "opt_outs", "complaints", "pushback", "backlash_peak",
             "privacy_churn", "optimal", "pareto", "cliff"]
     page.table(_rounded(table[[c for c in cols if c in table]]))
     if len(table):
         page.figure(charts.frontier_figure(table, info.get("path", "value"), info.get("optimum"),
-                                           info.get("pareto", []), info.get("cliff")))
+                                           info.get("pareto", []), info.get("cliff"), info.get("currency", "USD")))
     _sweep(page, folder, info)
 
 

@@ -61,8 +61,8 @@ def page() -> None:
                 f"**cliff** at: {result.value(result.cliff) if result.cliff is not None else 'none in this range'} · "
                 f"**Pareto-efficient**: {', '.join(str(result.value(p)) for p in result.pareto) or 'none'}")
     if len(result.table):
-        view.chart(charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff),
-                   "frontier-chart")
+        view.chart(charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff,
+                                          scenario.economics.currency), "frontier-chart")
         st.dataframe(shown(result, scenario.economics.currency), hide_index=True)
 
 
