@@ -152,10 +152,10 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
                                  error_y={**bars, "array": table[f"{kpi}_ci_high"] - table[kpi],
                                           "arrayminus": table[kpi] - table[f"{kpi}_ci_low"]}), row=1, col=c)
     on = table["point"].isin(pareto)
-    labels = [f"{v} (backlash {b:.1%})" for v, b in zip(table["value"], table["backlash_peak"], strict=True)]
+    labels = [f"{v} · {b:.1%}" for v, b in zip(table["value"], table["backlash_peak"], strict=True)]
     fig.add_trace(go.Scatter(x=table["pushback"], y=table["total_value"], mode="markers+text", text=labels,
-                             textposition="top center", name="point", marker={"color": "#bbb", "size": 8}),
-                  row=1, col=3)
+                             textposition="top center", cliponaxis=False, name="point (axis value · backlash)",
+                             marker={"color": "#bbb", "size": 8}), row=1, col=3)
     fig.add_trace(go.Scatter(x=table.loc[on, "pushback"], y=table.loc[on, "total_value"], mode="markers",
                              name="Pareto-efficient", marker={"color": COLORS[2], "size": 11}), row=1, col=3)
     best = table[table["point"] == optimum]
