@@ -54,4 +54,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_API])
+    """Only the public API (and the version), not what this module imports."""
+    return sorted([*_API, "__version__"])

@@ -68,3 +68,20 @@ def test_public_api_round_trip(tmp_path):
     frame = privsim.replicate(s, reps=2).to_frame()
     assert {"replicate", "day", "segment"} <= set(frame.columns)
     assert np.array_equal(sorted(frame.replicate.unique()), [0, 1])
+
+
+def test_dir_of_the_package_shows_the_public_api_only():
+    assert dir(privsim) == sorted([*privsim.__all__, "__version__"])
+    assert not {"import_module", "Any", "sys"} & set(dir(privsim))
+
+
+def test_an_override_keeps_its_name_and_speaks_of_parameters(covert):
+    from privsim.errors import InputError
+
+    variant = privsim.override(covert, {"horizon_days": 300}, name="Short horizon")
+    assert variant.name == variant.strategy.name == "Short horizon"
+    cmp = privsim.compare([privsim.override(covert, {"horizon_days": 300}), variant], reps=1)
+    assert cmp.names[1] == "Short horizon"
+    with pytest.raises(InputError) as bad:
+        privsim.override(covert, {"horizon_dayz": 30})
+    assert str(bad.value).startswith("override") and "--set" not in str(bad.value)

@@ -175,7 +175,7 @@ def prepared(path: Path, sets: list[str] | None = None, size: int | None = None)
     """Load a scenario and apply ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
     scenario = load_scenario(path)
     if sets:
-        scenario = override(scenario, dict(parse_assignment(s) for s in sets))
+        scenario = override(scenario, dict(parse_assignment(s) for s in sets), source="--set")
     n = size_for(scenario, size)
     return scenario if n == scenario.population.size else resize(scenario, n)
 

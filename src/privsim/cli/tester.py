@@ -72,7 +72,7 @@ def lint_command(
     packs_for(codes)
     s, lines = read_scenario(scenario)
     if run.sets:
-        s = override(s, dict(parse_assignment(a) for a in run.sets))
+        s = override(s, dict(parse_assignment(a) for a in run.sets), source="--set")
     report = lint(s, jurisdictions=codes or None, source=str(scenario), lines=lines)
     if do_price:
         with progress_bar(format == "table") as progress:

@@ -25,18 +25,22 @@ def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
     return path.strip(), value
 
 
-def override(scenario: Scenario, assignments: dict[str, Any], source: str = "--set") -> Scenario:
+def override(scenario: Scenario, assignments: dict[str, Any], source: str = "override", *,
+             name: str | None = None) -> Scenario:
     """A copy of ``scenario`` with fields set by dotted path, validated like a file.
 
     Args:
         scenario: the scenario to change
         assignments: ``{path: value}``, list items by id or index
             (``strategy.practices.newsletter.contacts_per_month``)
-        source: the name problems are reported under
+        source: the name problems are reported under (the command line passes ``--set``)
+        name: the variant's name (scenario and strategy), so a comparison shows it instead of "… (2)"
     """
     data = scenario.model_dump(mode="json", by_alias=True)
     for path, value in assignments.items():
         _assign(data, path, value, source)
+    if name is not None:
+        data["name"] = data["strategy"]["name"] = name
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
