@@ -2,18 +2,32 @@
 PYTHON   ?= python3
 VENV     := .venv
 BIN      := $(VENV)/bin
-STAMP    := $(VENV)/.installed-dev
+RUNTIME  := $(VENV)/.installed-run
+DEV      := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
 PORT     ?= 8501
+PIP      := $(BIN)/pip install --quiet --disable-pip-version-check
+HINT     := The privsim command is in .venv/bin, not on PATH: call .venv/bin/privsim (e.g. .venv/bin/privsim --help), \
+            or run 'source .venv/bin/activate' once per shell to type just privsim.
 
 .PHONY: run test lint bench fuzz clean chromium posterior
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
+# What the dashboard and the command line need (pyproject's dependencies), and no more.
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+# The runtime plus the dev extra (pytest, hypothesis, ruff, playwright, dask …): it covers $(RUNTIME) too, so a
+# `make run` after `make test` installs nothing.
+$(DEV): pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[dev]"
+	touch $@ $(RUNTIME)
+
+run: $(RUNTIME)
+	@echo "$(HINT)"
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--browser.gatherUsageStats false --server.headless true
 
@@ -27,21 +41,21 @@ chromium:
 		fi; \
 	fi
 
-test: $(STAMP) chromium
+test: $(DEV) chromium
 	$(BIN)/ruff check src tests benchmarks app.py
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup; status=$$?; echo "$(HINT)"; exit $$status
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks app.py
 
 # Hostile inputs through every door: counts by class; exit 1 on any crash, hang, blow-up or slip.
-fuzz: $(STAMP)
+fuzz: $(DEV)
 	$(BIN)/python -m tests.fuzz --inputs 2000 --flags 120
 
-bench: $(STAMP)
+bench: $(RUNTIME)
 	$(BIN)/python benchmarks/engine.py
 
-posterior: $(STAMP)  # rebuilds src/privsim/data/posterior.csv (≈ 80 s on two cores; not part of make test)
+posterior: $(RUNTIME)  # rebuilds src/privsim/data/posterior.csv (≈ 80 s on two cores; not part of make test)
 	$(BIN)/python -m privsim.experiments.posterior
 
 clean:

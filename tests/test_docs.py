@@ -59,3 +59,49 @@ def test_model_doc_lists_every_rule_with_its_dates_and_source():
     for r in law.RULES:
         until = f"{r.end}" if r.end else "in force"
         assert f"| `{r.id}` | {r.kind} |" in MODEL and f"| {r.start} – {until} | {r.source} |" in MODEL, r.id
+
+
+def test_the_upload_limit_is_one_constant_that_the_server_config_and_the_docs_agree_with():
+    import tomllib
+
+    from privsim.dashboard import workspace
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    mb = 1024 * 1024
+    assert config["server"]["maxUploadSize"] == workspace.UPLOAD_MB          # Streamlit counts whole MB
+    assert (workspace.UPLOAD_MB - 1) * mb < workspace.MAX_UPLOAD <= workspace.UPLOAD_MB * mb
+    assert config["client"]["toolbarMode"] in ("minimal", "viewer")          # no Deploy button
+    docs = " ".join((ROOT / "docs" / "dashboard.md").read_text().split())
+    assert f"limited to {workspace.MAX_UPLOAD // 1024} KB" in docs
+    assert f"`maxUploadSize = {workspace.UPLOAD_MB}`" in docs
+
+
+def test_dashboard_links_in_the_docs_open_real_pages():
+    import re
+
+    main = (ROOT / "src" / "privsim" / "dashboard" / "main.py").read_text()
+    pages = {path for path, default in re.findall(r'url_path="(\w+)"(,\s*default=True)?', main) if not default}
+    assert len(pages) == 5, pages                    # the default page is at /, whatever its url_path says
+    for doc in DOCS_WITH_LINKS:
+        text = (ROOT / doc).read_text()
+        for path in re.findall(r"127\.0\.0\.1:8501/(\w*)", text):
+            assert path == "" or path in pages, (doc, path)
+
+
+DOCS_WITH_LINKS = ["README.md", *(p.relative_to(ROOT) for p in sorted((ROOT / "docs").glob("*.md")))]
+
+
+def test_make_run_installs_the_runtime_only_and_both_targets_say_how_privsim_gets_on_path():
+    import subprocess
+
+    def dry(target: str) -> str:
+        return subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              check=True).stdout
+
+    run, test = dry("run"), dry("test")
+    assert "pip install --quiet --disable-pip-version-check -e .\n" in run and "[dev]" not in run
+    assert '-e ".[dev]"' in test
+    for out in (run, test):
+        assert "source .venv/bin/activate" in out and ".venv/bin/privsim" in out
+    readme = (ROOT / "README.md").read_text()
+    assert "source .venv/bin/activate" in readme and ".venv/bin/privsim" in readme

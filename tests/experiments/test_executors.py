@@ -192,3 +192,12 @@ def test_killing_a_run_leaves_no_worker_alive(executor, sig, tmp_path):
         time.sleep(0.2)
     assert not _alive(workers), f"{len(_alive(workers))} of {len(workers)} processes outlived the run"
     assert not (tmp_path / "run").exists()        # nothing half-written either
+
+
+def test_without_dask_the_dask_executor_is_bad_input_naming_the_extra(monkeypatch):
+    from privsim.experiments.executors import make_executor
+
+    for name in ("dask", "dask.distributed", "distributed", "distributed.utils"):
+        monkeypatch.setitem(sys.modules, name, None)          # as if the extra were not installed
+    with pytest.raises(InputError, match=r"dask is not installed.*\[dask\]"):
+        make_executor("dask").open()

@@ -121,6 +121,8 @@ def record(**timings: float) -> None:
 
 
 def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(browser, server):
+    from playwright.sync_api import expect  # where the browser fixture has found Playwright
+
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     opened = time.perf_counter()
     page.goto(f"{server}/?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
@@ -161,7 +163,7 @@ def test_a_comparison_in_the_browser_shows_the_figures_privsim_compare_gives(bro
     reps.fill(str(REPS - 1))
     reps.press("Enter")
     page.get_by_text("Press Run comparison").wait_for(timeout=WAIT)
-    assert page.locator(".st-key-kpi-1-npv").count() == 0
+    expect(page.locator(".st-key-kpi-1-npv")).to_have_count(0, timeout=WAIT)   # the old cards go with the run
     again = time.perf_counter()
     page.get_by_role("button", name="Run comparison").click()
     page.locator(".st-key-kpi-1-npv [data-testid='stMetricValue']").wait_for(timeout=WAIT)
@@ -346,3 +348,63 @@ def test_the_editor_shows_the_operations_whole_at_common_window_sizes(browser, s
         page.mouse.move(0, 0)
         page.screenshot(path=str(ARTIFACTS / f"editor-operations-{width}x{height}.png"))
         page.close()
+
+
+PAGES = ("", "editor", "frontier", "sensitivity", "gallery", "check")      # the navigation's url paths
+LOCAL = {"127.0.0.1", "localhost"}
+
+
+def test_the_dashboard_fetches_nothing_from_another_host_and_shows_no_deploy_button(browser, server):
+    from urllib.parse import urlsplit
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen: dict[str, set[str]] = {}              # host -> the URLs asked of it
+    deploy: list[str] = []                      # pages showing Streamlit's Deploy button
+    for width, height in ((1024, 768), (1280, 720), (1400, 900)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.on("request", lambda r: seen.setdefault(urlsplit(r.url).hostname or urlsplit(r.url).scheme,
+                                                     set()).add(r.url))
+        page.on("websocket", lambda w: seen.setdefault(urlsplit(w.url).hostname or "", set()).add(w.url))
+        for path in PAGES:
+            page.goto(f"{server}/{path}?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+            page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=WAIT)
+            settled(page)
+            assert not page.get_by_text("Page not found").count(), path
+            if path == "" and width == 1400:            # a comparison's charts too (from the cache, if run before)
+                run = page.get_by_role("button", name="Run comparison")
+                if run.is_enabled():
+                    run.click()
+                page.wait_for_selector(CHART, state="visible", timeout=WAIT)
+            page.wait_for_load_state("networkidle", timeout=WAIT)
+            icon = page.evaluate("[...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
+            assert icon and all(urlsplit(h).hostname in LOCAL for h in icon), icon       # the favicon is ours
+            if page.locator('[data-testid="stAppDeployButton"]').count() or page.get_by_text("Deploy").count():
+                deploy.append(f"/{path} at {width}x{height}")
+            page.mouse.move(0, 0)
+            page.screenshot(path=str(ARTIFACTS / f"local-{path or 'compare'}-{width}x{height}.png"))
+        page.close()
+    record(request_hosts={host: len(urls) for host, urls in sorted(seen.items())})
+    foreign = {host: sorted(urls)[:3] for host, urls in seen.items() if host not in LOCAL | {"data", "blob"}}
+    assert not foreign, foreign
+    assert not deploy, deploy
+
+
+def test_the_upload_box_states_the_one_limit_it_enforces(browser, server, tmp_path):
+    from playwright.sync_api import expect  # where the browser fixture has found Playwright
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/editor?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    box = page.locator(".st-key-ed-upload-file")
+    box.get_by_role("button", name="Upload", exact=True).wait_for(timeout=WAIT)
+    settled(page)
+    limit = f"{workspace.MAX_UPLOAD // 1024} KB"
+    expect(box).to_contain_text(f"up to {limit}", timeout=WAIT)
+    expect(box.locator('[data-testid="stFileUploaderDropzoneInstructions"]')).to_be_hidden(timeout=WAIT)
+    assert "MB" not in box.inner_text(), box.inner_text()       # Streamlit's "1MB per file" is not shown
+    over = tmp_path / "over.yaml"
+    over.write_text("#" * (workspace.MAX_UPLOAD + 1024))        # over privsim's limit, under the server's MB
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(over))
+    page.get_by_text(f"allowed: up to {limit}", exact=False).first.wait_for(timeout=WAIT)
+    page.mouse.move(0, 0)
+    page.screenshot(path=str(ARTIFACTS / "editor-upload-limit.png"))
+    page.close()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from privsim.dashboard import settings
 from privsim.dashboard.pages import check, compare, editor, frontier, gallery, sensitivity
 
+# A local image: with a ":material/…:" page icon the browser fetches the favicon from fonts.gstatic.com.
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+
 
 def main() -> None:
     """Draw the dashboard (called by ``app.py`` on every script run)."""
-    st.set_page_config(page_title="privsim", page_icon=":material/shield:", layout="wide")
+    st.set_page_config(page_title="privsim", page_icon=str(FAVICON), layout="wide")
     nav = st.navigation({
         "Strategist": [
             st.Page(compare.page, title="Run & compare", icon=":material/compare_arrows:", url_path="compare",

@@ -22,7 +22,8 @@ from privsim.tester.cases import CASES_DIR
 SCENARIOS_DIR = CASES_DIR.parent
 DEFAULT = "newsletter_opt_in.yaml"
 DEFAULT_COMPARE = (DEFAULT, "dark_pattern_consent.yaml")
-MAX_UPLOAD = 256 * 1024      # bytes; a scenario file is a few KB
+MAX_UPLOAD = 256 * 1024      # bytes: the one limit of uploads and pasted YAML (a scenario file is a few KB)
+UPLOAD_MB = -(-MAX_UPLOAD // 2**20)  # the whole MB just above it: the server's limit (Streamlit counts whole MB)
 SAVED = "workspace"          # session key: label -> Entry
 
 

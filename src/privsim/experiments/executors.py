@@ -167,9 +167,13 @@ class Dask(Executor):
         """Connect to the scheduler, or start a LocalCluster bound to 127.0.0.1."""
         if self._client is not None:
             return
-        import dask
-        from dask.distributed import Client, LocalCluster
-        from distributed.utils import get_mp_context
+        try:
+            import dask
+            from dask.distributed import Client, LocalCluster
+            from distributed.utils import get_mp_context
+        except ImportError:
+            raise InputError.single("--executor", "dask is not installed; allowed: serial, processes, or dask "
+                                    "after pip install -e '.[dask]'") from None
 
         if self.scheduler:
             try:

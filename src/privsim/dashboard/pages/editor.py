@@ -36,6 +36,7 @@ BLANK: dict[str, Any] = {
     "schema": SCHEMA_VERSION, "name": "New scenario", "horizon_days": 365, "replications": 20,
     "population": {"size": 20_000, "represents": 1, "segments": {
         "everyone": {"share": 1.0, "concern": 0.5, "trust": 0.6, "annual_value": 300, "churn_per_year": 0.1}}}}
+UPLOAD_CSS = "<style>.st-key-ed-upload-file [data-testid='stFileUploaderDropzoneInstructions'] {display: none}</style>"
 TABS = ("General", "Segments", "Practices", "Events", "Controls & response", "Economics", "YAML")
 RESPONSE_NOTES = {"actions": "The order is the order of the steps: the first one listed is taken first. A step "
                              "picked later goes to the end; to move one, remove it and pick it again."}
@@ -103,8 +104,10 @@ def start() -> None:
 
 def upload(col: Any) -> None:
     """Read an uploaded file through the one door; a bad file shows its problems and loads nothing."""
+    with col:                                # the label states the limit; Streamlit's "1MB per file" would not
+        st.html(UPLOAD_CSS)
     file = col.file_uploader(f"Upload a scenario (.yaml, up to {workspace.MAX_UPLOAD // 1024} KB)",
-                             type=["yaml", "yml"], max_upload_size=1, key="ed-upload-file",
+                             type=["yaml", "yml"], max_upload_size=workspace.UPLOAD_MB, key="ed-upload-file",
                              help="Validated exactly like a file on the command line; nothing in it is executed.")
     if file is None:
         return
