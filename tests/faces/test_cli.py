@@ -208,3 +208,25 @@ def test_version_is_the_packaged_one():
     result = cli("--version")
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert result.returncode == 0 and result.stdout.strip() == f"privsim {declared}"
+
+
+def test_help_texts_keep_their_brackets_and_show_no_markup():
+    from privsim.cli import core, experiments, runs, tester  # noqa: F401  (registers the commands)
+    from privsim.cli.common import app
+
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for name in names:
+        text = CliRunner().invoke(app, [name, "--help"], terminal_width=200).output
+        assert "``" not in text, name
+    sweep = CliRunner().invoke(app, ["sweep", "--help"], terminal_width=200).output
+    assert "PATH=[v1, v2, …]" in sweep
+
+
+def test_progress_reaches_a_stderr_that_is_not_a_terminal(monkeypatch, tmp_path):
+    from privsim.cli import common, core  # noqa: F401  (registers the commands)
+
+    monkeypatch.setattr(common, "PROGRESS_EVERY", 0.0)
+    result = CliRunner().invoke(common.app, ["run", str(SCENARIOS / "newsletter_opt_in.yaml"), "--size", "300",
+                                             "--reps", "2", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "replications: 2/2" in result.output

@@ -11,6 +11,7 @@ import inspect
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -217,6 +218,9 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
     if not enabled:
         yield lambda done, total, stage: None
         return
+    if not err.is_terminal:        # piped or logged: a line every few seconds instead of a bar nobody sees
+        yield _progress_lines()
+        return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         tasks: dict[str, Any] = {}
@@ -227,6 +231,23 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+PROGRESS_EVERY = 5.0    # seconds between progress lines on a stderr that is not a terminal
+
+
+def _progress_lines() -> Callable[[int, int, str], None]:
+    """A progress callback printing ``stage: done/total (elapsed)`` to stderr, at most every few seconds."""
+    started = last = time.monotonic()
+
+    def update(done: int, total: int, stage: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY:
+            last = now
+            err.print(f"{stage}: {done}/{total} ({now - started:.0f} s)", markup=False, highlight=False)
+
+    return update
 
 
 def rich_table(frame: Any, title: str, left: tuple[str, ...] = ()) -> Table:

@@ -110,7 +110,7 @@ def calibrate(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
     format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
-    """Check the default model against published figures (``--check``), or fit coefficients of FILE (``--fit``)."""
+    """Check the default model against published figures (--check), or fit coefficients of FILE (--fit)."""
     if not check and scenario is None:
         raise InputError.single("calibrate", "nothing to do; allowed: --check, or FILE --targets T --fit PATH")
     choice(format, ("table", "json"), "--format")

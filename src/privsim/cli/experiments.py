@@ -45,7 +45,8 @@ from privsim.output.tables import difference_rows
 
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>-<time>-"
                                                                  "<hash>, one for every run; a sweep's resumes)")]
-Params = Annotated[list[str], typer.Option("--param", "-p", help="PATH=START:STOP:N or PATH=[v1,v2,…] (repeatable)")]
+Params = Annotated[list[str], typer.Option("--param", "-p",
+                                           help="PATH=START:STOP:N or PATH=\\[v1, v2, …] (repeatable)")]
 SWEEP_COLUMNS = ("npv_vs_baseline", "opt_outs", "complaints", "backlash_peak")
 
 

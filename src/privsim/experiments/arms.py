@@ -75,7 +75,7 @@ def run_cells(cells: Sequence[Cell], seed: int, runner: Executor, *, baseline: b
             wanted.setdefault(key, cell)                    # one cell per distinct baseline
         tasks = [(s, r, seed, False, None) for s, r in wanted.values()]
         order = list(wanted)
-        for i, result in runner.each(arm_task, tasks, progress, "baseline arms"):
+        for i, result in runner.each(arm_task, tasks, progress, "no-practice baselines"):
             bases[order[i]] = result
     tasks = [(s, r, seed, True, bases.get(key)) for (s, r), key in zip(cells, keys, strict=True)]
     out: list[Any] = [None] * len(cells)
