@@ -10,12 +10,13 @@ from privsim.experiments.results import summarize
 def test_confidence_intervals_respect_the_kpi_range():
     rows = [{"replicate": r, "segment": "all", "kpi": kpi, "value": v}
             for kpi, values in (("regulator_action", [0.0, 0.0, 1.0]), ("complaints", [0.0, 0.0, 900.0]),
-                                ("npv", [-5.0, 0.0, 5.0]))
+                                ("npv", [-5.0, 0.0, 5.0]), ("incidents.intrusion", [0.0, 0.0, 1.0]))
             for r, v in enumerate(values)]
     table = summarize(pd.DataFrame(rows)).set_index("kpi")
     assert table.loc["regulator_action", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.0615, 0.7923], abs=1e-4)
     assert table.loc["complaints", "ci_low"] == 0.0 and table.loc["complaints", "ci_high"] > 900
     assert table.loc["npv", "ci_low"] < -5.0
+    assert table.loc["incidents.intrusion", "ci_low"] == 0.0           # a count of incidents is never negative
 
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replic
 BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
 SPREAD_MIN_REPS = 20    # a P5–P95 spread from fewer replications rests on one or two extreme runs
 BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
-COUNT_UNITS = ("customers", "requests", "complaints", "days")   # … and these to ≥ 0
+COUNT_UNITS = ("customers", "requests", "complaints", "days", "incidents")   # … and these to ≥ 0
 NONNEGATIVE = ("fines", "expected_fines", "breach_costs", "revenue")
 
 # kpi -> (meaning, unit); "per segment" KPIs are also given for every segment
@@ -254,6 +254,8 @@ def describe_kpi(kpi: str) -> tuple[str, str]:
         return f"days from discovery of {flow} to its reversal", "days"
     if base == "response_days":
         return f"days from discovery of {flow} to the company's first step about it", "days"
+    if base == "incidents" and flow:
+        return f"incidents of cause {flow} drawn from operations (docs/operations.md)", "incidents"
     return KPIS.get(kpi, (kpi, ""))
 
 
