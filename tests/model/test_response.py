@@ -123,9 +123,9 @@ operations:
     assert after and all(w == "add_controls:company" for _, _, w in after)
     eng = replication(body, until=365, size=2000, horizon=365)
     tightened = eng.hazards()
-    if any(m[1] == "response" for m in eng.recorder.marks):
-        c = eng.controls
-        assert c.access_logging and c.mfa and c.disk_encryption and c.opt_out_latency_days is not None
-        assert eng.operations is not None and eng.operations.service.broad_share == 0.0
-        fresh = Replication(eng.s, 0).hazards()
-        assert all(tightened[k] < fresh[k] for k in ("insider", "departure", "lost_laptop", "remote_access"))
+    assert any(m[1] == "response" for m in eng.recorder.marks)      # replicate 0 tightens its controls
+    c = eng.controls
+    assert c.access_logging and c.mfa and c.disk_encryption and c.opt_out_latency_days is not None
+    assert eng.operations is not None and eng.operations.service.broad_share == 0.0
+    fresh = Replication(eng.s, 0).hazards()
+    assert all(tightened[k] < fresh[k] for k in ("insider", "departure", "lost_laptop", "remote_access"))

@@ -186,14 +186,14 @@ def breach(eng: Replication, e: Breach, i: int, day: int) -> None:
     if e.cause == "lost_laptop" and e.rate_per_year != "controls":   # a controls rate already counts encryption
         share *= operations.left(eng.controls, eng.b, "disk_encryption")
     name = f"{e.id or f'{e.type}_{i}'}@{day}"
-    happen(eng, Incident(name, "breach", e.cause, tuple(e.data), share, notify=e.notify), day)
+    happen(eng, Incident(name, "breach", e.cause, tuple(e.data), share, notify=e.notify, authority=e.notify), day)
 
 
 def service_incident(eng: Replication, e: ServiceIncident, i: int, day: int) -> None:
     """Staff misuse of service access: few affected, a public story if it gets out."""
     name = f"{e.id or f'{e.type}_{i}'}@{day}"
     happen(eng, Incident(name, "service_incident", "insider", tuple(e.data), e.share_affected, notify=False,
-                         public=e.public), day)
+                         authority=False, public=e.public), day)
 
 
 def incident(eng: Replication, cause: str, day: int) -> None:
@@ -204,7 +204,7 @@ def incident(eng: Replication, cause: str, day: int) -> None:
     z = eng.streams.normal(Decision.INCIDENT, key, 0)
     records = operations.size(cause, ops, b, eng.real_customers).draw(z, b.incidents.size_spread)
     held = eng.held_data(service=cause in ("insider", "departure", "remote_access"))
-    known = operations.COMPANY_KNOWS.get(cause, True)
+    known = cause not in operations.FOUND_BY_LOGS
     if not known and eng.controls.access_logging:
         known = eng.streams.scalar(Decision.INCIDENT, key, 1) < b.incidents.logging_detects
     public = known or eng.streams.scalar(Decision.INCIDENT, key, 2) < b.incidents.undetected_comes_out
@@ -219,7 +219,7 @@ class Incident:
     """One incident as it happens: what was exposed, to what share of the records held, and who is told.
 
     ``records`` are real records (drawn incidents: independent of the simulated size); None counts the
-    simulated customers affected × ``represents`` (scripted events). ``authority`` None: told when notified.
+    simulated customers affected × ``represents`` (scripted events).
     """
 
     name: str
@@ -228,9 +228,9 @@ class Incident:
     data: tuple[str, ...]
     share: float | None      # share of the records held that it exposes (None: ``records`` of those held)
     notify: bool             # the people affected are told (and a story runs)
+    authority: bool          # the regulator is told (GDPR Art. 33, state laws)
     public: bool = True      # not notified, it still comes out later
     records: float | None = None
-    authority: bool | None = None
     known: bool = True       # the company knows of it now (else its costs come when it comes out)
 
 
@@ -262,8 +262,7 @@ def happen(eng: Replication, inc: Incident, day: int) -> None:
         return
     eng.regulator.judge(law.Act("breach"), inc.name, day, persons=real, public=inc.notify or inc.public,
                         sensitive=taxonomy.is_sensitive(list(inc.data)))
-    told_regulator = inc.notify if inc.authority is None else inc.authority
-    if told_regulator and (inc.kind == "breach" or inc.records is not None):   # GDPR Art. 33 and state laws
+    if inc.authority and costly:
         eng.count("notified", np.flatnonzero(affected))
     intensity = min(1.0, sensitivity * math.sqrt(reached)) if inc.public else 0.0
     source.news_tier = breach_tier(eng, real)

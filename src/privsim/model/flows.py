@@ -11,6 +11,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
+from privsim.model import operations
 from privsim.model.rng import source_key
 from privsim.scenario import facts, law, taxonomy
 from privsim.scenario.coefficients import Behavior
@@ -118,8 +119,8 @@ def frequency_lift(b: Behavior, lift: float, per_month: float) -> float:
 
 def access_benefit(ops: Operations, masked: bool, b: Behavior) -> float:
     """Share of personalisation's benefit service agents deliver: broad access 1, need-to-know and masking less."""
-    beta, s = ops.service.broad_share, b.service
-    return (beta + (1.0 - beta) * s.need_to_know_benefit) * (s.masking_benefit if masked else 1.0)
+    s = b.service
+    return operations.access(ops, s.need_to_know_benefit) * (s.masking_benefit if masked else 1.0)
 
 
 def from_practice(p: Practice, b: Behavior) -> Flow:

@@ -29,7 +29,7 @@ ADDRESSES: dict[str, tuple[str, ...]] = {
     "security_training": ("remote_access",),
 }
 TEST_DATA = {"none": 0.0, "synthetic": 0.0, "masked": None, "production": 1.0}   # None: the masking coefficient
-COMPANY_KNOWS = {"insider": False, "departure": False}    # found only by reviewed logs; the rest are seen at once
+FOUND_BY_LOGS = frozenset({"insider", "departure"})    # the company sees the rest when they happen
 
 
 def agents(ops: Operations, real_customers: float) -> float:
@@ -40,16 +40,20 @@ def agents(ops: Operations, real_customers: float) -> float:
     return real_customers * s.contacts_per_customer_year / s.contacts_per_agent_year
 
 
-def reach(ops: Operations, b: Behavior) -> float:
-    """Mean share of the base one agent can open: broad access 1, need-to-know ``need_to_know_reach``."""
+def access(ops: Operations, scoped: float) -> float:
+    """What the agents' access leaves of a quantity: broad-access agents count 1, need-to-know ones ``scoped``."""
     beta = ops.service.broad_share
-    return beta + (1.0 - beta) * b.incidents.need_to_know_reach
+    return beta + (1.0 - beta) * scoped
+
+
+def reach(ops: Operations, b: Behavior) -> float:
+    """Mean share of the base one agent can open."""
+    return access(ops, b.incidents.need_to_know_reach)
 
 
 def scope(ops: Operations, b: Behavior) -> float:
-    """What the agents' access leaves of the misuse hazard: broad 1, need-to-know ``need_to_know_hazard``."""
-    beta = ops.service.broad_share
-    return beta + (1.0 - beta) * b.incidents.need_to_know_hazard
+    """What the agents' access leaves of the misuse hazard."""
+    return access(ops, b.incidents.need_to_know_hazard)
 
 
 def left(controls: Controls, b: Behavior, control: str) -> float:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from privsim.model import operations
 from privsim.model.discovery import learn
 from privsim.model.flows import access_benefit
 from privsim.model.practices import GRANTED
@@ -38,10 +39,9 @@ def saving_per_contact(ops: Operations, controls: Controls, b: Behavior) -> floa
 
 def creepy_share(x: float, ops: Operations, controls: Controls, b: Behavior) -> float:
     """q: probability that one contact surfaces data the customer did not expect (before consent)."""
-    s, beta = b.service, ops.service.broad_share
-    access = beta + (1.0 - beta) * s.need_to_know
+    s = b.service
     masking = s.field_masking if controls.field_masking else 1.0
-    return min(1.0, s.creepy_per_cost * x * access * masking)
+    return min(1.0, s.creepy_per_cost * x * operations.access(ops, s.need_to_know) * masking)
 
 
 def contact_probability(ops: Operations) -> float:
