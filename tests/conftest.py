@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from privsim.output import runfolders
 from privsim.scenario.load import load_scenario
 from privsim.scenario.overrides import resize
 from privsim.scenario.schema import Scenario
@@ -18,6 +19,14 @@ SCENARIOS = ROOT / "scenarios"
 os.environ.setdefault("PRIVSIM_SIZE", "2000")
 os.environ.setdefault("PRIVSIM_REPS", "3")
 MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dashboard_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dashboard keeps its runs in a temporary folder, never in the repository's runs/ (PRIVSIM_RUNS)."""
+    folder = tmp_path_factory.mktemp("dashboard-runs")
+    os.environ[runfolders.ENV] = str(folder)
+    return folder
 
 
 @pytest.fixture(autouse=True)

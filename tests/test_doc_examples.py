@@ -1,6 +1,6 @@
 """Docs that run: every ```bash and ```python block in README.md and docs/*.md is executed, small.
 
-Conventions: bash lines that call ``privsim`` run in a scratch folder holding ``scenarios/`` with
+Conventions: bash lines that call ``privsim`` run in a scratch folder holding ``scenarios/`` and ``examples/`` with
 PRIVSIM_SIZE=2000 and PRIVSIM_REPS=3; a trailing ``# exit N`` states the expected exit code (default 0);
 ``make`` lines and ``console`` blocks are shown only, never run.
 """
@@ -33,6 +33,7 @@ def blocks():
 def scratch(tmp_path):
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
     (tmp_path / "benchmarks").symlink_to(ROOT / "benchmarks")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     return tmp_path
 
 

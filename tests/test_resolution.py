@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from privsim.experiments import resolution
-from privsim.experiments.results import describe_kpi
+from privsim.model.vocabulary import term
 from privsim.scenario.load import load_scenario
 from privsim.scenario.overrides import override
 from privsim.tester.cases import load_case
@@ -25,7 +25,7 @@ COMPARED_UNITS = ("probability", "share")
 
 def compared(values):
     kpis = sorted(set.intersection(*(set(t.columns) for t in values.values())))
-    return [k for k in kpis if describe_kpi(k)[1] in COMPARED_UNITS]
+    return [k for k in kpis if term(k).unit in COMPARED_UNITS]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def runs():
 @pytest.mark.slow
 def test_probabilities_and_shares_do_not_depend_on_the_simulated_size(runs):
     differences = [d for values in runs.values() for d in resolution.compare(values, *SIZES, compared(values))]
-    units = {describe_kpi(d.kpi)[1] for d in differences}
+    units = {term(d.kpi).unit for d in differences}
     assert units == set(COMPARED_UNITS) and len(differences) >= 16
     assert {"regulator_action", "regulator_order", "fine_paid", "churn", "privacy_churn"} <= {
         d.kpi for d in differences}

@@ -17,6 +17,7 @@ Public API::
     privsim.stress(s, reps=3).passed          # the stress-test gate under adverse draws
     privsim.run_case(privsim.load_case("facebook_beacon_2007"), 3).comparisons
     report = privsim.lint("scenarios/covert_sharing.yaml")   # located findings; price, to_sarif in privsim.tester.lint
+    privsim.population_from_export("examples/customers.csv", "examples/customers.map.yaml").segments
 """
 
 from importlib import import_module
@@ -36,6 +37,7 @@ _API = {
     "Scenario": "scenario.schema",
     "dump_scenario": "scenario.load", "load_scenario": "scenario.load",
     "override": "scenario.overrides", "resize": "scenario.overrides",
+    "population_from_export": "scenario.customers", "population_from_survey": "scenario.survey",
     "Sensitivity": "experiments.sensitivity", "sensitivity": "experiments.sensitivity",
     "SweepResult": "experiments.sweep", "sweep": "experiments.sweep",
     "Uncertainty": "experiments.uncertainty", "uncertainty": "experiments.uncertainty",

@@ -78,14 +78,17 @@ def test_paired_ci_is_far_narrower_than_unpaired(newsletters):
 
 def test_better_share_follows_the_kpi_direction(newsletters):
     d = compare(list(newsletters), 3).differences().set_index(["segment", "kpi"])
-    assert d.loc[("all", "opt_outs"), "diff"] > 0 and d.loc[("all", "opt_outs"), "better_share"] == 0.0
+    assert d.loc[("all", "complaints"), "diff"] > 0 and d.loc[("all", "complaints"), "better_share"] == 0.0
+    assert np.isnan(d.loc[("all", "opt_outs"), "better_share"])     # fewer opt-outs is a means, not better
     assert d.loc[("all", "npv"), "better_share"] in (0.0, 1.0)
     assert np.sign(d.loc[("all", "npv"), "diff"]) == (1 if d.loc[("all", "npv"), "better_share"] == 1 else -1)
 
 
 def test_directions():
-    assert direction("npv") == 1 and direction("consent.newsletter") == 1
-    assert direction("opt_outs") == -1 and direction("reversal_days.feed") == -1
+    """Outcomes have a direction; consent and opt-outs do not, since a dark pattern can buy either."""
+    assert direction("npv") == 1 and direction("trust_end") == 1
+    assert direction("complaints") == -1 and direction("reversal_days.feed") == -1 and direction("pushback") == -1
+    assert direction("consent.newsletter") == 0 and direction("opt_outs") == 0
     assert direction("no_such_kpi") == 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -179,7 +180,7 @@ def test_the_gallery_plays_a_case_day_by_day(browser, server):
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=WAIT)
     shoot(page, "3-gallery-day-0")
     page.get_by_role("button", name="Play").click()
-    progress = page.get_by_text("Day ", exact=False).filter(has_text=" of ")
+    progress = page.get_by_text(re.compile(r"^Day \d+ of \d+$"))     # the progress text, not "on day 1" of a story
     progress.first.wait_for(timeout=WAIT)
     first = int(progress.first.inner_text().split()[1])
     page.wait_for_timeout(5000)
@@ -350,7 +351,7 @@ def test_the_editor_shows_the_operations_whole_at_common_window_sizes(browser, s
         page.close()
 
 
-PAGES = ("", "editor", "frontier", "sensitivity", "gallery", "check")      # the navigation's url paths
+PAGES = ("", "editor", "frontier", "sensitivity", "gallery", "check", "history")      # the navigation's url paths
 LOCAL = {"127.0.0.1", "localhost"}
 
 
@@ -408,3 +409,106 @@ def test_the_upload_box_states_the_one_limit_it_enforces(browser, server, tmp_pa
     page.mouse.move(0, 0)
     page.screenshot(path=str(ARTIFACTS / "editor-upload-limit.png"))
     page.close()
+
+
+def test_history_lists_the_comparisons_kept_by_run_and_compare_and_reopens_one(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/?size={SIZE}&reps={REPS}&seed=5", wait_until="domcontentloaded")   # a seed of its own
+    page.get_by_role("button", name="Run comparison").click(timeout=WAIT)
+    page.get_by_text("Kept as").wait_for(timeout=WAIT)
+    page.goto(f"{server}/history", wait_until="domcontentloaded")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=WAIT)
+    page.get_by_role("combobox").last.click()
+    page.get_by_role("option").first.click()
+    page.get_by_text("KPIs of the whole population").wait_for(timeout=WAIT)
+    page.keyboard.press("Escape")             # close the picker's list
+    shoot(page, "history-reopened")
+    page.close()
+
+
+SCREENS = {"": ("Run comparison",), "frontier": ("Run frontier",), "sensitivity": ("Run sensitivity",),
+           "check": ("Run the stress test", "Price each fix"), "gallery": ()}    # result screens and their buttons
+ENGINEER = {"scientific notation": r"\d\.?\d*e[+-]\d", "a Python repr": r"\bTrue\b|\bFalse\b|\{'|\['|\bNone\b|\bnan\b",
+            "a YAML path": r"\b(?:strategy|events|population|behavior|economics|operations|gate|counterfactual)"
+                           r"\.[\w.]+"}
+
+
+def engineer_words(text: str) -> list[str]:
+    """What a strategist should not read on a result screen, with its context."""
+    import re
+
+    return [f"{what}: …{text[max(0, m.start() - 40):m.end() + 20]}…" for what, pattern in ENGINEER.items()
+            for m in re.finditer(pattern, text)]
+
+
+def test_result_screens_speak_to_people_and_cut_no_figure(browser, server):
+    """Every result screen at 1024×768, 1280×720 and 1400×900: no metric label or value truncated, and no
+    scientific notation, Python repr or YAML path in what the page shows (error boxes are exempt)."""
+    found: list[str] = []
+    for width, height in ((1024, 768), (1280, 720), (1400, 900)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for path, buttons in SCREENS.items():
+            page.goto(f"{server}/{path}?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+            page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=WAIT)
+            settled(page)
+            for name in buttons:
+                button = page.get_by_role("button", name=name)
+                if button.count() and button.is_enabled():
+                    button.click()
+                settled(page)
+            page.locator('[data-testid="stMetricValue"], [data-testid="stPlotlyChart"] .main-svg').first.wait_for(
+                timeout=WAIT)
+            settled(page)
+            where = f"/{path} at {width}x{height}"
+            for metric in page.locator('[data-testid="stMetric"]').all():
+                found += [f"{where}: cut {c}" for c in cut(metric)]
+            text = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+                m.querySelectorAll('[data-testid="stAlertContentError"], [data-testid="stExpanderDetails"] code, '
+                                   + '.modebar').forEach(n => n.remove());
+                return m.innerText + ' ' + [...m.querySelectorAll('svg text')].map(t => t.textContent).join(' '); }""")
+            found += [f"{where}: {w}" for w in engineer_words(text)]
+            page.mouse.move(0, 0)
+            page.screenshot(path=str(ARTIFACTS / f"words-{path or 'compare'}-{width}x{height}.png"), full_page=True)
+        page.close()
+    assert not found, "\n".join(found[:40])
+
+
+def metric_overflow(page) -> list[str]:
+    """Metric labels and values (and what they hold) whose text is wider than they show, whatever their overflow."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]')].flatMap(e => [e, ...e.querySelectorAll('*')])
+        .filter(n => n.offsetParent !== null && n.scrollWidth > n.clientWidth + 1).map(n => n.innerText)""")
+
+
+def test_the_gallery_reads_in_a_room_with_and_without_presentation_mode(browser, server):
+    """At 1024×768, 1280×720 and 1400×900: no readout cut, the better practice in words; Presentation mode hides
+    the sidebar and shows values larger than normal mode does."""
+    from playwright.sync_api import expect  # where the browser fixture has found Playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    value = ".st-key-gallery-better-practice [data-testid='stMetricValue'] p"
+    for width, height in ((1024, 768), (1280, 720), (1400, 900)):
+        sizes = {}
+        for present in (False, True):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{server}/gallery?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+            page.locator(value).first.wait_for(timeout=WAIT)
+            if present:
+                page.locator(".st-key-gallery-present label").click()
+                expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=WAIT)
+            settled(page)
+            where = f"{'presentation' if present else 'normal'} {width}x{height}"
+            assert not metric_overflow(page), (where, metric_overflow(page))
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            assert "Event 1 (breach on day 1): share of records exposed" in main and "events.0" not in main, where
+            sizes[present] = page.evaluate("v => parseFloat(getComputedStyle(document.querySelector(v)).fontSize)",
+                                           value)
+            page.mouse.move(0, 0)
+            name = f"gallery-{'presentation' if present else 'normal'}-{width}x{height}"
+            page.screenshot(path=str(ARTIFACTS / f"{name}-story.png"))
+            page.locator(".st-key-gallery-readouts").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"{name}-readouts.png"))
+            page.locator('[data-testid="stPlotlyChart"]').scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"{name}-chart.png"))
+            page.close()
+        assert sizes[True] > sizes[False], (width, sizes)

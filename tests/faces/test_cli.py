@@ -79,18 +79,22 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     out = tmp_path / "run"
     result = cli("run", str(SCENARIOS / "covert_sharing.yaml"), "--out", str(out), "--seed", "5")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".privsim.json", "kpis.csv", "replications.csv",
-                                                    "scenario.yaml", "summary.json", "timeseries.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".privsim.json", "company.parquet", "kpis.csv",
+                                                    "replications.csv", "scenario.yaml", "summary.json",
+                                                    "timeseries.parquet"]
     assert sorted(json.loads((out / ".privsim.json").read_text())["files"]) == [
-        "kpis.csv", "replications.csv", "scenario.yaml", "summary.json", "timeseries.parquet"]
+        "company.parquet", "kpis.csv", "replications.csv", "scenario.yaml", "summary.json", "timeseries.parquet"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 5 and summary["replications"] == 2 and len(summary["scenario_sha256"]) == 64
     assert summary["versions"]["privsim"] and summary["versions"]["numpy"]
     series = pd.read_parquet(out / "timeseries.parquet")
-    assert {"replicate", "day", "segment", "active", "backlash", "salience", "npv"} <= set(series.columns)
+    assert {"replicate", "day", "segment", "active", "backlash"} <= set(series.columns)
+    assert not {"salience", "npv"} & set(series.columns)          # company-level series have their own file
+    company = pd.read_parquet(out / "company.parquet")
+    assert {"replicate", "day", "salience", "npv", "cash"} <= set(company.columns) and "segment" not in company
     kpis = pd.read_csv(out / "kpis.csv")
     assert {"kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n", "unit"} <= set(kpis.columns)
-    assert "npv" in result.stdout and "95% CI of mean" in result.stdout
+    assert "NPV within the horizon" in result.stdout and "95% CI of mean" in result.stdout
     from privsim.scenario.load import load_scenario
 
     assert load_scenario(out / "scenario.yaml").population.size == 500

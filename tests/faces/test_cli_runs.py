@@ -8,12 +8,13 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from privsim.cli import runs as runs_cli
+from privsim.cli import runs as runs_cli  # noqa: F401  (registers the runs commands)
 from privsim.cli.common import app
 from privsim.experiments.compare import compare
 from privsim.experiments.runs import replicate
 from privsim.output import runfolders
 from privsim.output.folders import write_comparison, write_run
+from privsim.output.formatting import fmt, signed
 from tests.conftest import small
 
 SCIENTIFIC = re.compile(r"\d[eE][+-]\d")   # as Python writes it: 1e+03, 1.23e-05
@@ -140,10 +141,10 @@ def test_a_bad_run_is_one_message_naming_it_and_exit_2(runs, args, expected):
     ("churn", 0.1115, "USD", "11.15%"),
 ])
 def test_numbers_are_never_in_scientific_notation(kpi, value, currency, shown):
-    assert runs_cli.number(kpi, value, currency) == shown
+    assert fmt(kpi, value, currency) == shown
 
 
 def test_differences_are_signed_and_never_in_scientific_notation():
-    assert runs_cli.change("revenue", -999_600, "EUR") == "-€1M"
-    assert runs_cli.change("opt_outs", 1.23e-5, "USD") == "+0.0000123"
-    assert runs_cli.change("churn", 0.0117, "USD") == "+1.17 pp"
+    assert signed("revenue", -999_600, "EUR") == "-€1M"
+    assert signed("opt_outs", 1.23e-5, "USD") == "+0.0000123"
+    assert signed("churn", 0.0117, "USD") == "+1.17 pp"

@@ -26,10 +26,12 @@ def test_findings_are_shown_with_severity_line_and_field(check):
     assert NOTICE in texts(check.warning)
     assert {m.label: m.value for m in check.metric} == {k: str(v) for k, v in report.counts().items()}
     heads = [m for m in texts(check.markdown) if "-badge[" in m]
+    helps = [m.help for m in check.markdown if "-badge[" in m.value]
     assert len(heads) == len(report.failures) > 0
     for head, f in zip(heads, report.failures, strict=True):
         assert head.startswith(":") and f"[{f.severity.upper()}] **{f.check.id}**" in head
-        assert f"line {f.line} · `{f.field}`" in head
+        assert head.endswith(f"line {f.line}") and f.field not in head        # the field is named in its help
+    assert helps == [f"Field: {f.field}" for f in report.failures]
 
 
 def test_pricing_adds_the_simulated_effect_of_each_fix(check):

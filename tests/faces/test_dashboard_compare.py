@@ -71,13 +71,13 @@ def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran,
     marks = {a["text"] for a in series["layout"]["annotations"]}
     assert {"start newsletter", "discovery ad_profiling", "reversal ad_profiling"} <= marks
     assert "segment" in segments["layout"]["title"]["text"].lower()
-    assert "reference" in differences["layout"]["title"]["text"]
+    assert "Difference from" in differences["layout"]["title"]["text"]
     line = {t["name"]: t["line"]["color"] for t in series["data"] if t.get("name") in expected.names}
     assert {t["name"]: t["marker"]["color"] for t in npv["data"]} == line      # same colour per scenario
     assert npv["layout"]["xaxis"]["categoryarray"] == expected.names
     labels = [b.label for b in ran.get("download_button")]
     assert labels == ["KPIs (CSV)", "Differences (CSV)", "KPIs per replication (CSV)", "Daily series (Parquet)",
-                      "HTML report"]
+                      "Company series (Parquet)", "HTML report"]
 
 
 def test_changing_a_view_never_reruns_the_simulation(ran):
@@ -88,7 +88,8 @@ def test_changing_a_view_never_reruns_the_simulation(ran):
     assert any(c.startswith("From the result cache (nothing was rerun)") for c in texts(ran.caption))
     assert ran.button(key="run-Run comparison").disabled
     spec = json.loads(ran.get("plotly_chart")[0].proto.spec)
-    assert spec["layout"]["annotations"][0]["text"] == "mean trust of active customers"
+    assert spec["layout"]["annotations"][0]["text"] == "Mean trust"
+    assert spec["layout"]["yaxis"]["tickformat"] == ".2f"          # a score, not a share
 
 
 def test_new_settings_wait_for_the_button_and_the_old_ones_come_back_from_the_cache(ran):

@@ -6,9 +6,10 @@ import json
 
 from privsim.dashboard import workspace
 from privsim.dashboard.cache import STORE
+from privsim.dashboard.pages import frontier as page_frontier
 from privsim.experiments.frontier import frontier
 from privsim.experiments.sensitivity import sensitivity
-from privsim.output.formatting import fmt
+from privsim.output.formatting import coefficient, fmt, label, value
 from privsim.scenario.overrides import resize
 from tests.faces.test_dashboard import page_app, texts
 
@@ -23,13 +24,15 @@ def default(size: int = SIZE):
 def test_frontier_page_marks_what_privsim_frontier_finds():
     at = page_app("pages.frontier", SIZE, REPS, **{"frontier-points": 3}).run()
     assert not at.exception
-    assert any(f"`{PARAM}`" in c for c in texts(at.caption))
+    said = page_frontier.swept(default(), PARAM)
+    assert said.startswith("Practice “newsletter”: contacts per month") and "1 to 16, 3 points" in said
+    assert any(c.replace("\\", "").startswith(said) for c in texts(at.caption))     # shown literally
     at.button(key="run-Run frontier").click().run()
     want = frontier(default(), PARAM, reps=REPS)
     line = next(m for m in texts(at.markdown) if m.startswith("**value-optimal**"))
-    assert f"contacts per month: {want.value(want.optimum)} ·" in line
+    assert f"contacts per month: {value(want.value(want.optimum))} ·" in line
     table = at.dataframe[0].value
-    assert list(table["npv"]) == [fmt("npv", v, "USD") for v in want.table["npv"]]
+    assert list(table[label("npv")]) == [fmt("npv", v, "USD") for v in want.table["npv"]]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"] == "Tolerance frontier"
 
@@ -39,7 +42,8 @@ def test_frontier_consent_axis_sweeps_the_modes_picked():
     at.multiselect(key="frontier-modes").set_value(["opt_in"]).run()
     assert "Pick at least two consent modes." in texts(at.info)
     at.multiselect(key="frontier-modes").set_value(["opt_in", "opt_out"]).run()
-    assert any("`strategy.practices.newsletter.consent=[opt_in, opt_out]`" in c for c in texts(at.caption))
+    shown = [c.replace("\\", "") for c in texts(at.caption)]
+    assert any(c.startswith("Practice “newsletter”: consent") and "opt-in, then opt-out" in c for c in shown), shown
 
 
 def test_sensitivity_page_ranks_like_privsim_sensitivity_and_caches_the_result():
@@ -49,7 +53,8 @@ def test_sensitivity_page_ranks_like_privsim_sensitivity_and_caches_the_result()
     assert not at.exception
     want = sensitivity(default(), "tornado", params=["economics"], kpis=["npv"], reps=REPS).ranked("npv")
     shown = at.dataframe[0].value
-    assert list(shown["parameter"]) == list(want["parameter"])
+    assert list(shown["coefficient"]) == [coefficient(p) for p in want["parameter"]]
+    assert not any("e+" in v or "." in v.split()[0] for v in shown["coefficient"])    # words, not paths
     computed = STORE.computed
     at.radio(key="sensitivity-method").set_value("morris").run()
     at.radio(key="sensitivity-method").set_value("tornado").run()

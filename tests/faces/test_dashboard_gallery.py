@@ -10,6 +10,7 @@ from privsim.dashboard import view
 from privsim.dashboard.cache import STORE
 from privsim.dashboard.pages import gallery as page_gallery
 from privsim.output.formatting import fmt
+from privsim.scenario.words import patch_in_words
 from privsim.tester.cases import load_case, run_case
 from tests.faces.test_dashboard import page_app, texts
 
@@ -34,7 +35,13 @@ def test_the_case_is_told_with_story_lesson_better_practice_and_sources(gallery)
     body = " ".join(texts(gallery.markdown))
     assert view.plain(case.case.story.strip()) in body and view.plain(case.case.what_happened.strip()) in body
     assert texts(gallery.info)[0] == view.plain(case.case.lesson.strip())
-    assert "`strategy.practices.beacon.consent` → `opt_in`" in body
+    assert "- " + view.plain("Practice “beacon”: consent — opt-out → opt-in") in body
+    assert "strategy.practices" not in body and "`" not in body
+    effect = next(m.value for m in gallery.markdown if "Over the whole horizon it changes" in m.value)
+    run = run_case(case, REPS, size=SIZE)
+    assert view.plain(f"total value from {fmt('total_value', run.mean('total_value'), 'USD')} to "
+                      f"{fmt('total_value', run.mean('total_value', counterfactual=True), 'USD')}") in effect
+    assert "backlash peak from" in effect and "regulator investigation from" in effect
     assert all(f"<{url}>" in body for url in case.case.sources)
 
 
@@ -89,6 +96,32 @@ def test_playback_stops_on_the_last_day_and_a_new_case_starts_at_day_zero(galler
     assert day_shown(gallery) == 0 and not gallery.exception
 
 
-def test_presentation_mode_enlarges_the_type():
+def test_every_case_shows_its_better_practice_in_words():
+    at = page_app("pages.gallery", SIZE, REPS, **{"gallery-case": "uber_god_view_2014"}).run()
+    case = load_case("uber_god_view_2014")
+    body = " ".join(texts(at.markdown))
+    for line in patch_in_words(case.scenario, case.scenario.counterfactual):
+        assert view.plain(line) in body
+    assert "Operations, service desk" in " ".join(patch_in_words(case.scenario, case.scenario.counterfactual))
+
+
+def test_playback_to_the_end_shows_the_last_day_on_slider_and_readouts_alike():
+    at = page_app("pages.gallery", SIZE, 1, **{"gallery-case": "23andme_breach_2023"}).run()
+    horizon = load_case("23andme_breach_2023").scenario.horizon_days
+    at.slider(key=page_gallery.SLIDER).set_value(horizon - 3 * page_gallery.step(horizon) + 1).run()
+    at.button(key="gallery-play").click().run()
+    while at.session_state[page_gallery.PLAYING]:
+        progress = at.get("progress")[0].proto.text
+        assert progress == f"Day {day_shown(at)} of {horizon - 1}"        # the progress text is the readouts' day
+        at.run()
+    assert day_shown(at) == at.slider(key=page_gallery.SLIDER).value == horizon - 1
+    assert at.button(key="gallery-play").label == "Play"
+    assert page_gallery.advance(horizon - 2, horizon) == horizon - 1 == page_gallery.advance(horizon - 1, horizon)
+
+
+def test_presentation_mode_hides_the_sidebar_and_enlarges_the_type_and_the_chart():
     at = page_app("pages.gallery", SIZE, REPS, **{"gallery-case": CASE, "gallery-present": True}).run()
-    assert any("font-size: 1.3rem" in h.proto.body for h in at.get("html"))
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert "font-size: 1.3rem" in css and '[data-testid="stSidebar"]' in css
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["height"] == page_gallery.CHART_HEIGHT[True] * len(page_gallery.TIMELINE) + 80

@@ -46,7 +46,17 @@ def folders(covert, tmp_path_factory):
 
 
 HEADINGS = {"run": "Over time", "compare": "Paired differences", "sweep": "Points", "frontier": "Tolerance frontier",
-            "sensitivity": "Tornado: npv", "uncertainty": "Coefficient uncertainty"}
+            "sensitivity": "Tornado: NPV within the horizon", "uncertainty": "Coefficient uncertainty"}
+
+
+ENGINEER = re.compile(r"\d\.?\d*e[+-]\d|\bTrue\b|\bFalse\b|\{'|\['|\bnan\b|\bNone\b")
+
+
+@pytest.mark.parametrize("kind", sorted(HEADINGS))
+def test_a_report_speaks_to_people(folders, kind):
+    """Outside the scripts, no scientific notation, Python repr or True/False reaches the reader."""
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", build_report(folders[kind]), flags=re.S))
+    assert not ENGINEER.search(text), text[max(0, ENGINEER.search(text).start() - 200):][:400]
 
 
 @pytest.mark.parametrize("kind", sorted(HEADINGS))

@@ -92,7 +92,8 @@ def test_a_criterion_that_cannot_be_evaluated_fails_with_its_reason():
     undefined = Verdict("max_value_loss_share", "P95 NPV loss / baseline NPV", float("nan"), 0.01)
     assert not undefined.passed and "cannot be evaluated" in undefined.reason
     assert Verdict("x", "x", float("nan"), None).passed              # a threshold turned off is no criterion
-    assert Verdict("x", "x", 0.5, 0.25).reason == "x 0.5 is above the limit 0.25"
+    assert Verdict("x", "x", 0.5, 0.25).reason == "x 50.00% is above the limit 25.00%"
+    assert Verdict("x", "x", 2.5e6, 1e6, "currency", "EUR").reason == "x €2.5M is above the limit €1M"
 
 
 def test_a_p95_on_few_replications_carries_a_warning(newsletter):

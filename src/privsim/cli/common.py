@@ -6,16 +6,13 @@ and documentation examples run small through them).
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,10 +22,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from privsim import model
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.executors import EXECUTORS
 from privsim.experiments.runs import RunResult
+from privsim.output import runfolders
 from privsim.output.tables import kpi_rows, spread_note
 from privsim.scenario.load import load_scenario
 from privsim.scenario.overrides import override, parse_assignment, resize
@@ -102,7 +99,7 @@ class RunOptions:
 
     def titled(self, title: str) -> str:
         """``title`` with the run's overrides, so two runs of one file never look alike."""
-        return f"{title} · {', '.join(self.overrides)}" if self.overrides else title
+        return runfolders.titled(title, self.overrides)
 
     def folder(self, out_dir: Path | None, name: str, scenarios: Sequence[Scenario], *extra: Any,
                dated: bool = True) -> Path:
@@ -113,16 +110,7 @@ class RunOptions:
         """
         if out_dir is not None:
             return out_dir
-        key = json.dumps([[s.digest() for s in scenarios], self.reps, self.seed, list(extra), model.fingerprint()],
-                         default=str)
-        stem = f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-        if dated:
-            stem = f"{name}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{stem.rsplit('-', 1)[1]}"
-        target, n = Path("runs") / stem, 1
-        while dated and target.exists():
-            n += 1
-            target = Path("runs") / f"{stem}-{n}"
-        return target
+        return runfolders.new_folder(name, scenarios, self.reps, self.seed, list(extra), dated=dated)
 
     @property
     def runner(self) -> dict[str, Any]:

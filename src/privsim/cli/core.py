@@ -29,6 +29,7 @@ from privsim.experiments import fit as fitting
 from privsim.experiments.runs import replicate
 from privsim.files import claim, claim_file, write_atomic
 from privsim.output.folders import write_run
+from privsim.output.formatting import plain
 from privsim.scenario.load import dump_scenario, json_schema, load_scenario, read_scenario
 from privsim.tester.cases import case_problems, is_case
 
@@ -52,7 +53,7 @@ def run(
     with progress_bar(format == "table") as progress:
         result = replicate(s, reps, progress=progress, **run.runner)
     title = run.titled(f"{s.name} — {len(result.replications)} replications × {s.population.size:,} customers "
-                       f"(each = {s.population.represents:g})")
+                       f"(each = {plain(s.population.represents)})")
     write_run(result, target, {"title": title, "overrides": run.overrides}, force=force)
     if format == "json":
         summary = result.summary()
@@ -224,7 +225,7 @@ def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: 
             "fitted_scenario": str(out_file) if out_file else None}))
     else:
         table = Table(title=f"Calibration fit of {s.name}: {result.evaluations} evaluations, objective "
-                            f"{result.objective_before:.4g} → {result.objective_after:.4g} ({result.message})",
+                            f"{plain(result.objective_before)} → {plain(result.objective_after)} ({result.message})",
                       title_justify="left")
         for col in ("target", "published", "bounds", "before", "after", "error before", "error after", "result"):
             table.add_column(col, justify="left" if col == "target" else "right")
@@ -237,7 +238,7 @@ def fit_coefficients(scenario: Path, targets: Path, params: list[str], *, only: 
         for col in ("coefficient", "range", "before", "after"):
             params.add_column(col, justify="left" if col == "coefficient" else "right")
         for r in result.params_frame().itertuples():
-            params.add_row(r.parameter, f"{r.low:.4g} – {r.high:.4g}", f"{r.start:.4g}", f"{r.fitted:.4g}")
+            params.add_row(r.parameter, f"{plain(r.low)} – {plain(r.high)}", plain(r.start), plain(r.fitted))
         out.print(params)
         if out_file:
             out.print(f"fitted scenario: {out_file}")
@@ -250,6 +251,4 @@ def _pct(v: float) -> str:
 
 
 def _num(v: float | None) -> str:
-    if v is None:
-        return "open"
-    return f"{v:.4g}"
+    return "open" if v is None else plain(v)

@@ -39,9 +39,9 @@ from privsim.experiments.uncertainty import uncertainty as run_uncertainty
 from privsim.files import claim
 from privsim.output import catalog
 from privsim.output.folders import write_comparison, write_sensitivity, write_uncertainty
-from privsim.output.formatting import fmt
+from privsim.output.formatting import fmt, label, plain
 from privsim.output.report import write_report
-from privsim.output.tables import difference_rows
+from privsim.output.tables import difference_rows, sensitivity_rows
 
 OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="output folder (default runs/<command>-<name>-<time>-"
                                                                  "<hash>, one for every run; a sweep's resumes)")]
@@ -106,7 +106,7 @@ def compare(
         summary = cmp.summary()
         out.print_json(json.dumps({
             "scenarios": cmp.names, "seed": cmp.seed, "replications": len(cmp.runs[0].replications),
-            "run_folder": str(target), "paired_ci_narrower_by": ratio,
+            "run_folder": str(target), "paired_ci_narrower_by": ratio, "changes": cmp.changes(),
             "ranking": {"by": "total_value", "basis": cmp.basis(),
                         "order": [{"scenario": n, "total_value": v} for n, v in cmp.ranking()],
                         "by_npv_alone": [n for n, _ in cmp.ranking("npv")]},
@@ -114,6 +114,10 @@ def compare(
             "differences": _records(diff[diff["segment"] == "all"]),
             "kpis": _records(summary[summary["segment"] == "all"])}))
     else:
+        for name, said in cmp.changes().items():
+            out.print(f"[bold]What {name} changes against {cmp.names[0]}[/bold]")
+            for line in said or ["nothing: the two scenarios are the same"]:
+                out.print(f"  - {line}", markup=False, highlight=False)
         for name, arm in zip(cmp.names, cmp.runs, strict=True):
             out.print(kpi_table(arm, run.titled(f"{name} — {len(arm.replications)} replications")))
         out.print(difference_table(cmp, currency))
@@ -125,10 +129,10 @@ def compare(
             out.print(f"NPV within the horizon alone would rank them {', '.join(by_npv)}: the difference is what "
                       "the customers left at the horizon are worth.", markup=False)
         if ratio and ratio >= 1.5:
-            out.print(f"The paired CI is {ratio:.2g}× narrower than the unpaired one (median over KPIs): "
+            out.print(f"The paired CI is {plain(ratio, 2)}× narrower than the unpaired one (median over KPIs): "
                       "common random numbers cancel the noise both runs share.")
         elif ratio:
-            out.print(f"Paired and unpaired CIs are about as wide (median ratio {ratio:.2g}): on most KPIs these "
+            out.print(f"Paired and unpaired CIs are about as wide (median ratio {plain(ratio, 2)}): on most KPIs these "
                       "strategies share little noise; the paired CI of each KPI is in the table.")
         out.print(f"run folder: {target}")
     _failed([f"{n} replicate {r}: {e}" for n, r, e in cmp.failed])
@@ -243,7 +247,7 @@ def frontier(
                           fmt("backlash_peak", r.backlash_peak), fmt("privacy_churn", r.privacy_churn),
                           ", ".join(tags))
         out.print(table)
-        out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak or pushback ×{cliff_factor:g} beyond "
+        out.print(f"value-optimal: {marks['optimum']}; cliff (backlash peak or pushback ×{plain(cliff_factor)} beyond "
                   f"the axis's own rise in one step): {marks['cliff'] if f.cliff is not None else 'none'}")
         out.print(f"frontier folder: {target}")
     catalog.record(target)
@@ -279,18 +283,11 @@ def sensitivity(
     if format == "json":
         out.print_json(json.dumps({"run_folder": str(target), "method": method, "table": _records(result.to_frame())}))
     else:
+        currency = s.economics.currency
         for k in result.kpis:
-            t = result.ranked(k).head(top)
-            table = Table(title=f"{method.title()} — {k} ({len(result.factors)} factors, {n} replications)",
-                          title_justify="left")
-            cols = ("rank", "parameter", "range") + (("KPI at low", "KPI at high", "swing") if method == "tornado"
-                                                     else ("μ", "μ*", "σ"))
-            for col in cols:
-                table.add_column(col, justify="left" if col == "parameter" else "right")
-            for r in t.itertuples():
-                values = (r.value_low, r.value_high, r.effect) if method == "tornado" else (r.mu, r.mu_star, r.sigma)
-                table.add_row(str(r.rank), r.parameter, f"{r.low:.4g} – {r.high:.4g}", *(f"{v:.4g}" for v in values))
-            out.print(table)
+            rows = sensitivity_rows(result.ranked(k).head(top), method, k, currency)
+            out.print(rich_table(rows, f"{method.title()} — {label(k)} ({len(result.factors)} factors, {n} "
+                                       "replications)", left=("coefficient",)))
         out.print(f"sensitivity folder: {target}")
     if result.failed:
         _failed([f"{result.failed} replication(s)"])

@@ -6,6 +6,7 @@ replication failed; 2 bad input. Every output carries the "heuristics, not legal
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -31,13 +32,14 @@ from privsim.cli.common import (
     size_for,
 )
 from privsim.files import claim_file, write_atomic
-from privsim.output.formatting import fmt, money
-from privsim.scenario.load import read_scenario
+from privsim.output.formatting import fmt, label, money, plain
+from privsim.scenario import words
 from privsim.scenario.overrides import override, parse_assignment
 from privsim.scenario.schema import Gate
 from privsim.tester import cases as library
 from privsim.tester.gate import GateResult, stress
 from privsim.tester.lint import FAIL_ON, NOTICE, Finding, Report, lint, packs_for, price, to_dict, to_sarif
+from privsim.tester.lint.target import read_target
 
 cases_app = typer.Typer(no_args_is_help=True, help="Historical worst-practice cases: list, show, run.")
 app.add_typer(cases_app, name="cases")
@@ -52,7 +54,8 @@ Output = Annotated[Path | None, typer.Option("--output", "-o", help="write the r
 @guarded
 @run_options(without=("reps", "size"))
 def lint_command(
-    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file, or a Fides data map (a manifest or a folder "
+                                                  "of them; docs/fides.md)")],
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or sarif")] = "table",
     fail_on: Annotated[str, typer.Option("--fail-on", help=f"exit 1 at this severity or above: {', '.join(FAIL_ON)}")]
     = "high",
@@ -70,10 +73,13 @@ def lint_command(
     choice(fail_on, FAIL_ON, "--fail-on")
     codes = [j.strip() for item in jurisdiction or [] for j in item.split(",") if j.strip()]
     packs_for(codes)
-    s, lines = read_scenario(scenario)
+    target = read_target(scenario)
+    for warning in target.warnings:
+        err.print(f"warning: {warning}", markup=False)
     if run.sets:
-        s = override(s, dict(parse_assignment(a) for a in run.sets), source="--set")
-    report = lint(s, jurisdictions=codes or None, source=str(scenario), lines=lines)
+        target = dataclasses.replace(target, scenario=override(
+            target.scenario, dict(parse_assignment(a) for a in run.sets), source="--set"))
+    report = lint(target, jurisdictions=codes or None)
     if do_price:
         with progress_bar(format == "table") as progress:
             price(report, size=capped(size, "PRIVSIM_SIZE"), reps=capped(reps, "PRIVSIM_REPS"), progress=progress,
@@ -104,7 +110,8 @@ def _lint_table(report: Report, fail_on: str) -> None:
     table.add_column("finding and fix", ratio=3)
     table.add_column("if fixed (paired, CRN): total value · backlash peak", ratio=2)
     for f in report.failures:
-        table.add_row(f.severity.upper(), f.check.id, str(f.line or "?"),
+        where = str(f.line or "?") if f.source == report.source else f"{f.source}:{f.line or '?'}"
+        table.add_row(f.severity.upper(), f.check.id, where,
                       f"{f.check.title}. {f.message}\nfix: {f.check.fix_hint}", _price_cell(f, currency))
     out.print(table)
     if report.unknowns:
@@ -183,24 +190,16 @@ def _gate_dict(r: GateResult) -> dict[str, Any]:
 
 
 def _gate_table(r: GateResult) -> None:
-    currency = r.scenario.economics.currency
     out.print(f"[bold]Stress test[/bold] — {r.scenario.name}: {len(r.run.replications)} replications × "
-              f"{r.scenario.population.size:,} customers (each = {r.scenario.population.represents:g})")
+              f"{r.scenario.population.size:,} customers (each = {plain(r.scenario.population.represents)})")
     out.print(f"notice: {NOTICE}")
     out.print("adverse draws: " + "; ".join(r.adverse_draws()))
-    p5, p50, p95 = r.value_loss
-    out.print(f"Loss of total value (NPV + terminal value) vs no-practice baseline: P5 {money(p5, currency)}, "
-              f"P50 {money(p50, currency)}, P95 {money(p95, currency)} (baseline total value "
-              f"{money(r.baseline_value, currency)})")
-    out.print(f"probability of regulator action: {r.regulator_probability:.0%}; peak backlash P50 "
-              f"{r.backlash_peak[0]:.2%}, P95 {r.backlash_peak[1]:.2%}")
+    out.print(r.outcome(), markup=False)
     table = Table(title="Gate", title_justify="left")
     for col in ("threshold", "measured", "limit", "result"):
         table.add_column(col)
     for v in r.verdicts:
-        money_like = v.name == "max_value_loss"
-        show = (lambda x: money(x, currency)) if money_like else (lambda x: "n/a" if math.isnan(x) else f"{x:.2%}")
-        table.add_row(v.label, show(v.value), "off" if v.limit is None else show(v.limit),
+        table.add_row(v.label, v.shown(v.value), v.shown(v.limit),
                       "[green]pass[/green]" if v.passed else "[red]FAIL[/red]")
     out.print(table)
     for v in r.verdicts:
@@ -246,11 +245,11 @@ def cases_show(case_id: Annotated[str, typer.Argument(help="case id (see cases l
             "checks_that_fire": sorted({f.check.id for f in findings})})))
         return
     out.print(f"[bold]{c.scenario.name}[/bold] — {meta.company}, {meta.year}")
-    for label, text in (("Story", meta.story), ("What happened", meta.what_happened), ("Lesson", meta.lesson)):
-        out.print(f"\n[bold]{label}[/bold]\n{text.strip()}")
+    for heading, text in (("Story", meta.story), ("What happened", meta.what_happened), ("Lesson", meta.lesson)):
+        out.print(f"\n[bold]{heading}[/bold]\n{text.strip()}")
     out.print("\n[bold]The better practice (counterfactual)[/bold]")
-    for key, value in (c.scenario.counterfactual or {}).items():
-        out.print(f"  {key}: {value}", markup=False)
+    for line in words.patch_in_words(c.scenario, c.scenario.counterfactual or {}):
+        out.print(f"  - {line}", markup=False, highlight=False)
     out.print("\n[bold]Checks that fire[/bold]")
     for cid in sorted({f.check.id for f in findings}):
         f = next(x for x in findings if x.check.id == cid)
@@ -307,14 +306,14 @@ def _case_table(r: library.CaseRun) -> None:
     currency = s.economics.currency
     pop = r.history.scenario.population
     out.print(f"[bold]{s.name}[/bold] — {len(r.history.replications)} replications × {pop.size:,} customers "
-              f"(each = {pop.represents:g}); the same seeds for both arms")
+              f"(each = {plain(pop.represents)}); the same seeds for both arms")
     table = Table(title="What happened beside what the simulation gives", title_justify="left")
     cols = ["KPI", "what happened", "simulated"] + (["counterfactual"] if r.better else []) + ["agrees?", "why not"]
     for col in cols:
         table.add_column(col)
     for x in r.comparisons:
         o = x.observation
-        row = [o.kpi, f"{fmt(o.kpi, o.value, currency)} — {o.text}", fmt(o.kpi, x.simulated, currency)]
+        row = [label(o.kpi), f"{fmt(o.kpi, o.value, currency)} — {o.text}", fmt(o.kpi, x.simulated, currency)]
         if r.better:
             row.append(fmt(o.kpi, x.counterfactual if x.counterfactual is not None else float("nan"), currency))
         row += ["yes" if x.agrees else "[red]no[/red]", (o.note or "").strip() if not x.agrees else ""]
@@ -325,7 +324,7 @@ def _case_table(r: library.CaseRun) -> None:
         for col in ("KPI", "as it happened", "better practice"):
             diff.add_column(col)
         for k in KEY_KPIS:
-            diff.add_row(k, fmt(k, r.mean(k), currency), fmt(k, r.mean(k, True), currency))
+            diff.add_row(label(k), fmt(k, r.mean(k), currency), fmt(k, r.mean(k, True), currency))
         out.print(diff)
     if r.case.case.model_gap:
         out.print(f"where the model departs from history: {r.case.case.model_gap.strip()}")

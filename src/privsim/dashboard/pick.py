@@ -6,6 +6,7 @@ import streamlit as st
 
 from privsim.dashboard import settings, view, workspace
 from privsim.errors import InputError
+from privsim.output.formatting import plain
 from privsim.scenario.schema import Scenario
 
 
@@ -27,4 +28,4 @@ def run_line(scenario: Scenario, reps: int, seed: int, what: str = "") -> None:
     """A caption stating what will be simulated."""
     pop = scenario.population
     st.caption(f"{what}{reps} replications × {pop.size:,} simulated customers, each standing for "
-               f"{pop.represents:,.4g} real ones · seed {seed} · set them in the sidebar")
+               f"{plain(pop.represents)} real ones · seed {seed} · set them in the sidebar")

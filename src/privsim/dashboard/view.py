@@ -70,23 +70,6 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, key=key, config=CHART_CONFIG)
 
 
-KPI_LABELS = {"total_value": "Total value (NPV + after the horizon)",
-              "total_vs_baseline": "Total value vs doing nothing", "npv": "NPV within the horizon",
-              "terminal_value": "Value after the horizon",
-              "npv_vs_baseline": "NPV vs doing nothing", "privacy_churn": "Privacy-driven churn",
-              "opt_outs": "Opt-outs", "complaints": "Complaints", "backlash_peak": "Backlash peak",
-              "regulator_action": "Regulator investigation", "regulator_order": "Public regulator action",
-              "fine_paid": "Money imposed", "fines": "Fines", "expected_fines": "Fines expected (open case)"}
-
-
-def kpi_label(kpi: str) -> str:
-    """A short title for a KPI."""
-    if kpi in KPI_LABELS:
-        return KPI_LABELS[kpi]
-    base, _, flow = kpi.partition(".")
-    return f"Consent: {flow}" if base == "consent" else kpi.replace("_", " ")
-
-
 MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
 

@@ -18,26 +18,18 @@ from privsim.errors import InputError
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.intervals import mean_ci, welch_ci
-from privsim.experiments.results import BOUNDED_UNITS, describe_kpi
 from privsim.experiments.runs import RunResult
+from privsim.model.vocabulary import BOUNDED, term
+from privsim.scenario import words
 from privsim.scenario.schema import Scenario
 
-# which way is better, per KPI: +1 higher, −1 lower (per-flow KPIs by their prefix)
-HIGHER_IS_BETTER = frozenset({"npv", "npv_vs_baseline", "total_value", "total_vs_baseline", "terminal_value",
-                              "revenue", "trust_end", "consent", "granted_at_ask", "campaign_retained"})
-LOWER_IS_BETTER = frozenset({"churn", "privacy_churn", "stated_intent", "opt_outs", "complaints", "pushback",
-                             "formal_complaints", "backlash_peak", "backlash_days", "salience_peak",
-                             "protest_share", "heard", "regulator_action", "regulator_order", "fine_paid", "fines",
-                             "expected_fines", "breach_costs", "breached", "incidents", "creepy_share",
-                             "reversal_days"})
 DIFFERENCE_COLUMNS = ["scenario", "reference", "segment", "kpi", "mean_reference", "mean", "diff", "ci_low",
                       "ci_high", "unpaired_ci_low", "unpaired_ci_high", "better_share", "n"]
 
 
 def direction(kpi: str) -> int:
     """+1 when a higher value of ``kpi`` is better for the company, −1 when lower is, 0 when neither."""
-    base = kpi.partition(".")[0]
-    return 1 if base in HIGHER_IS_BETTER else -1 if base in LOWER_IS_BETTER else 0
+    return term(kpi).better
 
 
 @dataclass
@@ -63,8 +55,19 @@ class Comparison:
         return _stack([run.summary() for run in self.runs], self.names)
 
     def timeseries(self) -> pd.DataFrame:
-        """Daily series of every scenario with a ``scenario`` column."""
+        """Daily series per segment of every scenario with a ``scenario`` column."""
         return _stack([run.to_frame() for run in self.runs], self.names)
+
+    def company_frame(self) -> pd.DataFrame:
+        """Daily company-level series of every scenario with a ``scenario`` column."""
+        return _stack([run.company_frame() for run in self.runs], self.names)
+
+    def changes(self, reference: int = 0) -> dict[str, list[str]]:
+        """What each other scenario changes against ``reference``, field by field in words."""
+        ref = self.runs[reference].scenario
+        return {name: words.changes(ref, run.scenario) for i, (name, run) in enumerate(zip(self.names, self.runs,
+                                                                                          strict=True))
+                if i != reference}
 
     def ranking(self, kpi: str = "total_value") -> list[tuple[str, float]]:
         """Scenarios by mean ``kpi`` for the whole population, best first (a KPI with no direction: highest)."""
@@ -101,7 +104,7 @@ class Comparison:
                 d = a - b
                 low, high = mean_ci(d)
                 ulow, uhigh = welch_ci(a, b)
-                if describe_kpi(str(kpi))[1] in BOUNDED_UNITS:   # a difference of shares lies in [−1, 1]
+                if term(str(kpi)).unit in BOUNDED:   # a difference of shares lies in [−1, 1]
                     low, high, ulow, uhigh = (min(max(x, -1.0), 1.0) for x in (low, high, ulow, uhigh))
                 sign = direction(str(kpi))
                 rows.append({

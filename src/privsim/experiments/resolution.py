@@ -20,12 +20,12 @@ from scipy import stats
 
 from privsim.experiments.executors import Executor
 from privsim.experiments.intervals import holm, newcombe, welch_ci
-from privsim.experiments.results import describe_kpi, summarize
+from privsim.experiments.results import summarize
 from privsim.experiments.runs import replicate
+from privsim.model.vocabulary import PROBABILITY, term
 from privsim.scenario.overrides import resize
 from privsim.scenario.schema import Scenario
 
-PROBABILITY = "probability"
 MIN_EVENTS = 5.0     # a share below 5 customers a replication is too discrete for Welch's normal approximation
 COUNTED = frozenset({"customers", "requests", "complaints"})   # units counted on simulated customers × represents
 
@@ -84,7 +84,7 @@ def compare(values: dict[int, pd.DataFrame], a: int, b: int, kpis: Sequence[str]
         if x.size < 2 or y.size < 2:
             continue
         scale = max(abs(x.mean()), abs(y.mean()))
-        if describe_kpi(kpi)[1] == PROBABILITY:
+        if term(kpi).unit == PROBABILITY:
             low, high = newcombe(x.sum(), x.size, y.sum(), y.size, level)
             p, testable = newcombe_p(x.sum(), x.size, y.sum(), y.size), True
         else:
@@ -93,7 +93,7 @@ def compare(values: dict[int, pd.DataFrame], a: int, b: int, kpis: Sequence[str]
             p = (1.0 if math.isclose(x[0], y[0]) else 0.0) if constant else float(
                 stats.ttest_ind(x, y, equal_var=False).pvalue)
             identical = constant and math.isclose(x[0], y[0])
-            unit = describe_kpi(kpi)[1]
+            unit = term(kpi).unit
             events = {"share": (a, b)}.get(unit) or ((a / real, b / real) if real and unit in COUNTED else None)
             testable = identical or events is None or min(abs(x.mean()) * events[0],
                                                           abs(y.mean()) * events[1]) >= MIN_EVENTS

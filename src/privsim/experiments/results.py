@@ -14,53 +14,14 @@ import numpy as np
 
 from privsim.experiments.intervals import mean_ci, wilson
 from privsim.model import operations
-from privsim.model.recorder import COMPANY_METRICS, Recorder
+from privsim.model.recorder import Recorder
+from privsim.model.vocabulary import BACKLASH_LEVEL, BOUNDED, COMPANY_SERIES, COUNTS, PROBABILITY, term
 
 if TYPE_CHECKING:   # pandas and scipy load on first use: workers running replications never need them
     import pandas as pd
 
-BACKLASH_LEVEL = 0.01   # backlash duration counts days with backlash(t) ≥ 1% of active customers
 SPREAD_MIN_REPS = 20    # a P5–P95 spread from fewer replications rests on one or two extreme runs
-BOUNDED_UNITS = ("share", "0–1", "probability")   # KPIs whose confidence interval is clipped to [0, 1]
-COUNT_UNITS = ("customers", "requests", "complaints", "days", "incidents")   # … and these to ≥ 0
 NONNEGATIVE = ("fines", "expected_fines", "breach_costs", "revenue")
-
-# kpi -> (meaning, unit); "per segment" KPIs are also given for every segment
-KPIS: dict[str, tuple[str, str]] = {
-    "npv": ("net present value over the horizon", "currency"),
-    "npv_vs_baseline": ("NPV minus the no-practice baseline (same seed, CRN)", "currency"),
-    "terminal_value": ("lifetime value of the customers left at the horizon, discounted to day 0", "currency"),
-    "total_value": ("NPV within the horizon plus terminal value", "currency"),
-    "total_vs_baseline": ("total value minus the no-practice baseline's (same seed, CRN)", "currency"),
-    "revenue": ("revenue over the horizon", "currency"),
-    "churn": ("share of customers who left", "share"),
-    "privacy_churn": ("churn above the no-practice baseline (CRN)", "share"),
-    "stated_intent": ("stated intent to leave of customers who learned of a violation (say)", "share"),
-    "privacy_exits": ("customers who left after learning of a violation (do)", "customers"),
-    "trust_end": ("mean trust of active customers on the last day", "0–1"),
-    "opt_outs": ("opt-out requests", "requests"),
-    "complaints": ("complaints (spam reports and formal)", "complaints"),
-    "pushback": ("customer pushback: opt-outs and complaints per customer at the start (over-contacting "
-                 "included)", "share"),
-    "formal_complaints": ("complaints that reach a regulator", "complaints"),
-    "backlash_peak": ("peak share of active customers aware and offended", "0–1"),
-    "backlash_days": (f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", "days"),
-    "salience_peak": ("peak media salience", "0–1"),
-    "protest_share": ("share of customers who joined a protest", "share"),
-    "heard": ("share of customers who learned of a violation or incident (story, word of mouth, notice)", "share"),
-    "regulator_action": ("a regulator investigation was opened", "probability"),
-    "regulator_order": ("an investigation ended in a public action (order, settlement or fine)", "probability"),
-    "fine_paid": ("money was imposed (a fine or a settlement)", "probability"),
-    "fines": ("fines and settlements imposed", "currency"),
-    "expected_fines": ("expected money of an investigation still open at the horizon", "currency"),
-    "breach_costs": ("breach and notification costs", "currency"),
-    "breached": ("customers whose records were exposed", "customers"),
-    "incidents": ("incidents: breaches and staff misuse, drawn from operations or scheduled", "incidents"),
-    "creepy_share": ("share of service contacts that surfaced data the customer did not expect there", "share"),
-    "acquired": ("new customers who joined during the horizon (population.acquisition)", "customers"),
-}
-PER_SEGMENT = ("churn", "privacy_churn", "trust_end", "revenue", "stated_intent", "opt_outs", "complaints",
-               "pushback", "backlash_peak")
 
 
 @dataclass
@@ -190,7 +151,10 @@ def finite(result: ReplicationResult) -> ReplicationResult:
 
 # ------------------------------------------------------------------ frames
 def timeseries_frame(results: list[ReplicationResult]) -> pd.DataFrame:
-    """Tidy daily series: one row per (replicate, day, segment), one column per metric."""
+    """Tidy daily series per segment: one row per (replicate, day, segment), one column per segment metric.
+
+    Company-level series (NPV, cash, salience) have no segment: they are in :func:`company_frame`.
+    """
     import pandas as pd
 
     frames = []
@@ -201,14 +165,17 @@ def timeseries_frame(results: list[ReplicationResult]) -> pd.DataFrame:
         for j, seg in enumerate(r.segments):
             cols: dict[str, Any] = {"replicate": r.replicate, "day": np.arange(days), "segment": seg}
             cols.update({m: v[:, j] for m, v in r.series.items()})
-            for m, v in r.company.items():
-                cols[m] = v if seg == "all" else np.nan
             frames.append(pd.DataFrame(cols))
-    if not frames:
-        return pd.DataFrame(columns=["replicate", "day", "segment"])
-    out = pd.concat(frames, ignore_index=True)
-    out["segment"] = out["segment"].astype("category")
-    return out
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["replicate", "day", "segment"])
+
+
+def company_frame(results: list[ReplicationResult]) -> pd.DataFrame:
+    """Tidy daily company-level series: one row per (replicate, day), one column per metric."""
+    import pandas as pd
+
+    frames = [pd.DataFrame({"replicate": r.replicate, "day": np.arange(len(next(iter(r.company.values())))),
+                            **r.company}) for r in results if not r.failed and r.company]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["replicate", "day"])
 
 
 def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
@@ -218,6 +185,12 @@ def kpi_frame(results: list[ReplicationResult]) -> pd.DataFrame:
     rows = [(r.replicate, seg, kpi, value) for r in results if not r.failed
             for (seg, kpi), value in r.kpis.items()]
     return pd.DataFrame(rows, columns=["replicate", "segment", "kpi", "value"])
+
+
+def with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """A KPI frame with ``meaning`` and ``unit`` columns from the vocabulary (machine-readable files keep fractions)."""
+    terms = [term(str(k)) for k in frame["kpi"]]
+    return frame.assign(meaning=[t.meaning for t in terms], unit=[t.unit for t in terms])
 
 
 def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -230,33 +203,15 @@ def summarize(kpis: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         v = v[~np.isnan(v)]
         if v.size == 0:
             continue
-        unit = describe_kpi(kpi)[1]
-        low, high = wilson(float(v.sum()), v.size, level) if unit == "probability" else mean_ci(v, level)
-        if unit in BOUNDED_UNITS:   # a share's CI cannot leave [0, 1], a count's cannot go below 0
+        unit = term(kpi).unit
+        low, high = wilson(float(v.sum()), v.size, level) if unit == PROBABILITY else mean_ci(v, level)
+        if unit in BOUNDED:   # a share's CI cannot leave [0, 1], a count's cannot go below 0
             low, high = max(low, 0.0), min(high, 1.0)
-        elif unit in COUNT_UNITS or kpi in NONNEGATIVE:
+        elif unit in COUNTS or kpi in NONNEGATIVE:
             low = max(low, 0.0)
         rows.append({"segment": seg, "kpi": kpi, "mean": float(v.mean()), "ci_low": low, "ci_high": high,
                      "p5": float(np.percentile(v, 5)), "p95": float(np.percentile(v, 95)), "n": int(v.size)})
     return pd.DataFrame(rows, columns=["segment", "kpi", "mean", "ci_low", "ci_high", "p5", "p95", "n"])
 
 
-def describe_kpi(kpi: str) -> tuple[str, str]:
-    """Meaning and unit of a KPI name, including per-flow ones."""
-    base, _, flow = kpi.partition(".")
-    if base == "consent":
-        return f"share of targeted active customers reached by {flow} on the last day", "share"
-    if base == "granted_at_ask":
-        return f"share who granted when {flow} asked", "share"
-    if base == "campaign_retained":
-        return f"share of campaign {flow}'s targets who said yes", "share"
-    if base == "reversal_days":
-        return f"days from discovery of {flow} to its reversal", "days"
-    if base == "response_days":
-        return f"days from discovery of {flow} to the company's first step about it", "days"
-    if base == "incidents" and flow:
-        return f"incidents of cause {flow} drawn from operations (docs/operations.md)", "incidents"
-    return KPIS.get(kpi, (kpi, ""))
-
-
-COMPANY = tuple(COMPANY_METRICS)
+COMPANY = tuple(COMPANY_SERIES)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from privsim.experiments.arms import arm, run_cells
 from privsim.experiments.executors import Progress, make_executor, no_progress
-from privsim.experiments.results import ReplicationResult, kpi_frame, summarize, timeseries_frame
+from privsim.experiments.results import ReplicationResult, company_frame, kpi_frame, summarize, timeseries_frame
 from privsim.model.engine import Probe
 from privsim.scenario.schema import Scenario
 
@@ -49,8 +49,12 @@ class RunResult:
         return [r for r in self.replications if r.failed]
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy daily time series of every successful replication."""
+        """Tidy daily series per segment of every successful replication (replicate, day, segment, metrics)."""
         return timeseries_frame(self.replications)
+
+    def company_frame(self) -> pd.DataFrame:
+        """Tidy daily company-level series (NPV, cash, salience, …) of every successful replication."""
+        return company_frame(self.replications)
 
     def kpis(self) -> pd.DataFrame:
         """Per-replication KPIs (long)."""

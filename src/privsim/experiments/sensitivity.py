@@ -24,9 +24,10 @@ import pandas as pd
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
-from privsim.experiments.results import KPIS as KPI_NAMES
-from privsim.experiments.results import describe_kpi, kpi_frame
+from privsim.experiments.results import kpi_frame
+from privsim.model import vocabulary
 from privsim.model.rng import Decision, Streams, source_key
+from privsim.model.vocabulary import is_kpi
 from privsim.scenario.coefficients import coefficient_ranges
 from privsim.scenario.overrides import override
 from privsim.scenario.schema import Scenario
@@ -140,10 +141,10 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
     if method not in METHODS:
         raise InputError.single("--method", f"got {method!r}{did_you_mean(method, METHODS)}; "
                                 f"allowed: {', '.join(METHODS)}")
-    unknown = [k for k in kpis if describe_kpi(k)[1] == ""]
+    unknown = [k for k in kpis if not is_kpi(k)]
     if unknown:
-        raise InputError.single("--kpi", f"got {unknown[0]!r}{did_you_mean(unknown[0], KPI_NAMES)}; allowed: "
-                                f"{', '.join(KPI_NAMES)} (or consent.<practice id>)")
+        raise InputError.single("--kpi", f"got {unknown[0]!r}{did_you_mean(unknown[0], vocabulary.KPIS)}; allowed: "
+                                f"{', '.join(vocabulary.KPIS)} (or consent.<practice id>)")
     if levels < 2 or trajectories < 1:
         raise InputError.single("--levels", "allowed: levels ≥ 2 and trajectories ≥ 1")
     factors = factor_ranges(scenario, params)

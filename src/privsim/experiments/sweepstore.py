@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from privsim.errors import InputError
+from privsim.experiments.results import with_units
 from privsim.files import claim, clean_temporaries, write_atomic, write_frame, write_manifest
 from privsim.files import manifest as files_manifest
 
@@ -92,6 +93,6 @@ class SweepStore:
                       info: dict[str, Any]) -> None:
         """The sweep's tables, once every point has been tried."""
         self._write("points.csv", points)
-        self._write("kpis.csv", summary)
+        self._write("kpis.csv", with_units(summary))
         self._write("replications.parquet", kpis)
         self._write("summary.json", json.dumps(info, indent=2, default=str) + "\n")

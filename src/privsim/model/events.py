@@ -130,9 +130,16 @@ def start_flow(eng: Replication, k: int, day: int) -> None:
 
 
 def take_in(eng: Replication, k: int, idx: np.ndarray, day: int, salt: int = 0) -> None:
-    """Customers ``idx`` meet live flow k: asked if it asks on start, else reached (notice readers informed)."""
+    """Customers ``idx`` meet live flow k: asked if it asks on start, else reached (notice readers informed).
+
+    Customers who granted consent already (a base seeded from a file) are reached without being asked again.
+    """
     f = eng.flows[k]
     if f.mode in ("opt_in", "opt_out"):
+        granted = eng.practices.consent[k, idx] == GRANTED
+        if granted.any():
+            eng.practices.set_reach(k, idx[granted], True)
+            idx = idx[~granted]
         if f.ask_on_start:
             attention = 1.0 if f.mode == "opt_in" else getattr(eng.b.notice, f.notice)
             eng.asks.append(Ask(k, idx, f.mode, attention=attention, incentive=f.incentive, salt=salt))

@@ -4,17 +4,19 @@ Customers are laid out in contiguous segment blocks (sizes by largest remainder)
 per-segment total is a slice sum and no customer needs a Python object. Customers who join later
 (``population.acquisition``) sit at the end of their segment's block, inactive with zero state until
 their day; their attributes are drawn from a generator of their own, so the starting customers are the
-same with or without them.
+same with or without them. A population from a file (``population.from_file``) resamples each segment's
+block from the file's customers of that segment, who bring their value, measured concern and consent states.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from privsim.model.rng import Decision, Streams
 from privsim.scenario.coefficients import Behavior
+from privsim.scenario.popfile import CustomerTable
 from privsim.scenario.schema import Population as PopulationSpec
 
 F32 = np.float32
@@ -40,6 +42,7 @@ class Population:
     stated: np.ndarray        # f32 stated intent to leave formed on learning of a violation
     arrival: np.ndarray       # int32 day a customer joins (−1: a customer from the start)
     joining: dict[str, np.ndarray]   # attribute -> values of the customers who join later (arrival order)
+    seeded: dict[str, np.ndarray] = field(default_factory=dict)  # practice id -> starting int8 consent code
 
     @property
     def size(self) -> int:
@@ -92,14 +95,21 @@ def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams,
     later = np.asarray([d.size for d in days], dtype=np.int64)
     first = _draw(segs, start, spec, behavior, streams.generator(Decision.POPULATION))
     streams.draws[Decision.POPULATION] += 5 * spec.size
+    table, seeded = spec.table, {}
+    if table is not None:
+        rows = resample(table, names, start, streams.generator(Decision.POPULATION, 2))
+        _overlay(first, table, rows)
+        seeded = {pid: codes[rows] for pid, codes in table.consent.items()}
     if not later.any():
         n = spec.size
         return Population(names=names, bounds=np.concatenate([[0], np.cumsum(start)]),
                           segment=np.repeat(np.arange(len(segs), dtype=np.int8), start),
                           active=np.ones(n, dtype=bool), stated=np.zeros(n, dtype=F32),
-                          arrival=np.full(n, -1, dtype=np.int32), joining={}, **first)
+                          arrival=np.full(n, -1, dtype=np.int32), joining={}, seeded=seeded, **first)
     joiners = _draw(segs, later, spec, behavior, streams.generator(Decision.POPULATION, 1))
     streams.draws[Decision.POPULATION] += 5 * int(later.sum())
+    if table is not None:        # newcomers resemble the file's customers; nobody has asked them anything yet
+        _overlay(joiners, table, resample(table, names, later, streams.generator(Decision.POPULATION, 3)))
     counts = start + later
     a0, a1 = np.concatenate([[0], np.cumsum(start)]), np.concatenate([[0], np.cumsum(later)])
     order = np.concatenate([np.concatenate([np.arange(a0[s], a0[s + 1]), spec.size + np.arange(a1[s], a1[s + 1])])
@@ -112,9 +122,34 @@ def build_population(spec: PopulationSpec, behavior: Behavior, streams: Streams,
     for k in JOINING:                              # newcomers carry zero state until their day
         merged[k][pending] = 0.0
     n = int(counts.sum())
+    unasked = np.zeros(int(later.sum()), dtype=np.int8)
+    seeded = {pid: np.concatenate([codes, unasked])[order] for pid, codes in seeded.items()}
     return Population(names=names, bounds=np.concatenate([[0], np.cumsum(counts)]),
                       segment=np.repeat(np.arange(len(segs), dtype=np.int8), counts), active=arrival < 0,
-                      stated=np.zeros(n, dtype=F32), arrival=arrival, joining=joining, **merged)
+                      stated=np.zeros(n, dtype=F32), arrival=arrival, joining=joining, seeded=seeded, **merged)
+
+
+def resample(table: CustomerTable, names: list[str], counts: np.ndarray, draw: np.random.Generator) -> np.ndarray:
+    """Rows of the file for ``counts`` customers per segment, in segment blocks, keeping each segment's mix.
+
+    Every row of a segment is taken ⌊k/m⌋ times and the remainder without replacement (a random permutation
+    cut short), so the resampled marginals match the file's up to one customer per row.
+    """
+    blocks = []
+    for name, k in zip(names, counts, strict=True):
+        rows = table.rows_of(name)
+        perm = draw.permutation(rows.size)
+        blocks.append(rows[perm[np.arange(int(k)) % rows.size]])
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+
+
+def _overlay(attrs: dict[str, np.ndarray], table: CustomerTable, rows: np.ndarray) -> None:
+    """The file's value and measured concern replace the drawn ones (trust, tolerance stay drawn)."""
+    if table.value is not None:
+        attrs["value"] = table.value[rows]
+    if table.concern is not None:
+        measured = table.concern[rows]
+        attrs["concern"] = np.where(np.isnan(measured), attrs["concern"], measured).astype(F32)
 
 
 def _draw(segs: list, counts: np.ndarray, spec: PopulationSpec, behavior: Behavior,

@@ -39,6 +39,8 @@ class Practices:
         self.any_load = False
         self.any_good = False
         self.targets = [self._targets(f, pop, (exclusions or {}).get(f.id), (draws or {}).get(f.id)) for f in flows]
+        for k, f in enumerate(flows):      # a base from a file starts as its records say
+            self.seed(k, pop.seeded.get(f.id))
         self._x = np.asarray([f.x for f in flows], dtype=F32)
         t = behavior.trust
         self._g = np.asarray([t.value_delivered * max(f.lift, 0.0) for f in flows], dtype=F32)
@@ -56,6 +58,18 @@ class Practices:
         if excluded is not None:
             mask[np.asarray(excluded, dtype=np.int64)] = False
         return mask
+
+    def seed(self, k: int, codes: np.ndarray | None) -> None:
+        """Starting consent of flow k: who granted is used without being asked, who refused is left alone.
+
+        Customers with a recorded state know of the practice; a recorded refusal counts as an opt-out request,
+        so the flow never reaches them and only a re-permission campaign to the opted out asks them again.
+        """
+        if codes is None:
+            return
+        self.consent[k] = codes
+        self.informed[k] = codes != UNASKED
+        self.requested[k] = codes == DENIED
 
     # ------------------------------------------------------------ multipliers
     def kind(self, k: int) -> str:

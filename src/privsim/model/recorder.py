@@ -10,38 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from privsim.model.vocabulary import COMPANY_SERIES, SEGMENT_SERIES
+
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
 
-# metric -> (meaning, unit); per-flow consent metrics are added as "consent.<flow id>"
-SEGMENT_METRICS: dict[str, tuple[str, str]] = {
-    "active": ("active customers", "customers"),
-    "churned": ("customers who left today", "customers"),
-    "trust": ("mean trust of active customers", "0–1"),
-    "intent": ("mean stated yearly intent to leave", "0–1"),
-    "opt_outs": ("opt-out requests today", "requests"),
-    "complaints": ("complaints today (spam reports and formal)", "complaints"),
-    "formal_complaints": ("complaints to a regulator today", "complaints"),
-    "aware": ("customers who learned of a violation today", "customers"),
-    "backlash": ("share of active customers aware of a violation and offended", "0–1"),
-    "protesters": ("customers joining a protest today", "customers"),
-    "sends": ("messages sent today", "messages"),
-    "breached": ("customers whose records were exposed today", "customers"),
-    "service_contacts": ("service contacts today (calls, chats, e-mails)", "contacts"),
-    "creepy": ("service contacts that surfaced data the customer did not expect there", "contacts"),
-    "revenue": ("revenue today", "currency"),
-}
-COMPANY_METRICS: dict[str, tuple[str, str]] = {
-    "salience": ("media salience", "0–1"),
-    "costs": ("costs today: contacts, complaints, incentives, breaches, fines", "currency"),
-    "fines": ("fines and settlements imposed today", "currency"),
-    "expected_fines": ("expected money of an investigation still open at the horizon (last day)", "currency"),
-    "breach_costs": ("breach and notification costs today", "currency"),
-    "cash": ("net cash today", "currency"),
-    "npv": ("cumulative discounted net cash", "currency"),
-    "terminal_value": ("lifetime value of the remaining customers past the horizon (last day)", "currency"),
-    "investigation": ("a regulator investigation is open", "0/1"),
-}
+# the series are named in privsim.model.vocabulary; per-flow consent series are added as "consent.<flow id>"
 COUNTS = {"active", "churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
           "sends", "breached", "service_contacts", "creepy"}
 
@@ -54,9 +28,9 @@ class Recorder:
         days, s = eng.horizon, len(eng.pop.names)
         self.segments = [*eng.pop.names, "all"]
         self.flow_ids = [f.id for f in eng.flows]
-        names = [*SEGMENT_METRICS, *(f"consent.{i}" for i in self.flow_ids)]
+        names = [*SEGMENT_SERIES, *(f"consent.{i}" for i in self.flow_ids)]
         self.series = {m: np.zeros((days, s + 1)) for m in names}
-        self.company = {m: np.zeros(days) for m in COMPANY_METRICS}
+        self.company = {m: np.zeros(days) for m in COMPANY_SERIES}
         self.marks: list[tuple[int, str, str]] = []
         self.tallies: dict[str, np.ndarray] = {}   # horizon totals of every daily count, per segment
         self._slices = eng.pop.slices()

@@ -2,7 +2,8 @@
 
 The folders are the truth and the catalog only an index of them: :func:`rebuild` recreates it at any time
 (atomically), :func:`listing` refreshes it first (new or rewritten folders read, deleted ones dropped) and
-:func:`record` adds one folder after a run without ever failing the run. Every call opens its own short-lived
+:func:`record` adds one folder after a run without ever failing the run; :func:`delete` removes a run folder
+and its rows. Every call opens its own short-lived
 connection, so parallel runs do not hold the file; a catalog that stays locked or cannot be written is passed
 over and the folders are read into memory instead.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -30,8 +32,10 @@ from privsim.output.runfolders import (
     KPIS,
     Entry,
     catalog_path,
+    folder_key,
     read_all,
     read_folder,
+    read_summary,
     run_folders,
     stamp,
 )
@@ -206,12 +210,15 @@ def _fresh(runs_dir: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[str
     import duckdb
 
     runs_dir = _runs_dir(runs_dir)
-    try:
-        if not runs_dir.is_dir():
-            raise FileNotFoundError(runs_dir)
-        con, problems = _refreshed(runs_dir)
-    except (duckdb.Error, OSError):
+    if not runs_dir.is_dir():
         con, problems = _memory(runs_dir)
+    else:
+        try:
+            con, problems = _refreshed(runs_dir)
+        except (duckdb.Error, OSError) as exc:
+            con, problems = _memory(runs_dir)
+            problems.insert(0, f"run catalog {catalog_path(runs_dir)} not used ({_reason(exc)}); the run folders "
+                            "were read instead")
     try:
         yield con, problems
     finally:
@@ -242,6 +249,33 @@ def _record(folder: Path, runs_dir: Path) -> bool:
             return False
         _put(con, [entry], [])
     return True
+
+
+def delete(folder: Path, runs_dir: Path = DEFAULT_DIR) -> None:
+    """Remove a run folder and its catalog rows (the catalog is passed over if it cannot be written).
+
+    Only a privsim run folder (a summary.json with a ``kind``) inside ``runs_dir`` is deleted; anything else is
+    bad input and nothing is touched.
+    """
+    import duckdb
+
+    folder, runs_dir = Path(folder), _runs_dir(runs_dir)
+    if folder.is_symlink() or not folder.resolve().is_relative_to(runs_dir.resolve()) \
+            or folder.resolve() == runs_dir.resolve():
+        raise InputError.single(str(folder), f"is not a folder inside {runs_dir}; allowed: a run folder in the runs "
+                                "folder (nothing was deleted)")
+    read_summary(folder)
+    key = folder_key(folder, runs_dir)
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise InputError.single(str(folder), f"cannot be deleted ({exc.strerror or type(exc).__name__})") from None
+    target = catalog_path(runs_dir)
+    with contextlib.suppress(duckdb.Error, OSError):     # the next listing drops it from the index anyway
+        if target.exists():
+            with contextlib.closing(_connect(target)) as con:
+                if _current(con):
+                    _put(con, [], [key])
 
 
 def _reason(exc: BaseException) -> str:

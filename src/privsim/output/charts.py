@@ -14,21 +14,43 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from privsim.output.formatting import SYMBOL
+from privsim.model.vocabulary import CURRENCY, PERCENT, SCORE, term
+from privsim.output.formatting import coefficient, fmt, label, plain, symbol
 
 TEMPLATE = "plotly_white"
 COLORS = qualitative.Plotly
-TIMESERIES = (("backlash", "backlash: share of active customers aware and offended"), ("trust", "mean trust"),
-              ("active", "active customers"), ("opt_outs", "opt-outs per day"),
-              ("complaints", "complaints per day"), ("npv", "cumulative NPV"))
+TIMESERIES = tuple((m, label(m)) for m in ("backlash", "trust", "active", "opt_outs", "complaints", "npv"))
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
 SWEEP_KPIS = ("total_value", "npv", "opt_outs", "complaints", "backlash_peak")
+DIFFERENCE_KPIS = ("total_value", "npv", "privacy_churn", "pushback", "opt_outs", "complaints", "backlash_peak",
+                   "regulator_action", "fines", "trust_end")
+
+
+def axis_format(name: str, currency: str) -> dict[str, str]:
+    """Plotly tick settings for a KPI or series axis: %, a score's decimals, money with its symbol."""
+    unit = term(name).unit
+    if unit in PERCENT:
+        return {"tickformat": ".1%"}
+    if unit == SCORE:
+        return {"tickformat": ".2f"}
+    if unit == CURRENCY:
+        return {"tickformat": "~s", "tickprefix": symbol(currency)}
+    return {"tickformat": "~s"}
 
 
 def _rgba(color: str, alpha: float) -> str:
     h = color.lstrip("#")
     r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def joined(series: pd.DataFrame, company: pd.DataFrame | None) -> pd.DataFrame:
+    """Per-segment series with the company-level columns beside the whole population's rows (to chart both)."""
+    if company is None or company.empty:
+        return series
+    keys = [c for c in ("scenario", "arm", "replicate", "day") if c in series and c in company]
+    whole = series["segment"].astype(str) == "all"
+    return pd.concat([series[~whole], series[whole].merge(company, on=keys, how="left")], ignore_index=True)
 
 
 def bands(series: pd.DataFrame, metric: str, by: str | None = None, segment: str = "all") -> pd.DataFrame:
@@ -52,8 +74,12 @@ def _band(fig: go.Figure, b: pd.DataFrame, name: str, color: str, row: int, col:
 
 def timeseries_figure(series: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESERIES, *,
                       by: str | None = None, marks: Sequence[tuple[int, str, str]] = (), title: str = "",
-                      segment: str = "all") -> go.Figure:
-    """Daily series with P5–P95 bands over replications (one band per ``by`` group) and event markers."""
+                      segment: str = "all", currency: str = "USD", company: pd.DataFrame | None = None) -> go.Figure:
+    """Daily series with P5–P95 bands over replications (one band per ``by`` group) and event markers.
+
+    ``company``: the company-level series (NPV, salience, …), charted for the whole population.
+    """
+    series = joined(series, company)
     metrics = [(m, label) for m, label in metrics if m in series]
     fig = make_subplots(rows=len(metrics), cols=1, shared_xaxes=True, subplot_titles=[lab for _, lab in metrics],
                         vertical_spacing=0.06)
@@ -63,6 +89,7 @@ def timeseries_figure(series: pd.DataFrame, metrics: Sequence[tuple[str, str]] =
             part = series if group is None else series[series[by].astype(str) == group]
             name = "mean (band: P5–P95 over replications)" if group is None else str(group)
             _band(fig, bands(part, metric, segment=segment), name, COLORS[k % len(COLORS)], row, 1, row == 1)
+        fig.update_yaxes(**axis_format(metric, currency), row=row, col=1)
     for day, kind, what in dict.fromkeys(marks):
         fig.add_vline(x=day, line={"dash": "dot", "color": "#888", "width": 1}, row="all", col=1)
         fig.add_annotation(x=day, y=1.0, yref="paper", text=f"{kind} {what}".strip(), showarrow=False,
@@ -73,10 +100,10 @@ def timeseries_figure(series: pd.DataFrame, metrics: Sequence[tuple[str, str]] =
 
 
 def segment_figure(summary: pd.DataFrame, kpis: Sequence[str] = SEGMENT_KPIS, by: str | None = None,
-                   title: str = "By segment") -> go.Figure:
+                   title: str = "By segment", currency: str = "USD") -> go.Figure:
     """Per-segment KPI means with 95% CIs (grouped by ``by``, e.g. scenario)."""
     kpis = [k for k in kpis if (summary["kpi"] == k).any()]
-    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=kpis, horizontal_spacing=0.05)
+    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=[label(k) for k in kpis], horizontal_spacing=0.05)
     groups = list(dict.fromkeys(summary[by])) if by else [None]
     for c, kpi in enumerate(kpis, start=1):
         for k, group in enumerate(groups):
@@ -85,43 +112,56 @@ def segment_figure(summary: pd.DataFrame, kpis: Sequence[str] = SEGMENT_KPIS, by
                                  marker_color=COLORS[k % len(COLORS)], legendgroup=str(group), showlegend=c == 1,
                                  error_y={"type": "data", "symmetric": False, "array": s["ci_high"] - s["mean"],
                                           "arrayminus": s["mean"] - s["ci_low"]}), row=1, col=c)
+        fig.update_yaxes(**axis_format(kpi, currency), row=1, col=c)
     fig.update_layout(template=TEMPLATE, title=title, height=380, barmode="group", showlegend=by is not None)
     return fig
 
 
-def differences_figure(diff: pd.DataFrame, segment: str = "all") -> go.Figure:
-    """Paired vs unpaired 95% CIs of each scenario's difference from the reference, in % of the reference."""
-    d = diff[(diff["segment"].astype(str) == segment) & (diff["mean_reference"] != 0)].copy()
-    scale = 100.0 / d["mean_reference"].abs()
-    fig = go.Figure()
-    for k, (name, g) in enumerate(d.groupby("scenario", sort=False)):
-        sc = scale[g.index]
-        label = g["kpi"] + ("" if d["scenario"].nunique() == 1 else f" · {name}")
-        color = COLORS[k % len(COLORS)]
-        fig.add_trace(go.Scatter(x=(g["diff"] * sc), y=label, mode="markers", name=f"{name}: unpaired 95% CI",
-                                 marker={"color": _rgba(color, 0.35), "size": 1},
-                                 error_x={"type": "data", "symmetric": False, "thickness": 8,
-                                          "color": _rgba(color, 0.35),
-                                          "array": (g["unpaired_ci_high"] - g["diff"]) * sc,
-                                          "arrayminus": (g["diff"] - g["unpaired_ci_low"]) * sc}))
-        fig.add_trace(go.Scatter(x=(g["diff"] * sc), y=label, mode="markers", name=f"{name}: paired 95% CI (CRN)",
-                                 marker={"color": color, "size": 7},
-                                 error_x={"type": "data", "symmetric": False, "thickness": 2, "color": color,
-                                          "array": (g["ci_high"] - g["diff"]) * sc,
-                                          "arrayminus": (g["diff"] - g["ci_low"]) * sc}))
-    fig.add_vline(x=0, line={"color": "#888", "width": 1})
-    fig.update_layout(template=TEMPLATE, title="Difference from the reference (% of its mean)",
-                      xaxis_title="difference, % of reference mean", height=max(300, 24 * len(d) + 140))
+def differences_figure(diff: pd.DataFrame, segment: str = "all", kpis: Sequence[str] = DIFFERENCE_KPIS,
+                       currency: str = "USD") -> go.Figure:
+    """Paired vs unpaired 95% CIs of each scenario's difference from the reference, one panel per KPI.
+
+    Each panel is in its KPI's own unit (money with the currency, shares in percentage points), so a
+    KPI whose reference is 0 is shown like any other and no panel is a percentage of a tiny mean.
+    """
+    d = diff[diff["segment"].astype(str) == segment]
+    kpis = [k for k in kpis if (d["kpi"] == k).any()]
+    kpis += sorted(k for k in set(d["kpi"]) if k.startswith("consent.") and k not in kpis)
+    fig = make_subplots(rows=max(len(kpis), 1), cols=1, subplot_titles=[label(k) for k in kpis],
+                        vertical_spacing=min(0.3 / max(len(kpis), 1), 0.08))
+    for row, kpi in enumerate(kpis, start=1):
+        g = d[d["kpi"] == kpi]
+        points = 100.0 if term(kpi).unit in PERCENT else 1.0      # shares in percentage points
+        for k, (_, r) in enumerate(g.iterrows()):
+            color = COLORS[(k + 1) % len(COLORS)]
+            for low, high, width, alpha, what in (("unpaired_ci_low", "unpaired_ci_high", 8, 0.35, "unpaired"),
+                                                  ("ci_low", "ci_high", 2, 1.0, "paired (CRN)")):
+                fig.add_trace(go.Scatter(
+                    x=[r["diff"] * points], y=[r["scenario"]], mode="markers", name=f"{what} 95% CI",
+                    legendgroup=what, showlegend=row == 1 and k == 0,
+                    hovertext=f"{r['scenario']}: {fmt(kpi, r['mean'], currency)} vs "
+                              f"{fmt(kpi, r['mean_reference'], currency)}",
+                    marker={"color": _rgba(color, alpha), "size": 7 if alpha == 1.0 else 1},
+                    error_x={"type": "data", "symmetric": False, "thickness": width, "color": _rgba(color, alpha),
+                             "array": [(r[high] - r["diff"]) * points],
+                             "arrayminus": [(r["diff"] - r[low]) * points]}), row=row, col=1)
+        fig.add_vline(x=0, line={"color": "#888", "width": 1}, row=row, col=1)
+        axis = {"ticksuffix": " pp", "tickformat": ".2~f"} if points == 100.0 else axis_format(kpi, currency)
+        fig.update_xaxes(**axis, row=row, col=1)
+    reference = str(d["reference"].iloc[0]) if len(d) else "the reference"
+    fig.update_layout(template=TEMPLATE, title=f"Difference from {reference} (paired and unpaired 95% CIs)",
+                      height=max(300, (70 + 24 * d["scenario"].nunique()) * len(kpis) + 120),
+                      legend={"orientation": "h"})
     return fig
 
 
 def sweep_figure(summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str] = SWEEP_KPIS,
-                 segment: str = "all") -> go.Figure:
+                 segment: str = "all", currency: str = "USD") -> go.Figure:
     """KPI means with 95% CIs against the first swept parameter (other parameters in the hover text)."""
     s = summary[summary["segment"].astype(str) == segment]
     kpis = [k for k in kpis if (s["kpi"] == k).any()]
     x = paths[0]
-    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=kpis, horizontal_spacing=0.06)
+    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=[label(k) for k in kpis], horizontal_spacing=0.06)
     for c, kpi in enumerate(kpis, start=1):
         k = s[s["kpi"] == kpi].sort_values("point")
         hover = k[list(paths)].astype(str).agg(", ".join, axis=1) if len(paths) > 1 else None
@@ -129,7 +169,8 @@ def sweep_figure(summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str
                                  text=hover, name=kpi, showlegend=False, marker={"color": COLORS[0]},
                                  error_y={"type": "data", "symmetric": False, "array": k["ci_high"] - k["mean"],
                                           "arrayminus": k["mean"] - k["ci_low"]}), row=1, col=c)
-        fig.update_xaxes(title_text=x.rsplit(".", 1)[-1], row=1, col=c)
+        fig.update_xaxes(title_text=x.rsplit(".", 1)[-1].replace("_", " "), row=1, col=c)
+        fig.update_yaxes(**axis_format(kpi, currency), row=1, col=c)
     fig.update_layout(template=TEMPLATE, title="Sweep: KPI means with 95% CIs", height=400)
     return fig
 
@@ -141,18 +182,19 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
     Total value, customer pushback and backlash peak (the Pareto set is computed on exactly these); the
     third panel plots value against pushback and labels each point with its backlash peak.
     """
-    name = path.rsplit(".", 1)[-1]
+    name = path.rsplit(".", 1)[-1].replace("_", " ")
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
-                        subplot_titles=[f"total value vs {name}", f"pushback and backlash vs {name}",
-                                        "total value vs pushback"])
+                        subplot_titles=[f"Total value vs {name}", f"Pushback and backlash vs {name}",
+                                        "Total value vs pushback"])
     bars = {"type": "data", "symmetric": False}
     for c, kpi, color in ((1, "total_value", COLORS[0]), (2, "pushback", COLORS[0]), (2, "backlash_peak", COLORS[3])):
-        fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=kpi.replace("_", " "),
+        fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=label(kpi),
                                  showlegend=c == 2, marker={"color": color},
                                  error_y={**bars, "array": table[f"{kpi}_ci_high"] - table[kpi],
                                           "arrayminus": table[kpi] - table[f"{kpi}_ci_low"]}), row=1, col=c)
     on = table["point"].isin(pareto)
-    labels = [f"{v} · {b:.1%}" for v, b in zip(table["value"], table["backlash_peak"], strict=True)]
+    labels = [f"{plain(v) if isinstance(v, float) else v} · {fmt('backlash_peak', b)}"
+              for v, b in zip(table["value"], table["backlash_peak"], strict=True)]
     fig.add_trace(go.Scatter(x=table["pushback"], y=table["total_value"], mode="markers+text", text=labels,
                              textposition="top center", cliponaxis=False, name="point (axis value · backlash)",
                              marker={"color": "#bbb", "size": 8}), row=1, col=3)
@@ -166,46 +208,52 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
         for c in (1, 2):
             fig.add_vline(x=at, line={"dash": "dash", "color": COLORS[1]}, row=1, col=c)
         fig.add_annotation(x=at, y=1.0, yref="paper", xref="x2", text="cliff", showarrow=False)
-    symbol = SYMBOL.get(currency, currency + " ")
-    for c, title in ((1, f"total value ({currency})"), (3, f"total value ({currency})")):
-        fig.update_yaxes(title_text=title, tickprefix=symbol, row=1, col=c)
-    fig.update_yaxes(tickformat=".1%", row=1, col=2)
-    fig.update_xaxes(tickformat=".1%", title_text="pushback", row=1, col=3)
+    for c in (1, 3):
+        fig.update_yaxes(title_text=f"total value ({currency})", **axis_format("total_value", currency), row=1, col=c)
+    fig.update_xaxes(title_text=name, row=1, col=1)
+    fig.update_xaxes(title_text=name, row=1, col=2)
+    fig.update_yaxes(**axis_format("pushback", currency), row=1, col=2)
+    fig.update_xaxes(title_text="customer pushback", **axis_format("pushback", currency), row=1, col=3)
     fig.update_layout(template=TEMPLATE, title="Tolerance frontier", height=420)
     return fig
 
 
-def tornado_figure(table: pd.DataFrame, kpi: str, top: int = 15) -> go.Figure:
+def tornado_figure(table: pd.DataFrame, kpi: str, top: int = 15, currency: str = "USD") -> go.Figure:
     """KPI at the low and high end of each factor's range, around the base value; widest swing on top."""
     t = table[(table["kpi"] == kpi) & (table["method"] == "tornado")].nsmallest(top, "rank")[::-1]
     base = float(t["base_value"].iloc[0]) if len(t) else 0.0
     fig = go.Figure()
     for col, name, color in (("value_low", "factor at its low end", COLORS[0]),
                              ("value_high", "factor at its high end", COLORS[1])):
-        fig.add_trace(go.Bar(y=t["parameter"], x=t[col] - base, base=base, orientation="h", name=name,
-                             marker_color=color))
-    fig.update_layout(template=TEMPLATE, barmode="overlay", title=f"Tornado: {kpi} (base {base:,.4g})",
-                      height=max(320, 26 * len(t) + 140), xaxis_title=kpi)
+        fig.add_trace(go.Bar(y=[coefficient(p) for p in t["parameter"]], x=t[col] - base, base=base,
+                             orientation="h", name=name, marker_color=color))
+    fig.update_layout(template=TEMPLATE, barmode="overlay",
+                      title=f"Tornado: {label(kpi)} (base {fmt(kpi, base, currency)})",
+                      height=max(320, 26 * len(t) + 140), xaxis_title=label(kpi))
+    fig.update_xaxes(**axis_format(kpi, currency))
     return fig
 
 
 def morris_figure(table: pd.DataFrame, kpi: str) -> go.Figure:
     """Morris μ* (importance) against σ (interaction / non-linearity) per factor."""
     t = table[(table["kpi"] == kpi) & (table["method"] == "morris")]
-    short = t["parameter"].str.split(".").str[-2:].str.join(".")
-    fig = go.Figure(go.Scatter(x=t["mu_star"], y=t["sigma"], mode="markers+text", text=short,
-                               textposition="top center", hovertext=t["parameter"], marker={"color": COLORS[0]}))
-    fig.update_layout(template=TEMPLATE, title=f"Morris elementary effects: {kpi}", xaxis_title="μ* (mean |effect|)",
+    fig = go.Figure(go.Scatter(x=t["mu_star"], y=t["sigma"], mode="markers+text",
+                               text=[coefficient(p) for p in t["parameter"]], textposition="top center",
+                               marker={"color": COLORS[0]}))
+    fig.update_layout(template=TEMPLATE, title=f"Morris elementary effects: {label(kpi)}",
+                      xaxis_title="μ* (mean |effect|)",
                       yaxis_title="σ (spread of effects)", height=480)
     return fig
 
 
-def uncertainty_figure(kpis: pd.DataFrame, names: Sequence[str] = SWEEP_KPIS, segment: str = "all") -> go.Figure:
+def uncertainty_figure(kpis: pd.DataFrame, names: Sequence[str] = SWEEP_KPIS, segment: str = "all",
+                       currency: str = "USD") -> go.Figure:
     """Per-replication KPI values with drawn coefficients beside fixed ones (replication noise only)."""
     k = kpis[kpis["segment"].astype(str) == segment]
     names = [n for n in names if (k["kpi"] == n).any()]
-    fig = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.06)
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=[label(n) for n in names], horizontal_spacing=0.06)
     for c, name in enumerate(names, start=1):
+        fig.update_yaxes(**axis_format(name, currency), row=1, col=c)
         for j, (arm, g) in enumerate(k[k["kpi"] == name].groupby("arm", sort=True)):
             fig.add_trace(go.Box(y=g["value"], name=str(arm), marker_color=COLORS[j], boxpoints="all",
                                  showlegend=c == 1, legendgroup=str(arm)), row=1, col=c)

@@ -19,9 +19,10 @@ from plotly.offline import get_plotlyjs
 
 from privsim.errors import InputError
 from privsim.files import claim_file, record_file, write_atomic
+from privsim.model.vocabulary import term
 from privsim.output import charts
-from privsim.output.formatting import fmt
-from privsim.output.tables import difference_rows, kpi_rows, spread_note
+from privsim.output.formatting import fmt, label, value
+from privsim.output.tables import difference_rows, kpi_rows, sensitivity_rows, spread_note
 
 KINDS = ("run", "compare", "sweep", "frontier", "sensitivity", "uncertainty")
 CSS = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
@@ -45,6 +46,10 @@ class Page:
     def text(self, text: str, cls: str = "") -> None:
         """A paragraph."""
         self.parts.append(f'<p class="{cls}">{html.escape(text)}</p>')
+
+    def bullets(self, lines: list[str]) -> None:
+        """A bulleted list (escaped)."""
+        self.parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>")
 
     def table(self, frame: pd.DataFrame) -> None:
         """A table (values are escaped)."""
@@ -70,6 +75,11 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
+def _company(folder: Path) -> pd.DataFrame | None:
+    """The company-level series of a folder (None for a folder written before they had their own file)."""
+    return _read(folder, "company.parquet") if (folder / "company.parquet").exists() else None
+
+
 def _spread(page: Page, info: dict[str, Any]) -> None:
     """The few-replications warning beside a table with P5–P95 spreads."""
     if note := spread_note(int(info.get("replications", 0))):
@@ -81,12 +91,19 @@ def _whole(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["segment"].astype(str) == "all"]
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def _rounded(frame: pd.DataFrame, currency: str = "USD") -> pd.DataFrame:
+    """A table for people: KPI columns in their unit, other numbers plain, yes/no for flags; KPI names as labels."""
     out = frame.copy()
     for c in out.columns:
-        if pd.api.types.is_float_dtype(out[c]):
-            out[c] = [f"{v:.4g}" if pd.notna(v) else "–" for v in out[c]]
-    return out
+        if c in ("kpi", "parameter") or not (pd.api.types.is_numeric_dtype(out[c]) or
+                                             pd.api.types.is_bool_dtype(out[c])):
+            continue
+        known = bool(term(str(c)).unit) and not pd.api.types.is_bool_dtype(out[c])
+        out[c] = [fmt(c, v, currency) if known else "–" if pd.isna(v) else value(v.item() if hasattr(v, "item")
+                  else v, currency) for v in out[c]]
+    if "kpi" in out:
+        out["kpi"] = [label(k) for k in out["kpi"]]
+    return out.rename(columns={c: label(c) for c in out.columns})
 
 
 def _marks(events: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
@@ -100,17 +117,21 @@ def _run(page: Page, folder: Path, info: dict[str, Any]) -> None:
     page.table(kpi_rows(_whole(summary), currency))
     _spread(page, info)
     page.heading("Over time")
-    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), marks=_marks(info.get("events", []))))
+    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), marks=_marks(info.get("events", [])),
+                                         currency=currency, company=_company(folder)))
     page.heading("Segments")
-    page.figure(charts.segment_figure(summary))
+    page.figure(charts.segment_figure(summary, currency=currency))
 
 
 def _compare(page: Page, folder: Path, info: dict[str, Any]) -> None:
     currency = info.get("currency", "USD")
     diff = _read(folder, "differences.csv")
+    for name, said in info.get("changes", {}).items():
+        page.heading(f"What {name} changes against {info.get('reference')}")
+        page.bullets(said or ["nothing: the two scenarios are the same"])
     page.heading(f"Paired differences from {info.get('reference')} (common random numbers)")
     page.table(difference_rows(_whole(diff), currency))
-    page.figure(charts.differences_figure(diff))
+    page.figure(charts.differences_figure(diff, currency=currency))
     summary = _read(folder, "kpis.csv")
     _spread(page, info)
     for name in info.get("names", []):
@@ -118,46 +139,53 @@ def _compare(page: Page, folder: Path, info: dict[str, Any]) -> None:
         page.table(kpi_rows(_whole(summary[summary["scenario"] == name]), currency))
     marks = sorted({m for events in info.get("events", {}).values() for m in _marks(events)})
     page.heading("Over time")
-    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="scenario", marks=marks))
+    page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="scenario", marks=marks,
+                                         currency=currency, company=_company(folder)))
     page.heading("Segments")
-    page.figure(charts.segment_figure(summary, by="scenario"))
+    page.figure(charts.segment_figure(summary, by="scenario", currency=currency))
 
 
 def _sweep(page: Page, folder: Path, info: dict[str, Any]) -> None:
     points = _read(folder, "points.csv")
     summary = _read(folder, "kpis.csv")
     paths = [c for c in points.columns if c not in ("point", "status", "error")]
+    currency = info.get("currency", "USD")
     page.heading(f"Points ({info.get('design', 'grid')} design, {len(points)} points)")
-    page.table(_rounded(points))
+    page.table(_rounded(points, currency))
     if len(summary):
-        page.figure(charts.sweep_figure(summary, paths))
+        page.figure(charts.sweep_figure(summary, paths, currency=currency))
 
 
 def _frontier(page: Page, folder: Path, info: dict[str, Any]) -> None:
     table = _read(folder, "frontier.csv")
+    currency = info.get("currency", "USD")
+    axis = str(info.get("path", "value")).rsplit(".", 1)[-1].replace("_", " ")
+    shown = dict(zip(table["point"], table["value"], strict=True)) if len(table) else {}
+    pareto = [value(shown.get(p, p)) for p in info.get("pareto", [])]
+    cliff = info.get("cliff_value")
     page.heading("Tolerance frontier")
-    page.text(f"value-optimal {info.get('path')} = {info.get('optimum_value')}; cliff (mean backlash peak rises more "
-              f"than {info.get('cliff_factor')}× in one step) at {info.get('cliff_value') or 'no point'}; "
-              f"Pareto-efficient points: {info.get('pareto')}.")
+    page.text(f"Value-optimal {axis}: {value(info.get('optimum_value'))}; cliff (mean backlash peak or customer "
+              f"pushback rises more than {value(info.get('cliff_factor'))}× in one step): "
+              f"{'none' if cliff is None else f'at {axis} {value(cliff)}'}; Pareto-efficient {axis}: "
+              f"{', '.join(pareto) or 'none'}.")
     cols = ["point", "value", "total_value", "npv", "revenue", "opt_outs", "complaints", "pushback", "backlash_peak",
             "privacy_churn", "optimal", "pareto", "cliff"]
-    page.table(_rounded(table[[c for c in cols if c in table]]))
+    page.table(_rounded(table[[c for c in cols if c in table]].rename(columns={"value": axis}), currency))
     if len(table):
         page.figure(charts.frontier_figure(table, info.get("path", "value"), info.get("optimum"),
-                                           info.get("pareto", []), info.get("cliff"), info.get("currency", "USD")))
+                                           info.get("pareto", []), info.get("cliff"), currency))
     _sweep(page, folder, info)
 
 
 def _sensitivity(page: Page, folder: Path, info: dict[str, Any]) -> None:
     table = _read(folder, "sensitivity.csv")
     method = info.get("method", "tornado")
+    currency = info.get("currency", "USD")
     for kpi in info.get("kpis", []):
-        page.heading(f"{method.title()}: {kpi}")
-        t = table[table["kpi"] == kpi].sort_values("rank").head(15)
-        keep = ["rank", "parameter", "low", "high"] + (["value_low", "value_high", "effect"] if method == "tornado"
-                                                       else ["mu", "mu_star", "sigma"])
-        page.table(_rounded(t[keep]))
-        page.figure(charts.tornado_figure(table, kpi) if method == "tornado" else charts.morris_figure(table, kpi))
+        page.heading(f"{method.title()}: {label(kpi)}")
+        page.table(sensitivity_rows(table[table["kpi"] == kpi].sort_values("rank").head(15), method, kpi, currency))
+        page.figure(charts.tornado_figure(table, kpi, currency=currency) if method == "tornado"
+                    else charts.morris_figure(table, kpi))
 
 
 def _uncertainty(page: Page, folder: Path, info: dict[str, Any]) -> None:
@@ -166,16 +194,18 @@ def _uncertainty(page: Page, folder: Path, info: dict[str, Any]) -> None:
     page.heading("Coefficient uncertainty beside replication noise (whole population)")
     t = table[table["segment"].astype(str) == "all"]
     page.table(pd.DataFrame({
-        "KPI": t["kpi"], "mean": [fmt(k, v, currency) for k, v in zip(t["kpi"], t["mean"], strict=True)],
+        "KPI": [label(k) for k in t["kpi"]],
+        "mean": [fmt(k, v, currency) for k, v in zip(t["kpi"], t["mean"], strict=True)],
         "P5–P95 with coefficient uncertainty": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}"
                                                 for k, a, b in zip(t["kpi"], t["p5"], t["p95"], strict=True)],
         "P5–P95 replication noise only": [f"{fmt(k, a, currency)} – {fmt(k, b, currency)}" for k, a, b in
                                           zip(t["kpi"], t["noise_p5"], t["noise_p95"], strict=True)],
         "variance from coefficients": [f"{v:.0%}" for v in t["coefficient_share"]], "n": t["n"]}))
-    page.figure(charts.uncertainty_figure(_read(folder, "replications.csv")))
+    page.figure(charts.uncertainty_figure(_read(folder, "replications.csv"), currency=currency))
     page.heading("Over time")
     page.figure(charts.timeseries_figure(_read(folder, "timeseries.parquet"), by="arm",
-                                         marks=_marks(info.get("events", []))))
+                                         marks=_marks(info.get("events", [])), currency=currency,
+                                         company=_company(folder)))
 
 
 SECTIONS: dict[str, Callable[[Page, Path, dict[str, Any]], None]] = {
@@ -211,10 +241,11 @@ def build_report(folder: str | Path) -> str:
     page = Page(title)
     meta = {k: info[k] for k in ("seed", "replications", "design", "params", "method", "population") if k in info}
     versions = info.get("versions", {})
-    page.text(" · ".join(f"{k}: {v}" for k, v in meta.items()) +
+    page.text(" · ".join(f"{k}: {value(v)}" for k, v in meta.items()) +
               (f" · privsim {versions.get('privsim')}" if versions else ""), cls="meta")
     if info.get("failed"):
-        page.text(f"Failed: {json.dumps(info['failed'])}", cls="meta")
+        page.text(f"{len(info['failed'])} replication(s) failed: " +
+                  "; ".join(value(f) for f in info["failed"]), cls="meta")
     SECTIONS[kind](page, folder, info)
     return page.html()
 

@@ -1,29 +1,37 @@
-"""Run folders as the catalog reads them: one folder's summary and KPI table, and two folders compared.
+"""Run folders: where a new one goes, one folder's summary and KPI table as the catalog reads them, two compared.
 
 Every kind of privsim folder (run, compare, sweep, frontier, sensitivity, uncertainty) is read the same way:
 its ``summary.json`` becomes one ``runs`` row and its KPI table (``kpis.csv`` or a sweep's points) the
-``kpis`` rows (``privsim.output.catalog`` stores them; docs/runs.md).
+``kpis`` rows (``privsim.output.catalog`` stores them; docs/runs.md). Every run gets a folder of its own
+(:func:`new_folder`), the CLI's and the dashboard's alike.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from privsim.errors import InputError, did_you_mean
-from privsim.experiments.results import describe_kpi
 from privsim.files import OWNED, manifest
+from privsim.model import fingerprint
+from privsim.model.vocabulary import term
+
+if TYPE_CHECKING:
+    from privsim.scenario.schema import Scenario
 
 CATALOG = "catalog.duckdb"
 DEFAULT_DIR = Path("runs")
+ENV = "PRIVSIM_RUNS"        # the dashboard's runs folder when set (the tests point it at a temporary one)
 KINDS = ("run", "compare", "sweep", "frontier", "sensitivity", "uncertainty")
 KPIS = {"path": "VARCHAR", "scenario": "VARCHAR", "scenario_sha256": "VARCHAR", "point": "INTEGER",
         "setting": "VARCHAR", "segment": "VARCHAR", "kpi": "VARCHAR", "mean": "DOUBLE", "ci_low": "DOUBLE",
@@ -47,20 +55,50 @@ def catalog_path(runs_dir: Path = DEFAULT_DIR) -> Path:
     return Path(runs_dir) / CATALOG
 
 
+def runs_home() -> Path:
+    """The runs folder of the dashboard: ``$PRIVSIM_RUNS``, else runs/ where it was started."""
+    return Path(os.environ.get(ENV) or DEFAULT_DIR)
+
+
+# ------------------------------------------------------------------ naming new run folders
+def new_folder(name: str, scenarios: Sequence[Scenario], *key: Any, dated: bool = True,
+               runs_dir: Path = DEFAULT_DIR) -> Path:
+    """A folder of its own: <runs_dir>/<name>-<UTC time>-<hash of the scenarios, ``key`` and model>.
+
+    An undated folder (a sweep's) is <name>-<hash>: the same sweep resumes into it, another one gets its own.
+    """
+    digest = json.dumps([[s.digest() for s in scenarios], *key, fingerprint()], default=str)
+    short = hashlib.sha256(digest.encode()).hexdigest()[:8]
+    if not dated:
+        return Path(runs_dir) / f"{name}-{short}"
+    stem = f"{name}-{datetime.now(UTC):%Y%m%d-%H%M%S}-{short}"
+    target, n = Path(runs_dir) / stem, 1
+    while target.exists():
+        n += 1
+        target = Path(runs_dir) / f"{stem}-{n}"
+    return target
+
+
+def titled(title: str, overrides: Sequence[str]) -> str:
+    """A run's title with its overrides, so two runs of one file never look alike."""
+    return f"{title} · {', '.join(overrides)}" if overrides else title
+
+
 # ------------------------------------------------------------------ reading run folders
 def read_folder(folder: Path, runs_dir: Path = DEFAULT_DIR) -> Entry:
     """A run folder's summary.json and kpis.csv as catalog rows; bad input naming the path if it is not one."""
     folder = Path(folder)
-    summary = _summary(folder)
+    summary = read_summary(folder)
     try:
-        key = _key(folder, Path(runs_dir))
+        key = folder_key(folder, Path(runs_dir))
         return Entry(folder, _run_row(folder, key, summary), _kpi_rows(folder, key, summary))
     except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
         raise InputError.single(str(folder), f"summary.json or kpis.csv is not as privsim writes it ({exc}); "
                                 "allowed: a run folder a privsim command wrote") from None
 
 
-def _summary(folder: Path) -> dict[str, Any]:
+def read_summary(folder: Path) -> dict[str, Any]:
+    """A privsim run folder's summary.json (it has a ``kind``); bad input naming the path if it is not one."""
     if not folder.is_dir():
         raise InputError.single(str(folder), "no such run folder; allowed: a folder a privsim command wrote, or a "
                                 "number from `privsim runs list`")
@@ -76,7 +114,7 @@ def _summary(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _key(folder: Path, runs_dir: Path) -> str:
+def folder_key(folder: Path, runs_dir: Path) -> str:
     """A folder's ``path`` in the catalog: relative to the runs folder, so the catalog survives a move."""
     try:
         return folder.resolve().relative_to(runs_dir.resolve()).as_posix()
@@ -140,7 +178,7 @@ def _kpi_rows(folder: Path, key: str, s: dict[str, Any]) -> pd.DataFrame:
                     for row in frame[swept].itertuples(index=False)] if swept else None,
         "segment": frame["segment"].astype(str), "kpi": frame["kpi"].astype(str),
         **{c: pd.to_numeric(frame[c]) if c in frame else None for c in ("mean", "ci_low", "ci_high", "p5", "p95", "n")},
-        "unit": frame["unit"] if "unit" in frame else [describe_kpi(k)[1] or None for k in frame["kpi"]]},
+        "unit": frame["unit"] if "unit" in frame else [term(k).unit or None for k in frame["kpi"]]},
         columns=list(KPIS))
 
 

@@ -93,12 +93,13 @@ def scenario_from_text(text: str, source: str = "<scenario>") -> Scenario:
 
 
 def scenario_from_data(data: Any, source: str = "<scenario>", lines: LineMap | None = None) -> Scenario:
-    """Validate already-parsed data (a dict as from YAML)."""
+    """Validate already-parsed data (a dict as from YAML); paths in it are read from ``source``'s folder."""
     if not isinstance(data, dict):
         raise InputError.single(source, f"the top level must be a mapping of keys; got {type(data).__name__}")
     data = migrate.to_current(data, source, lines or {})
+    base = Path(source).parent if os.path.isfile(source) else None
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"base": base})
     except ValidationError as exc:
         raise InputError(problems_from(exc, Scenario, data, source, lines or {})) from None
 

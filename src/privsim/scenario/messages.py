@@ -129,6 +129,7 @@ def _model_at(root: type[BaseModel], loc: tuple, data: Any) -> tuple[type[BaseMo
     node = data
     for depth, part in enumerate(loc):
         last = depth == len(loc) - 1
+        model = _bare(model)        # an optional section (operations:, gate:) holds its model's fields
         if isinstance(model, type) and issubclass(model, BaseModel):
             if last:
                 return model, str(part)

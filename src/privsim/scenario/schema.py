@@ -11,11 +11,13 @@ import json
 import re
 import typing
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from privsim.scenario import taxonomy
+from privsim.errors import InputError
+from privsim.scenario import popfile, taxonomy
 from privsim.scenario.base import LocatedError, Strict
 from privsim.scenario.coefficients import Behavior
 from privsim.scenario.law import REFERENCE_DATE
@@ -51,6 +53,7 @@ MARGIN = 0.30              # contribution margin on sales: retail 0.22–0.45 (d
 MAX_TURNOVER = 1e13         # a company's yearly turnover (the largest are below 1e12)
 MAX_REAL = 1e10             # real customers a population stands for (more than the world's population)
 MAX_SEGMENTS, MAX_PRACTICES, MAX_EVENTS = 100, 64, 500
+SHARE_TOLERANCE = 0.005     # a segment's share may differ this much from its share in population.from_file
 
 
 
@@ -111,6 +114,25 @@ class Population(Strict):
     network: Network = Network()
     acquisition: Acquisition = Field(Acquisition(), description="new customers over the horizon: practices that "
                                      "ask on start ask them at sign-up")
+    from_file: str | None = Field(
+        None, description="a per-customer population file (Parquet, from `privsim population build`), relative to "
+                          "the scenario file: size customers are resampled from it by segment (docs/own-data.md)")
+    _table: popfile.CustomerTable | None = PrivateAttr(None)
+
+    @field_validator("from_file")
+    @classmethod
+    def _absolute(cls, v: str | None, info: ValidationInfo) -> str | None:
+        """A relative path is read from the scenario file's folder (the working folder for text and --set)."""
+        if v is None:
+            return None
+        base = (info.context or {}).get("base") or Path.cwd()
+        path = Path(v).expanduser()
+        return str(path if path.is_absolute() else Path(base).absolute() / path)
+
+    @property
+    def table(self) -> popfile.CustomerTable | None:
+        """The customers of ``from_file``, checked (None without one)."""
+        return self._table
 
     @field_validator("segments")
     @classmethod
@@ -127,6 +149,8 @@ class Population(Strict):
 
     @model_validator(mode="after")
     def _feasible(self) -> Population:
+        if self.from_file is not None:
+            self._attach(self.from_file)
         if self.size < len(self.segments):
             raise LocatedError(("size",), f"got {self.size} for {len(self.segments)} segments; allowed: at least "
                                "one simulated customer per segment")
@@ -134,6 +158,23 @@ class Population(Strict):
             raise LocatedError(("represents",), f"size × represents is {self.size * self.represents:.3g} real "
                                f"customers; allowed: at most {MAX_REAL:.0e}")
         return self
+
+    def _attach(self, path: str) -> None:
+        """Load the customers of ``from_file``; its segments and shares must be the block's."""
+        try:
+            table = popfile.load_table(path)
+        except InputError as exc:
+            raise LocatedError(("from_file",), str(exc)) from None
+        shares = table.shares()
+        if set(shares) != set(self.segments):
+            raise LocatedError(("segments",), f"segments {', '.join(sorted(self.segments))} are not the file's; "
+                               f"allowed: {', '.join(table.names)} (the segments of {path})")
+        off = [n for n, s in self.segments.items() if abs(s.share - shares[n]) > SHARE_TOLERANCE]
+        if off:
+            mix = ", ".join(f"{n} {shares[n]:.4f}" for n in table.names)
+            raise LocatedError(("segments", off[0], "share"), f"got {self.segments[off[0]].share:g}; allowed: "
+                               f"the file's shares within {SHARE_TOLERANCE:g}: {mix}")
+        self._table = table
 
 
 # ---------------------------------------------------------------- strategy
@@ -561,6 +602,8 @@ class Scenario(Strict):
     def digest(self) -> str:
         """SHA-256 of the resolved scenario: the key for caching and run summaries."""
         payload = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        if self.population.table is not None:      # the customers, not only the file's name
+            payload += self.population.table.sha256
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def practice(self, practice_id: str) -> Practice:

@@ -17,15 +17,14 @@ import numpy as np
 
 from privsim.errors import InputError, Problem, did_you_mean
 from privsim.experiments.executors import Progress, no_progress
-from privsim.experiments.results import KPIS, describe_kpi
 from privsim.experiments.runs import RunResult, replicate
+from privsim.model.vocabulary import BOUNDED, KPIS, PROBABILITY, is_kpi, term
 from privsim.scenario.load import read_scenario
 from privsim.scenario.overrides import override, resize
 from privsim.scenario.schema import Case, Observation, Scenario
 from privsim.scenario.yamlmap import LineMap, line_of
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "cases"
-FLOW_KPIS = ("consent.", "granted_at_ask.", "campaign_retained.", "reversal_days.", "response_days.")
 AGREE_FACTOR = 3.0       # amounts and counts agree within a factor of 3 (order of magnitude)
 AGREE_SHARE = 0.01       # shares also agree within 1 percentage point
 
@@ -92,7 +91,7 @@ def _missing(s: Scenario, source: str, lines: LineMap) -> list[Problem]:
 def _observations(s: Scenario, source: str, lines: LineMap) -> list[Problem]:
     problems = []
     for i, o in enumerate(s.case.observed if s.case else []):
-        if o.kpi not in KPIS and not o.kpi.startswith(FLOW_KPIS):
+        if not is_kpi(o.kpi):
             problems.append(Problem(source, line_of(lines, ("case", "observed", i, "kpi")), f"case.observed[{i}].kpi",
                                     f"unknown KPI {o.kpi!r}{did_you_mean(o.kpi, KPIS)}; allowed: {', '.join(KPIS)}"))
     return problems
@@ -154,10 +153,10 @@ def agrees(kpi: str, observed: float, simulated: float) -> bool:
     """
     if math.isnan(simulated):
         return False
-    unit = describe_kpi(kpi)[1]
-    if unit == "probability":
+    unit = term(kpi).unit
+    if unit == PROBABILITY:
         return (simulated >= 0.5) == (observed >= 0.5)
-    if unit in ("share", "0–1"):
+    if unit in BOUNDED:
         if abs(simulated - observed) <= AGREE_SHARE:
             return True
         if observed == 0:

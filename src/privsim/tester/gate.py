@@ -19,6 +19,8 @@ import numpy as np
 from privsim.experiments.executors import Progress, no_progress
 from privsim.experiments.results import SPREAD_MIN_REPS
 from privsim.experiments.runs import RunResult, replicate
+from privsim.model.vocabulary import CURRENCY, PROBABILITY, SHARE
+from privsim.output.formatting import fmt, money, plain, quantity
 from privsim.scenario.load import scenario_from_data
 from privsim.scenario.schema import Gate, Scenario
 
@@ -48,6 +50,14 @@ class Verdict:
     label: str
     value: float
     limit: float | None
+    unit: str = SHARE
+    currency: str = "USD"
+
+    def shown(self, x: float | None) -> str:
+        """A measured figure or limit in the verdict's unit ('off' for no limit, 'n/a' when undefined)."""
+        if x is None:
+            return "off"
+        return "n/a" if math.isnan(x) else quantity(self.unit, x, self.currency)
 
     @property
     def passed(self) -> bool:
@@ -61,7 +71,7 @@ class Verdict:
             return ""
         if math.isnan(self.value):
             return f"{self.label} cannot be evaluated (no replication gave a value), so the gate cannot pass it"
-        return f"{self.label} {self.value:.4g} is above the limit {self.limit:.4g}"
+        return f"{self.label} {self.shown(self.value)} is above the limit {self.shown(self.limit)}"
 
 
 @dataclass
@@ -91,10 +101,19 @@ class GateResult:
         return [f"the P95 figures rest on {n} replication{'s' if n != 1 else ''}; below {SPREAD_MIN_REPS} a P95 is "
                 f"set by the one or two worst runs. Run the gate with --reps {SPREAD_MIN_REPS} or more."]
 
+    def outcome(self) -> str:
+        """The figures behind the verdicts in words, with one sign convention: a gain vs doing nothing is positive."""
+        c = self.scenario.economics.currency
+        p5, p50, p95 = (-x for x in reversed(self.value_loss))     # gain percentiles from loss percentiles
+        return (f"Total value vs doing nothing (NPV + terminal value; negative is a loss): P5 {money(p5, c)}, "
+                f"P50 {money(p50, c)}, P95 {money(p95, c)} (doing nothing: {money(self.baseline_value, c)}) · "
+                f"regulator action {fmt('regulator_action', self.regulator_probability)} · peak backlash P50 "
+                f"{fmt('backlash_peak', self.backlash_peak[0])}, P95 {fmt('backlash_peak', self.backlash_peak[1])}")
+
     def adverse_draws(self) -> list[str]:
         """The adverse draws this stress test added, in words."""
         g = self.gate
-        lines = [f"concern drift +{g.extra_concern_drift_per_year:g}/year"]
+        lines = [f"concern drift +{plain(g.extra_concern_drift_per_year)}/year"]
         exposed = [e.practices[0] for e in self.scenario.events
                    if e.type == "media_story" and (e.id or "").startswith("gate_exposes_")]
         if exposed:
@@ -136,12 +155,14 @@ def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None
     peaks = k["backlash_peak"].to_numpy(dtype=float)
     b50, b95 = (float(x) for x in np.percentile(peaks, [50, 95]))
     share = p95 / baseline if baseline > 0 else float("nan")
+    currency = scenario.economics.currency
     verdicts = [
-        Verdict("max_value_loss", "P95 loss of total value vs no-practice baseline", p95, gate.max_value_loss),
+        Verdict("max_value_loss", "P95 loss of total value vs no-practice baseline", p95, gate.max_value_loss,
+                CURRENCY, currency),
         Verdict("max_value_loss_share", "P95 loss of total value / baseline total value", share,
                 gate.max_value_loss_share),
         Verdict("max_regulator_probability", "probability of regulator action", regulator,
-                gate.max_regulator_probability),
+                gate.max_regulator_probability, PROBABILITY),
         Verdict("max_backlash_peak", "P95 peak backlash", b95, gate.max_backlash_peak),
     ]
     return GateResult(stressed, gate, run, (p5, p50, p95), baseline, regulator, (b50, b95), verdicts)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +9,7 @@ from privsim.dashboard import pick, settings, view, workspace
 from privsim.dashboard.cache import run_key
 from privsim.dashboard.forms import describe
 from privsim.experiments.executors import Progress
-from privsim.output.formatting import money
+from privsim.output.formatting import money, signed, value
 from privsim.scenario.schema import Gate, Jurisdiction, Scenario
 from privsim.tester.gate import GateResult, stress
 from privsim.tester.lint import NOTICE, SEVERITIES, Finding, Report, lint, price
@@ -71,10 +69,10 @@ def price_text(f: Finding, currency: str) -> str:
                 "no_fix": "no automatic fix"}[p.status]
     if p.value == 0 and p.backlash_peak == 0:
         return "no simulated effect in this scenario"
-    value = money(p.value or 0.0, currency)
+    gain = money(p.value or 0.0, currency)
     ci = f" (95% CI {money(p.value_ci[0], currency)} – {money(p.value_ci[1], currency)})" if p.value_ci else ""
     sign = "+" if (p.value or 0) >= 0 else ""
-    return f"total value {sign}{value}{ci} · backlash peak {(p.backlash_peak or 0) * 100:+.2f} pp"
+    return f"total value {sign}{gain}{ci} · backlash peak {signed('backlash_peak', p.backlash_peak or 0.0)}"
 
 
 def findings(report: Report, currency: str) -> None:
@@ -82,7 +80,7 @@ def findings(report: Report, currency: str) -> None:
     for f in report.failures:
         with st.container(border=True, key=f"finding-{f.check.id}-{f.line}"):
             st.markdown(f":{BADGE[f.severity]}-badge[{f.severity.upper()}] **{f.check.id}** "
-                        f"{view.plain(f.check.title)} · line {f.line or '?'} · `{f.field}`")
+                        f"{view.plain(f.check.title)} · line {f.line or '?'}", help=f"Field: {f.field}")
             st.markdown(view.plain(f.message))
             st.caption(f"Fix: {view.plain(f.check.fix_hint)}  \nIf fixed (simulated, same seeds): "
                        f"{view.plain(price_text(f, currency))}")
@@ -93,7 +91,7 @@ def gate_section(scenario: Scenario, seed: int, cfg: settings.Settings) -> None:
     st.subheader("Stress-test gate: the strategy under adverse draws")
     gate = scenario.gate or Gate()
     st.caption("Thresholds and adverse draws (the scenario's `gate:` block, or the defaults): " + " · ".join(
-        f"{name.replace('_', ' ')} {'off' if value is None else value}" for name, value in gate.model_dump().items()))
+        f"{name.replace('_', ' ')} {'off' if v is None else value(v)}" for name, v in gate.model_dump().items()))
     key = run_key("gate", [scenario], seed, cfg.reps)
     result = view.result(key, lambda progress: stress(scenario, reps=cfg.reps, seed=seed, executor=cfg.executor,
                                                       progress=progress),
@@ -104,7 +102,6 @@ def gate_section(scenario: Scenario, seed: int, cfg: settings.Settings) -> None:
 
 def verdict(r: GateResult) -> None:
     """Pass or fail, with every threshold's measured figure."""
-    currency = r.scenario.economics.currency
     if r.passed:
         st.success("Gate: pass", icon=":material/check_circle:")
     else:
@@ -116,22 +113,9 @@ def verdict(r: GateResult) -> None:
         st.warning(w.replace("Run the gate with --reps", "Set the sidebar's replications to"),
                    icon=":material/warning:")
     st.caption("Adverse draws: " + "; ".join(r.adverse_draws()))
-    p5, p50, p95 = r.value_loss
-    st.caption(f"Loss of total value (NPV + terminal value) against the no-practice baseline: P5 "
-               f"{money(p5, currency)}, P50 {money(p50, currency)}, P95 {money(p95, currency)} (baseline total "
-               f"value {money(r.baseline_value, currency)}) · regulator action "
-               f"{r.regulator_probability:.0%} · peak backlash P50 {r.backlash_peak[0]:.2%}, P95 "
-               f"{r.backlash_peak[1]:.2%}")
-
-    def shown(name: str, x: float | None) -> str:
-        if x is None:
-            return "off"
-        if math.isnan(x):
-            return "n/a"
-        return money(x, currency) if name == "max_value_loss" else f"{x:.2%}"
-
-    st.dataframe(pd.DataFrame([{"threshold": v.label, "measured": shown(v.name, v.value),
-                                "limit": shown(v.name, v.limit), "result": "pass" if v.passed else "FAIL"}
+    st.caption(view.plain(r.outcome()))
+    st.dataframe(pd.DataFrame([{"threshold": v.label, "measured": v.shown(v.value),
+                                "limit": v.shown(v.limit), "result": "pass" if v.passed else "FAIL"}
                                for v in r.verdicts]), hide_index=True)
     for x in r.run.failed:
         st.warning(f"Replication {x.replicate} failed: {x.error}")

@@ -8,17 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from privsim.dashboard import downloads, pick, settings, view, workspace
+from privsim.dashboard import downloads, keep, pick, settings, view, workspace
 from privsim.dashboard.cache import run_key
 from privsim.errors import InputError
 from privsim.experiments.compare import Comparison, compare, direction
-from privsim.experiments.results import describe_kpi
-from privsim.model.recorder import COMPANY_METRICS, SEGMENT_METRICS
+from privsim.model.vocabulary import term
 from privsim.output import charts
-from privsim.output.formatting import fmt, signed
+from privsim.output.formatting import fmt, label, signed
 from privsim.output.tables import difference_rows, spread_note
 
-HEADLINE = tuple(view.KPI_LABELS)
+HEADLINE = ("total_value", "total_vs_baseline", "npv", "terminal_value", "npv_vs_baseline", "privacy_churn",
+            "pushback", "opt_outs", "complaints", "backlash_peak", "regulator_action", "regulator_order",
+            "fine_paid", "fines", "expected_fines")
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
 
@@ -45,16 +46,19 @@ def page() -> None:
     seed = cfg.seed_for(scenarios[0])
     pick.run_line(scenarios[0], cfg.reps, seed)
     key = run_key("compare", scenarios, seed, cfg.reps)
-    cmp = view.result(key, lambda progress: compare(scenarios, cfg.reps, seed=seed, executor=cfg.executor,
-                                                    progress=progress),
+    cmp = view.result(key, lambda progress: keep.comparison(compare(scenarios, cfg.reps, seed=seed,
+                                                                    executor=cfg.executor, progress=progress),
+                                                            labels, cfg),
                       label="Run comparison", what="comparison")
     if cmp is None:
         return
     for name, replicate, error in cmp.failed:
         st.warning(f"Replication {replicate} of {name} failed: {error}")
+    changed(cmp)
     cards(cmp)
     over_time(cmp)
-    view.chart(charts.segment_figure(cmp.summary(), by="scenario").update_layout(height=440),
+    currency = cmp.runs[0].scenario.economics.currency
+    view.chart(charts.segment_figure(cmp.summary(), by="scenario", currency=currency).update_layout(height=440),
                "compare-segments")
     differences(cmp)
     view.chart(npv_figure(cmp), "compare-npv")
@@ -63,11 +67,21 @@ def page() -> None:
 
 def npv_figure(cmp: Comparison) -> go.Figure:
     """NPV of every replication per scenario, in the scenarios' order and colours."""
-    fig = charts.uncertainty_figure(cmp.to_frame().rename(columns={"scenario": "arm"}), ("npv", "npv_vs_baseline"))
+    fig = charts.uncertainty_figure(cmp.to_frame().rename(columns={"scenario": "arm"}), ("npv", "npv_vs_baseline"),
+                                    currency=cmp.runs[0].scenario.economics.currency)
     for trace in fig.data:
         trace.marker.color = charts.COLORS[cmp.names.index(trace.name) % len(charts.COLORS)]
     fig.update_xaxes(categoryorder="array", categoryarray=cmp.names)
     return fig.update_layout(title="NPV of each replication (box: quartiles; dots: replications)")
+
+
+def changed(cmp: Comparison) -> None:
+    """What each scenario changes against the reference, field by field in words."""
+    with st.container(border=True, key="compare-changes"):
+        st.markdown(f"**What changed against the reference, {view.plain(cmp.names[0])}**")
+        for name, said in cmp.changes().items():
+            st.markdown(f"*{view.plain(name)}*")
+            st.markdown("\n".join(f"- {view.plain(line)}" for line in said or ["nothing: the two are the same"]))
 
 
 def cards(cmp: Comparison) -> None:
@@ -89,7 +103,7 @@ def cards(cmp: Comparison) -> None:
     for start in range(0, len(kpis), per_row):
         for outer, kpi in zip(st.columns(per_row), kpis[start:start + per_row], strict=False):
             with outer.container(border=True):
-                st.markdown(f"**{view.kpi_label(kpi)}**", help=describe_kpi(kpi)[0])
+                st.markdown(f"**{label(kpi)}**", help=term(kpi).meaning)
                 for col, (i, name) in zip(st.columns(len(cmp.names)), enumerate(cmp.names), strict=True):
                     with col:
                         card(kpi, i, name, summary, diff, currency)
@@ -124,17 +138,15 @@ def card(kpi: str, i: int, name: str, summary: pd.DataFrame, diff: pd.DataFrame,
 
 def series_labels(series: pd.DataFrame) -> dict[str, str]:
     """Chartable daily metrics present in ``series``, with their meaning."""
-    meanings = {**SEGMENT_METRICS, **COMPANY_METRICS}
-    out = {m: f"consent to {m.partition('.')[2]}: share of targeted customers reached"
-           for m in series.columns if m.startswith("consent.")}
-    out.update({m: meanings[m][0] for m in SERIES if m in series})
+    out = {m: label(m) for m in series.columns if m.startswith("consent.")}
+    out.update({m: label(m) for m in SERIES if m in series})
     return out
 
 
 def over_time(cmp: Comparison) -> None:
     """Daily series with P5–P95 bands and event markers, the metrics and segment chosen by the user."""
     st.subheader("Over time")
-    series = cmp.timeseries()
+    series = charts.joined(cmp.timeseries(), cmp.company_frame())
     labels = series_labels(series)
     left, right = st.columns([3, 1])
     segments = sorted(set(series["segment"]), key=lambda s: (s != "all", s))
@@ -148,14 +160,15 @@ def over_time(cmp: Comparison) -> None:
         return
     marks = sorted({m for run in cmp.runs for m in run.marks})
     fig = charts.timeseries_figure(series, [(m, labels[m]) for m in picked], by="scenario", marks=marks,
-                                   segment=segment)
+                                   segment=segment, currency=cmp.runs[0].scenario.economics.currency)
     view.chart(fig, "compare-timeseries")
 
 
 def differences(cmp: Comparison) -> None:
     """Paired against unpaired CIs of the differences, as a chart and a table."""
     diff = cmp.differences()
-    view.chart(charts.differences_figure(diff), "compare-differences")
+    view.chart(charts.differences_figure(diff, currency=cmp.runs[0].scenario.economics.currency),
+               "compare-differences")
     with st.expander("Table of differences (whole population)"):
         currency = cmp.runs[0].scenario.economics.currency
         st.dataframe(difference_rows(diff[diff["segment"] == "all"], currency), hide_index=True)
@@ -168,6 +181,8 @@ def files(cmp: Comparison) -> None:
              ("Differences (CSV)", downloads.differences_csv, "differences.csv", "text/csv"),
              ("KPIs per replication (CSV)", downloads.replications_csv, "replications.csv", "text/csv"),
              ("Daily series (Parquet)", downloads.timeseries_parquet, "timeseries.parquet",
+              "application/vnd.apache.parquet"),
+             ("Company series (Parquet)", downloads.company_parquet, "company.parquet",
               "application/vnd.apache.parquet"),
              ("HTML report", downloads.report_html, "report.html", "text/html"))
     for col, (text, build, name, mime) in zip(st.columns(len(items)), items, strict=True):

@@ -10,8 +10,9 @@ from typing import Any
 import streamlit as st
 import yaml
 
-from privsim.dashboard import forms, tables, view, workspace
+from privsim.dashboard import forms, settings, tables, view, workspace
 from privsim.errors import InputError, Problem
+from privsim.output.formatting import plain
 from privsim.scenario.load import dump_scenario, scenario_from_data
 from privsim.scenario.schema import (
     EVENT_TYPES,
@@ -284,9 +285,20 @@ def validate(data: dict[str, Any], problems: list[Problem], status: Any) -> Scen
             return None
         p, s = scenario.population, scenario.strategy
         st.success(f"Valid: {len(s.practices)} practice(s), {len(scenario.events)} event(s), {len(p.segments)} "
-                   f"segment(s), {p.size:,} simulated customers each standing for {p.represents:,.4g}.",
+                   f"segment(s), {p.size:,} simulated customers each standing for {plain(p.represents)}.",
                    icon=":material/check_circle:")
+        st.caption(runs_with(scenario))
         return scenario
+
+
+def runs_with(scenario: Scenario) -> str:
+    """What the dashboard will actually run: the sidebar's size and replications, not the file's."""
+    cfg = settings.current()
+    fitted = cfg.fit(scenario).population
+    return (f"On this dashboard it runs with the sidebar's settings: {fitted.size:,} simulated customers, each "
+            f"standing for {plain(fitted.represents)} real ones, × {cfg.reps} replication"
+            f"{'s' * (cfg.reps != 1)} (the file's {scenario.replications} replications and "
+            f"{scenario.population.size:,} customers are what the command line uses).")
 
 
 def save_label() -> str:
@@ -298,9 +310,11 @@ def keep(scenario: Scenario) -> None:
     """Save the scenario to the session's workspace, or download it as YAML."""
     text = dump_scenario(scenario)
     row = st.container(horizontal=True, vertical_alignment="bottom")   # the buttons wrap, never cut, where narrow
-    label = row.text_input("Save as", f"{scenario.name} (edited)", key=save_label(), width=360)
+    label = row.text_input("Save as", f"{scenario.name} (edited)", key=save_label(), width=360,
+                           help="The name this strategy goes by on every page, chart and report.")
     if row.button("Save to workspace", key="ed-save", type="primary"):
-        workspace.save(label, text, f"{label} (editor)")
+        named = scenario.model_copy(update={"name": label.strip() or scenario.name})
+        workspace.save(label, dump_scenario(named), f"{label} (editor)")
         st.toast(f"Saved “{label}”: pick it on Run & compare, Frontier, Sensitivity or Strategy check.")
     row.download_button("Download YAML", text, file_name=f"{scenario.name}.yaml".replace("/", "-"),
                         mime="application/x-yaml", on_click="ignore", key="ed-download")

@@ -10,15 +10,16 @@ from privsim.dashboard.cache import run_key
 from privsim.dashboard.forms import describe
 from privsim.experiments.frontier import Frontier, frontier
 from privsim.output import charts
-from privsim.output.formatting import fmt
-from privsim.scenario.schema import ConsentMode
+from privsim.output.formatting import fmt, label, plain, value
+from privsim.scenario import words
+from privsim.scenario.schema import ConsentMode, Scenario
 
 # intrusion axes of a practice: field -> (start, stop) offered by default
 AXES = {"contacts_per_month": (1.0, 16.0), "revenue_lift": (0.0, 0.1), "data_revenue_per_record": (0.0, 5.0),
         "incentive": (0.0, 10.0), "centrality": (0.0, 1.0)}
 CONSENT = "consent"
-KPIS = ("total_value", "total_vs_baseline", "npv", "npv_vs_baseline", "opt_outs", "complaints", "backlash_peak",
-        "privacy_churn")
+KPIS = ("total_value", "total_vs_baseline", "npv", "npv_vs_baseline", "opt_outs", "complaints", "pushback",
+        "backlash_peak", "privacy_churn")
 
 
 def page() -> None:
@@ -46,7 +47,7 @@ def page() -> None:
         return
     cfg = settings.current()
     seed = cfg.seed_for(scenario)
-    pick.run_line(scenario, cfg.reps, seed, what=f"`{param}` · ")
+    pick.run_line(scenario, cfg.reps, seed, what=f"{view.plain(swept(scenario, param))} · ")
     key = run_key("frontier", [scenario], seed, cfg.reps, param=param)
     result = view.result(key, lambda progress: frontier(scenario, param, reps=cfg.reps, seed=seed,
                                                         executor=cfg.executor, progress=progress),
@@ -57,9 +58,10 @@ def page() -> None:
     if failed:
         st.warning("Points that could not run: " + "; ".join(f"{result.sweep.points[i]}: {e}"
                                                               for i, e in failed.items()))
-    st.markdown(f"**value-optimal** {axis.replace('_', ' ')}: {result.value(result.optimum)} · "
-                f"**cliff** at: {result.value(result.cliff) if result.cliff is not None else 'none in this range'} · "
-                f"**Pareto-efficient**: {', '.join(str(result.value(p)) for p in result.pareto) or 'none'}")
+    cliff = value(result.value(result.cliff)) if result.cliff is not None else "none in this range"
+    st.markdown(f"**value-optimal** {axis.replace('_', ' ')}: {value(result.value(result.optimum))} · "
+                f"**cliff** at: {cliff} · "
+                f"**Pareto-efficient**: {', '.join(value(result.value(p)) for p in result.pareto) or 'none'}")
     if len(result.table):
         view.chart(charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff,
                                           scenario.economics.currency), "frontier-chart")
@@ -69,10 +71,22 @@ def page() -> None:
 def shown(result: Frontier, currency: str) -> pd.DataFrame:
     """The frontier table in display units, one row per point."""
     t = result.to_frame()
-    out = pd.DataFrame({"value": t["value"].astype(str)})
+    out = pd.DataFrame({result.path.rsplit(".", 1)[-1].replace("_", " "): [value(v) for v in t["value"]]})
     for kpi in KPIS:
-        out[kpi] = [fmt(kpi, v, currency) for v in t[kpi]]
-    return out.assign(optimal=t["optimal"], pareto=t["pareto"], cliff=t["cliff"])
+        out[label(kpi)] = [fmt(kpi, v, currency) for v in t[kpi]]
+    marks = {"optimal": "value-optimal", "pareto": "Pareto-efficient", "cliff": "cliff"}
+    return out.assign(marks=[", ".join(m for col, m in marks.items() if row[col]) for _, row in t.iterrows()])
+
+
+def swept(scenario: Scenario, param: str) -> str:
+    """The swept parameter in words: Practice “newsletter”: contacts per month — 4 → 1 to 16, 6 points."""
+    path, _, values = param.partition("=")
+    if values.startswith("["):
+        shown = values.strip("[]").replace("_", "-").replace(", ", ", then ")
+    else:
+        start, stop, n = values.split(":")
+        shown = f"{plain(float(start))} to {plain(float(stop))}, {n} points"
+    return words.describe(scenario, path, shown)
 
 
 def spec(path: str, axis: str) -> str | None:

@@ -11,20 +11,44 @@ import streamlit as st
 from privsim.dashboard import settings, view
 from privsim.dashboard.cache import run_key
 from privsim.experiments.executors import Progress
+from privsim.figures import plain
+from privsim.model.vocabulary import term
 from privsim.output import charts
-from privsim.output.formatting import fmt, money
+from privsim.output.formatting import fmt, label, signed
+from privsim.scenario.words import patch_in_words
 from privsim.tester.cases import CaseFile, CaseRun, case_ids, load_case, run_case
 
 HISTORY, BETTER = "as it happened", "better practice"
 TIMELINE = (("backlash", "backlash: share of active customers aware and offended"), ("salience", "media salience"),
             ("trust", "mean trust of active customers"), ("npv", "cumulative NPV"))
+READOUTS = (("backlash", "Backlash"), ("trust", "Mean trust"), ("active", "Customers"), ("npv", "NPV so far"),
+            ("opt_outs", "Opt-outs so far"), ("complaints", "Complaints so far"))      # short: they sit side by side
 WHOLE = ("total_value", "npv", "backlash_peak", "privacy_churn", "complaints", "regulator_action", "fines")
+EFFECT = ("total_value", "backlash_peak", "regulator_action")      # the better practice's effect, in one line
 DAY, SLIDER, PLAYING, SHOWN = "gallery-day", "gallery-slider", "gallery-playing", "gallery-shown"
 FRAMES, TICK = 60, 0.8        # playback: about 60 steps over the horizon, one every 0.8 s
+CHART_HEIGHT = {False: 230, True: 330}      # px per panel of the timeline; taller in presentation mode
+CHART_FONT = {False: 12, True: 17}          # px of the timeline's text, larger in presentation mode
+# Cards take the width their text needs and wrap to a new row instead of cutting it ("0.…", "Cumulat…"):
+# values never break, labels may break between words.
+GALLERY_CSS = """<style>
+[class*="st-key-gallery-cells"] > div {flex: 1 1 auto; width: max-content; max-width: 100%}
+.st-key-gallery-readouts > div {flex: 1 1 0; min-width: min(17rem, 100%)}
+[class*="st-key-gallery-cells"] [data-testid="stMetricLabel"] *,
+[class*="st-key-gallery-cells"] [data-testid="stMetricDelta"] * {white-space: normal; overflow: visible}
+[class*="st-key-gallery-cells"] [data-testid="stMetricValue"] {font-size: 1.9rem}
+</style>"""
+# A room: no sidebar, larger values, labels and text, the chart taller (PRESENTATION_CSS follows GALLERY_CSS)
 PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  {display: none}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.3rem; line-height: 1.6}
-[data-testid="stMain"] [data-testid="stMetricValue"] {font-size: 2.6rem}
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {font-size: 2.8rem;
+  line-height: 1.3}
+[data-testid="stMain"] [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {font-size: 1.25rem}
+[data-testid="stMain"] [data-testid="stMetricDelta"] div {font-size: 1.15rem}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] {font-size: 1.1rem}
 [data-testid="stMain"] h1 {font-size: 3.2rem}
 </style>"""
 
@@ -49,7 +73,8 @@ def replay(c: CaseFile, cfg: settings.Settings, seed: int, progress: Progress) -
     run = run_case(c, cfg.reps, size=cfg.fit(c.scenario).population.size, seed=seed, executor=cfg.executor,
                    progress=progress)
     assert run.better is not None
-    frames = [r.to_frame().assign(arm=arm) for r, arm in ((run.history, HISTORY), (run.better, BETTER))]
+    frames = [charts.joined(r.to_frame(), r.company_frame()).assign(arm=arm)
+              for r, arm in ((run.history, HISTORY), (run.better, BETTER))]
     series = pd.concat(frames, ignore_index=True)
     series = series[series["segment"].astype(str) == "all"].reset_index(drop=True)
     ranges = {}
@@ -62,16 +87,16 @@ def replay(c: CaseFile, cfg: settings.Settings, seed: int, progress: Progress) -
 
 def page() -> None:
     """The Worst-practice gallery page."""
-    if st.toggle("Presentation mode", key="gallery-present", persist_state="session",
-                 help="Larger type for showing the case to a room."):
-        st.html(PRESENTATION_CSS)
+    present = st.toggle("Presentation mode", key="gallery-present", persist_state="session",
+                        help="For showing the case to a room: no sidebar, larger type, a taller chart.")
+    st.html(GALLERY_CSS + (PRESENTATION_CSS if present else ""))
     ids = case_ids()
     cid = st.selectbox("Case", ids, key="gallery-case", persist_state="session",
                        format_func=lambda i: case(i).scenario.name)
     c = case(cid)
     if st.session_state.get(SHOWN) != cid:
         st.session_state[SHOWN], st.session_state[DAY], st.session_state[PLAYING] = cid, 0, False
-    story(c)
+    effect = story(c)
     cfg = settings.current()
     seed = cfg.seed_for(c.scenario)
     key = run_key("case", [cfg.fit(c.scenario), cfg.fit(c.counterfactual())], seed, cfg.reps)
@@ -79,12 +104,17 @@ def page() -> None:
                          what="replay")
     if result is None:
         return
-    timeline(result, c.scenario.horizon_days, c.scenario.economics.currency)
-    outcome(result.run, c.scenario.economics.currency)
+    currency = c.scenario.economics.currency
+    effect.markdown(view.plain(effect_words(result.run, currency)))
+    timeline(result, c.scenario.horizon_days, currency, present)
+    outcome(result.run, currency)
 
 
-def story(c: CaseFile) -> None:
-    """The case as a trainer tells it: story, what happened, lesson, the better practice, sources."""
+def story(c: CaseFile) -> st.delta_generator.DeltaGenerator:
+    """The case as a trainer tells it: story, what happened, lesson, the better practice in words, sources.
+
+    Returns the place for the better practice's effect, filled once the replay is known.
+    """
     meta = c.case
     st.title(c.scenario.name)
     st.caption(f"{meta.company}, {meta.year} · {c.scenario.strategy.name}")
@@ -98,9 +128,20 @@ def story(c: CaseFile) -> None:
         st.subheader("Lesson")
         st.info(view.plain(meta.lesson.strip()), icon=":material/lightbulb:")
         st.subheader("The better practice")
-        st.markdown("\n".join(f"- `{k}` → `{v}`" for k, v in (c.scenario.counterfactual or {}).items()))
+        st.markdown("\n".join(f"- {view.plain(line)}"
+                               for line in patch_in_words(c.scenario, c.scenario.counterfactual or {})))
+        effect = st.empty()
         with st.expander("Sources"):
             st.markdown("\n".join(f"- <{url}>" for url in meta.sources))
+    return effect
+
+
+def effect_words(run: CaseRun, currency: str) -> str:
+    """One line: what the better practice changes over the whole horizon (total value, backlash, regulator)."""
+    parts = [f"{label(k).split(' (')[0].lower()} from {fmt(k, run.mean(k), currency)} to "
+             f"{fmt(k, run.mean(k, counterfactual=True), currency)} "
+             f"({signed(k, run.mean(k, counterfactual=True) - run.mean(k), currency)})" for k in EFFECT]
+    return f"Over the whole horizon it changes {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 def toggle(horizon: int) -> None:
@@ -116,21 +157,34 @@ def moved() -> None:
     st.session_state[DAY] = st.session_state[SLIDER]
 
 
-def timeline(r: Replay, horizon: int, currency: str) -> None:
-    """The two runs stepped day by day: play/pause, a day slider, readouts, events so far and the chart."""
+def step(horizon: int) -> int:
+    """Days one frame of playback moves on."""
+    return max(1, horizon // FRAMES)
+
+
+def advance(day: int, horizon: int) -> int:
+    """The next frame's day: a step on, and the last frame exactly on the last day (``horizon − 1``)."""
+    return min(day + step(horizon), horizon - 1)
+
+
+def timeline(r: Replay, horizon: int, currency: str, present: bool) -> None:
+    """The two runs stepped day by day: play/pause, a day slider, readouts, events so far and the chart.
+
+    The slider, the progress text and the readouts all show one day, the session's ``DAY``.
+    """
     st.subheader("Day by day: as it happened beside the better practice")
     playing = st.session_state.get(PLAYING, False)
-    step = max(1, horizon // FRAMES)
     st.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
               on_click=toggle, args=(horizon,), key="gallery-play",
-              help=f"Steps the timeline {step} day(s) every {TICK:g} s; when paused, the slider picks a day.")
+              help=f"Steps the timeline {step(horizon)} day(s) every {TICK:g} s; when paused, the slider picks a "
+                   "day.")
 
     @st.fragment(run_every=TICK if playing else None)
     def frame() -> None:
         day = st.session_state.get(DAY, 0)
         if st.session_state.get(PLAYING, False):
-            day = st.session_state[DAY] = min(day + step, horizon - 1)
-            if day >= horizon - 1:
+            day = st.session_state[DAY] = advance(day, horizon)
+            if day == horizon - 1:        # the last frame: stop, and show it with the slider (and the Play button)
                 st.session_state[PLAYING] = False
                 st.rerun()
             st.progress(day / (horizon - 1), text=f"Day {day} of {horizon - 1}")
@@ -140,9 +194,11 @@ def timeline(r: Replay, horizon: int, currency: str) -> None:
         readouts(r, day, currency)
         shown = r.series[r.series["day"] <= day]
         marks = [m for m in r.run.history.marks if m[0] <= day]
-        fig = charts.timeseries_figure(shown, TIMELINE, by="arm", marks=marks)
+        fig = charts.timeseries_figure(shown, TIMELINE, by="arm", marks=marks, currency=currency)
         for row, (metric, _) in enumerate(TIMELINE, start=1):      # axes stay put while the lines grow
             fig.update_yaxes(range=list(r.ranges[metric]), row=row, col=1)
+        fig.update_layout(height=CHART_HEIGHT[present] * len(TIMELINE) + 80, font_size=CHART_FONT[present])
+        fig.update_annotations(font_size=CHART_FONT[present])
         view.chart(fig.update_xaxes(range=[0, horizon - 1]), "gallery-timeline")
 
     frame()
@@ -153,43 +209,39 @@ def readouts(r: Replay, day: int, currency: str) -> None:
     today = r.series[r.series["day"] == day].groupby("arm")[["backlash", "trust", "active", "npv"]].mean()
     so_far = (r.series[r.series["day"] <= day].groupby(["arm", "replicate"])[["opt_outs", "complaints"]].sum()
               .groupby("arm").mean())
-    values = {arm: {"Backlash": today.loc[arm, "backlash"], "Mean trust": today.loc[arm, "trust"],
-                    "Active customers": today.loc[arm, "active"], "Cumulative NPV": today.loc[arm, "npv"],
-                    "Opt-outs so far": so_far.loc[arm, "opt_outs"], "Complaints so far": so_far.loc[arm, "complaints"]}
-              for arm in (HISTORY, BETTER)}
-    shown = {"Backlash": lambda v: f"{v:.2%}", "Mean trust": lambda v: f"{v:.3f}",
-             "Cumulative NPV": lambda v: money(v, currency)}
-    for col, arm in zip(st.columns(2), (HISTORY, BETTER), strict=True):
-        with col.container(border=True, key=f"gallery-{arm.replace(' ', '-')}"):
-            st.markdown(f"**{arm.capitalize()}** · day {day}")
-            cells = st.columns(3)
-            for k, (name, value) in enumerate(values[arm].items()):
-                show = shown.get(name, compact)
-                delta = 0.0 if arm == HISTORY else value - values[HISTORY][name]
-                change = None if delta == 0 else f"{delta * 100:+.2f} pp" if name == "Backlash" else show(delta)
-                cells[k % 3].metric(name, show(value), delta=change,
-                                    delta_color="normal" if name in ("Mean trust", "Active customers",
-                                                                     "Cumulative NPV") else "inverse")
+    values = pd.concat([today, so_far], axis=1)
+    with st.container(horizontal=True, key="gallery-readouts"):
+        for arm in (HISTORY, BETTER):
+            slug = arm.replace(" ", "-")
+            with st.container(border=True, key=f"gallery-{slug}"):
+                st.markdown(f"**{arm.capitalize()}** · day {day}")
+                with st.container(horizontal=True, key=f"gallery-cells-{slug}"):
+                    for name, short in READOUTS:
+                        value, delta = values.loc[arm, name], values.loc[arm, name] - values.loc[HISTORY, name]
+                        better = term(name).better
+                        st.metric(short, shown(name, value, currency), help=term(name).meaning.capitalize(),
+                                  delta=None if arm == HISTORY or delta == 0 else shown(name, delta, currency, True),
+                                  delta_color="off" if not better else "normal" if better > 0 else "inverse")
     events = [f"day {d}: {kind.replace('_', ' ')} {what}".strip() for d, kind, what in r.run.history.marks
               if d <= day]
     st.caption("Events so far (as it happened): " + ("; ".join(events) if events else "none yet"))
 
 
-def compact(value: float) -> str:
-    """A count in few characters: 14.1M, 9,400."""
-    for scale, suffix in ((1e9, "bn"), (1e6, "M")):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g}{suffix}"
-    return f"{value:,.0f}"
+def shown(name: str, value: float, currency: str, difference: bool = False) -> str:
+    """A readout in its unit (as everywhere), customers in few characters (14.1M) so that cards stay narrow."""
+    if name == "active" and abs(value) >= 1e6:
+        return f"{'+' if difference and value > 0 else ''}{plain(value / 1e6)}M"
+    return signed(name, value, currency) if difference else fmt(name, value, currency)
 
 
 def outcome(run: CaseRun, currency: str) -> None:
     """Over the whole horizon: the case against the better practice, and against history."""
     st.subheader("Over the whole horizon")
-    for col, kpi in zip(st.columns(len(WHOLE)), WHOLE, strict=True):
-        case_value, better = run.mean(kpi), run.mean(kpi, counterfactual=True)
-        col.metric(view.kpi_label(kpi), fmt(kpi, case_value, currency),
-                   delta=f"better practice: {fmt(kpi, better, currency)}", delta_arrow="off", delta_color="off")
+    with st.container(horizontal=True, key="gallery-cells-whole"):
+        for kpi in WHOLE:
+            case_value, better = run.mean(kpi), run.mean(kpi, counterfactual=True)
+            st.metric(label(kpi), fmt(kpi, case_value, currency),
+                      delta=f"better practice: {fmt(kpi, better, currency)}", delta_arrow="off", delta_color="off")
     st.subheader("What happened beside the simulation")
     rows = [{"KPI": x.observation.kpi, "what happened": x.observation.text,
              "observed": fmt(x.observation.kpi, x.observation.value, currency),

@@ -8,10 +8,10 @@ from privsim.dashboard import pick, settings, view
 from privsim.dashboard.cache import run_key
 from privsim.experiments.sensitivity import KPIS, METHODS, factor_ranges, sensitivity
 from privsim.output import charts
+from privsim.output.formatting import label
+from privsim.output.tables import sensitivity_rows
 
 DEFAULT_GROUPS = ("economics",)
-SHOWN = {"tornado": ["rank", "parameter", "low", "high", "value_low", "value_high", "effect"],
-         "morris": ["rank", "parameter", "low", "high", "mu", "mu_star", "sigma"]}
 
 
 def group(path: str) -> str:
@@ -35,7 +35,7 @@ def page() -> None:
     left, right = st.columns(2)
     picked = left.multiselect("Coefficient groups", groups, default=[g for g in DEFAULT_GROUPS if g in groups],
                               key="sensitivity-groups")
-    kpis = right.multiselect("KPIs", list(KPIS), default=["npv"], key="sensitivity-kpis")
+    kpis = right.multiselect("KPIs", list(KPIS), default=["npv"], key="sensitivity-kpis", format_func=label)
     method = left.radio("Method", METHODS, horizontal=True, key="sensitivity-method")
     trajectories, levels = 4, 4
     if method == "morris":
@@ -59,9 +59,10 @@ def page() -> None:
         return
     if result.failed:
         st.warning(f"{result.failed} replication(s) failed; their points are missing from the means.")
+    currency = scenario.economics.currency
     for kpi in kpis:
-        fig = charts.tornado_figure(result.table, kpi) if method == "tornado" else \
+        fig = charts.tornado_figure(result.table, kpi, currency=currency) if method == "tornado" else \
             charts.morris_figure(result.table, kpi)
         view.chart(fig, f"sensitivity-{kpi}")
-        with st.expander(f"Ranked table: {kpi}"):
-            st.dataframe(result.ranked(kpi)[SHOWN[method]], hide_index=True)
+        with st.expander(f"Ranked table: {label(kpi)}"):
+            st.dataframe(sensitivity_rows(result.ranked(kpi), method, kpi, currency), hide_index=True)

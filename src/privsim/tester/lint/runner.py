@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from privsim.scenario.load import read_scenario
+from privsim.errors import Problem
 from privsim.scenario.schema import Scenario
-from privsim.scenario.yamlmap import LineMap, dotted, line_of
+from privsim.scenario.yamlmap import LineMap, dotted
 from privsim.tester.lint.base import CHECKS, SEVERITIES, Check, Finding, rank
 from privsim.tester.lint.context import Context
 from privsim.tester.lint.packs import NOTICE, Pack, packs_for
+from privsim.tester.lint.target import Target, read_target, scenario_target
 
 FAIL_ON = (*SEVERITIES, "never")
 
@@ -26,6 +27,7 @@ class Report:
     checks: list[Check]
     findings: list[Finding] = field(default_factory=list)
     notice: str = NOTICE
+    warnings: list[Problem] = field(default_factory=list)   # what a data map import could not map
 
     @property
     def failures(self) -> list[Finding]:
@@ -48,36 +50,37 @@ class Report:
         return {s: sum(f.severity == s for f in self.failures) for s in reversed(SEVERITIES)}
 
 
-def lint(target: Scenario | str | Path, *, jurisdictions: list[str] | None = None,
+def lint(target: Scenario | Target | str | Path, *, jurisdictions: list[str] | None = None,
          source: str | None = None, lines: LineMap | None = None) -> Report:
     """Lint a scenario against the worst-practice checks of its jurisdiction packs.
 
     Args:
-        target: a scenario, or the path of a scenario file (findings then carry its lines)
+        target: a scenario, a :class:`Target`, or the path of a scenario file or Fides data map (findings
+            then carry its files and lines)
         jurisdictions: jurisdictions whose packs apply (default: the scenario's)
-        source: the name findings are reported under
-        lines: field path → line map for locating findings
+        source: the name findings are reported under (a scenario given as an object)
+        lines: field path → line map for locating findings (a scenario given as an object)
     """
     if isinstance(target, Scenario):
-        scenario, lines = target, lines or {}
-        source = source or "<scenario>"
-    else:
-        scenario, lines = read_scenario(target)
-        source = source or str(target)
+        target = scenario_target(target, source or "<scenario>", lines)
+    elif not isinstance(target, Target):
+        target = read_target(target)
+    scenario, source = target.scenario, target.source
     packs = packs_for(jurisdictions if jurisdictions else list(scenario.jurisdictions),
                       "--jurisdiction" if jurisdictions else f"{source}: jurisdictions")
     ctx = Context(scenario, packs, list(jurisdictions) if jurisdictions else list(scenario.jurisdictions))
     chosen = {p.id for p in packs}
     checks = [c for c in CHECKS.values() if c.packs & chosen]
-    report = Report(scenario, source, packs, checks)
+    report = Report(scenario, source, packs, checks, warnings=list(target.warnings))
     for c in checks:
         for hit in c.evaluate(ctx):
+            file, line = target.locate(hit.path)
             report.findings.append(Finding(
                 check=c, status="fail" if hit.evaluable else "cannot_evaluate",
-                severity=hit.severity or c.severity, message=hit.message, source=source,
-                line=line_of(lines, hit.path), field=dotted(hit.path), fix=hit.fix if hit.evaluable else None,
+                severity=hit.severity or c.severity, message=hit.message, source=file,
+                line=line, field=dotted(hit.path), fix=hit.fix if hit.evaluable else None,
                 subject=hit.subject))
-    report.findings.sort(key=lambda f: (not f.failed, -rank(f.severity), f.line or 0, f.check.id))
+    report.findings.sort(key=lambda f: (not f.failed, -rank(f.severity), f.source, f.line or 0, f.check.id))
     return report
 
 
@@ -91,6 +94,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                   for p in report.packs],
         "checks_run": [c.id for c in report.checks],
         "counts": report.counts(),
+        "warnings": [str(w) for w in report.warnings],
         "findings": [{
             "check": f.check.id, "title": f.check.title, "status": f.status, "severity": f.severity,
             "message": f.message, "file": f.source, "line": f.line, "field": f.field,

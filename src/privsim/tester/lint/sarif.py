@@ -31,13 +31,31 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "runs": [{
             "tool": {"driver": {"name": "privsim lint", "version": __version__,
                                 "rules": [_rule(c) for c in report.checks]}},
-            "invocations": [{"executionSuccessful": True}],
+            "invocations": [_invocation(report)],
             "results": [_result(f, index[f.check.id]) for f in report.findings],
             "properties": {"notice": report.notice,
                            "packs": [{"id": p.id, "title": p.title, "checked": p.checked.isoformat()}
                                      for p in report.packs]},
         }],
     }
+
+
+def _invocation(report: Report) -> dict[str, Any]:
+    """The run's invocation; what a data map import could not map are its warnings, located in the map."""
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if report.warnings:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "warning", "message": {"text": f"{w.field}: {w.message}" if w.field else w.message},
+             "locations": [_location(w.source, w.line)]} for w in report.warnings]
+    return invocation
+
+
+def _location(source: str, line: int | None) -> dict[str, Any]:
+    """A SARIF location: the file (repository-relative when it can be) and its line."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(source)}}
+    if line:
+        physical["region"] = {"startLine": line}
+    return {"physicalLocation": physical}
 
 
 def _rule(c: Check) -> dict[str, Any]:
@@ -65,10 +83,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         "properties": {"severity": f.severity, "field": f.field},
     }
     if not f.source.startswith("<"):
-        location: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.source)}}
-        if f.line:
-            location["region"] = {"startLine": f.line}
-        result["locations"] = [{"physicalLocation": location}]
+        result["locations"] = [_location(f.source, f.line)]
     if f.price is not None:
         result["properties"]["price"] = {"status": f.price.status, "value": f.price.value,
                                          "backlash_peak": f.price.backlash_peak,
