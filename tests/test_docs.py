@@ -64,16 +64,18 @@ def test_model_doc_lists_every_rule_with_its_dates_and_source():
 def test_the_upload_limit_is_one_constant_that_the_server_config_and_the_docs_agree_with():
     import tomllib
 
-    from privsim.dashboard import workspace
+    from privsim.dashboard import imports, workspace
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     mb = 1024 * 1024
-    assert config["server"]["maxUploadSize"] == workspace.UPLOAD_MB          # Streamlit counts whole MB
+    assert config["server"]["maxUploadSize"] == imports.EXPORT_MB            # the largest upload: an export
+    assert imports.EXPORT_MB * mb == imports.EXPORT_MAX                      # Streamlit counts whole MB
     assert (workspace.UPLOAD_MB - 1) * mb < workspace.MAX_UPLOAD <= workspace.UPLOAD_MB * mb
     assert config["client"]["toolbarMode"] in ("minimal", "viewer")          # no Deploy button
     docs = " ".join((ROOT / "docs" / "dashboard.md").read_text().split())
     assert f"limited to {workspace.MAX_UPLOAD // 1024} KB" in docs
-    assert f"`maxUploadSize = {workspace.UPLOAD_MB}`" in docs
+    assert f"`maxUploadSize = {imports.EXPORT_MB}`" in docs
+    assert f"up to {imports.EXPORT_MB} MB" in docs
 
 
 def test_dashboard_links_in_the_docs_open_real_pages():

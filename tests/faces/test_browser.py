@@ -429,8 +429,8 @@ def test_history_lists_the_comparisons_kept_by_run_and_compare_and_reopens_one(b
 SCREENS = {"": ("Run comparison",), "frontier": ("Run frontier",), "sensitivity": ("Run sensitivity",),
            "check": ("Run the stress test", "Price each fix"), "gallery": ()}    # result screens and their buttons
 ENGINEER = {"scientific notation": r"\d\.?\d*e[+-]\d", "a Python repr": r"\bTrue\b|\bFalse\b|\{'|\['|\bNone\b|\bnan\b",
-            "a YAML path": r"\b(?:strategy|events|population|behavior|economics|operations|gate|counterfactual)"
-                           r"\.[\w.]+"}
+            "a YAML path": r"\b(?:strategy|events|population|behavior|economics|operations|controls|gate|"
+                           r"counterfactual)\.[\w.]+"}
 
 
 def engineer_words(text: str) -> list[str]:
@@ -444,6 +444,8 @@ def engineer_words(text: str) -> list[str]:
 def test_result_screens_speak_to_people_and_cut_no_figure(browser, server):
     """Every result screen at 1024×768, 1280×720 and 1400×900: no metric label or value truncated, and no
     scientific notation, Python repr or YAML path in what the page shows (error boxes are exempt)."""
+    from playwright.sync_api import TimeoutError as Late
+
     found: list[str] = []
     for width, height in ((1024, 768), (1280, 720), (1400, 900)):
         page = browser.new_page(viewport={"width": width, "height": height})
@@ -451,15 +453,20 @@ def test_result_screens_speak_to_people_and_cut_no_figure(browser, server):
             page.goto(f"{server}/{path}?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
             page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=WAIT)
             settled(page)
-            for name in buttons:
-                button = page.get_by_role("button", name=name)
-                if button.count() and button.is_enabled():
-                    button.click()
-                settled(page)
-            page.locator('[data-testid="stMetricValue"], [data-testid="stPlotlyChart"] .main-svg').first.wait_for(
-                timeout=WAIT)
-            settled(page)
             where = f"/{path} at {width}x{height}"
+            try:
+                for name in buttons:          # drawn once the page has run; disabled when cached
+                    button = page.get_by_role("button", name=name)
+                    button.wait_for(state="visible", timeout=WAIT)
+                    if button.is_enabled():
+                        button.click()
+                    settled(page)
+                page.wait_for_function("() => document.querySelector('[data-testid=\"stMetricValue\"], "
+                                       "[data-testid=\"stPlotlyChart\"] .main-svg')", timeout=WAIT)
+            except Late:
+                found.append(f"{where}: no result appeared")
+                continue
+            settled(page)
             for metric in page.locator('[data-testid="stMetric"]').all():
                 found += [f"{where}: cut {c}" for c in cut(metric)]
             text = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]').cloneNode(true);
@@ -468,7 +475,11 @@ def test_result_screens_speak_to_people_and_cut_no_figure(browser, server):
                 return m.innerText + ' ' + [...m.querySelectorAll('svg text')].map(t => t.textContent).join(' '); }""")
             found += [f"{where}: {w}" for w in engineer_words(text)]
             page.mouse.move(0, 0)
+            tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": width, "height": min(max(tall, height), 12_000)})   # the whole page
+            page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / f"words-{path or 'compare'}-{width}x{height}.png"), full_page=True)
+            page.set_viewport_size({"width": width, "height": height})
         page.close()
     assert not found, "\n".join(found[:40])
 
@@ -512,3 +523,43 @@ def test_the_gallery_reads_in_a_room_with_and_without_presentation_mode(browser,
             page.screenshot(path=str(ARTIFACTS / f"{name}-chart.png"))
             page.close()
         assert sizes[True] > sizes[False], (width, sizes)
+
+
+def test_the_example_export_builds_the_editors_population_in_the_browser(browser, server):
+    """Drop examples/customers.csv and its map into "Build population from file": the editor's population is the
+    export's (segments, size, the per-customer file), and the page says which columns were dropped and hashed."""
+    from playwright.sync_api import expect  # where the browser fixture has found Playwright
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{server}/editor?size={SIZE}&reps={REPS}", wait_until="domcontentloaded")
+    page.locator(".st-key-ed-upload-file").get_by_role("button", name="Upload", exact=True).wait_for(timeout=WAIT)
+    settled(page)
+    assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 1, "only the scenario's box"
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="From your data").click()
+    page.locator(".st-key-ed-from-kind").get_by_text("Build population from file").click()
+    for box, name in (("export", "customers.csv"), ("map", "customers.map.yaml")):
+        drop = page.locator(f".st-key-ed-from-{box}-0 [data-testid='stFileUploaderDropzoneInput']")
+        drop.wait_for(state="attached", timeout=WAIT)
+        settled(page)                        # a run still drawing the boxes would drop the file
+        drop.set_input_files(str(ROOT / "examples" / name))
+        page.locator(f".st-key-ed-from-{box}-0").get_by_text(name).wait_for(timeout=WAIT)
+    expect(page.locator(".st-key-ed-from-build button")).to_be_enabled(timeout=WAIT)
+    page.locator(".st-key-ed-from-build button").click()
+    page.get_by_text("Editing: Opt-in newsletter, population built from customers.csv").wait_for(timeout=WAIT)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main).to_contain_text("Identifiers dropped, never read: email.", timeout=WAIT)
+    expect(main).to_contain_text("Identifiers kept only as a salted hash (the salt is not kept): customer_id.")
+    expect(main).to_contain_text("Valid: 1 practice(s), 0 event(s), 3 segment(s), 50,000 simulated customers")
+    assert page.locator(".st-key-ed-from-export-1 [data-testid='stFileUploaderFile']").count() == 0, "box emptied"
+    settled(page)
+    expect(page.locator(".st-key-ed-2-population-size input")).to_have_value("50000")
+    shoot(page, "editor-population-from-file")
+    page.get_by_role("tab", name="Segments").click()
+    page.locator(".st-key-ed-2-segments").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "editor-population-from-file-segments.png"))
+    page.get_by_role("tab", name="YAML").click()
+    text = page.get_by_role("textbox", name="Scenario YAML").input_value()
+    assert "from_file: /" in text and ".parquet" in text and "share: 0.252" in text, text[:2000]
+    assert "@example.com" not in text
+    page.close()

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import privsim
-from privsim.dashboard import downloads, settings, workspace
+from privsim.dashboard import downloads, imports, settings, workspace
 from privsim.dashboard.cache import ResultStore, run_key
 from privsim.errors import InputError
 from privsim.experiments.compare import compare
@@ -123,7 +123,7 @@ def test_the_server_refuses_large_uploads_and_messages_before_they_reach_the_cod
             "print(config.get_option('server.maxUploadSize'), config.get_option('server.maxWidgetStateSize'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     upload_mb, state_mb = (int(x) for x in out.stdout.split())
-    assert upload_mb == 1 and state_mb <= 2                 # Streamlit's defaults are 200 and 25 MB
+    assert upload_mb == imports.EXPORT_MB and state_mb <= 2  # Streamlit's defaults are 200 and 25 MB
 
 
 def test_an_alias_bomb_upload_is_refused_while_parsing():

@@ -9,7 +9,7 @@ import pytest
 from privsim.dashboard import view
 from privsim.dashboard.cache import STORE
 from privsim.dashboard.pages import gallery as page_gallery
-from privsim.output.formatting import fmt
+from privsim.output.formatting import fmt, label
 from privsim.scenario.words import patch_in_words
 from privsim.tester.cases import load_case, run_case
 from tests.faces.test_dashboard import page_app, texts
@@ -49,7 +49,7 @@ def test_what_happened_stands_beside_the_simulated_case_and_its_counterfactual(g
     case = load_case(CASE)
     run = run_case(case, REPS, size=SIZE)
     table = gallery.table[0].value.reset_index()
-    assert list(table["KPI"]) == [o.kpi for o in case.case.observed]
+    assert list(table["KPI"]) == [label(o.kpi) for o in case.case.observed]
     for row, x in zip(table.to_dict("records"), run.comparisons, strict=True):
         assert row["simulated"] == fmt(x.observation.kpi, x.simulated, "USD")
         assert row["better practice"] == fmt(x.observation.kpi, x.counterfactual, "USD")

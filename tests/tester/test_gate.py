@@ -94,6 +94,8 @@ def test_a_criterion_that_cannot_be_evaluated_fails_with_its_reason():
     assert Verdict("x", "x", float("nan"), None).passed              # a threshold turned off is no criterion
     assert Verdict("x", "x", 0.5, 0.25).reason == "x 50.00% is above the limit 25.00%"
     assert Verdict("x", "x", 2.5e6, 1e6, "currency", "EUR").reason == "x €2.5M is above the limit €1M"
+    gain = Verdict("x", "P95 loss", -1.2e6, 1e6, "currency", "USD", loss=True)
+    assert gain.passed and gain.shown(gain.value) == "none (a gain of $1.2M)"     # a loss below 0 is no loss
 
 
 def test_a_p95_on_few_replications_carries_a_warning(newsletter):

@@ -31,6 +31,7 @@ from privsim.experiments.compare import Comparison
 from privsim.experiments.compare import compare as run_compare
 from privsim.experiments.frontier import CLIFF_FACTOR
 from privsim.experiments.frontier import frontier as run_frontier
+from privsim.experiments.results import with_units
 from privsim.experiments.sensitivity import DEFAULT_REPS, KPIS, METHODS
 from privsim.experiments.sensitivity import sensitivity as run_sensitivity
 from privsim.experiments.sweep import DESIGNS, MAX_POINTS, SweepResult
@@ -111,8 +112,8 @@ def compare(
                         "order": [{"scenario": n, "total_value": v} for n, v in cmp.ranking()],
                         "by_npv_alone": [n for n, _ in cmp.ranking("npv")]},
             "failed": [{"scenario": n, "replicate": r, "error": e} for n, r, e in cmp.failed],
-            "differences": _records(diff[diff["segment"] == "all"]),
-            "kpis": _records(summary[summary["segment"] == "all"])}))
+            "differences": _records(with_units(diff[diff["segment"] == "all"])),
+            "kpis": _records(with_units(summary[summary["segment"] == "all"]))}))
     else:
         for name, said in cmp.changes().items():
             out.print(f"[bold]What {name} changes against {cmp.names[0]}[/bold]")
@@ -176,7 +177,7 @@ def _sweep_json(result: SweepResult, target: Path, extra: dict[str, Any] | None 
     summary = result.summary()
     out.print_json(json.dumps({
         "run_folder": str(target), "points": _records(result.points_frame()), "resumed_points": result.skipped,
-        "kpis": _records(summary[summary["segment"] == "all"]), **(extra or {})}, default=str))
+        "kpis": _records(with_units(summary[summary["segment"] == "all"])), **(extra or {})}, default=str))
 
 
 @app.command()

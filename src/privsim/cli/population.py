@@ -15,7 +15,7 @@ from privsim import population_from_export, population_from_survey
 from privsim.cli.common import MAX_SIZE, Force, app, guarded, out, rich_table
 from privsim.errors import InputError
 from privsim.files import claim_file, write_atomic, write_frame
-from privsim.scenario.popblock import block
+from privsim.scenario.popblock import DEFAULT_SIZE, block, default_size
 
 population_app = typer.Typer(no_args_is_help=True, help="Build a population from your own data: a customer export "
                                                         "or a privacy-attitude survey (docs/own-data.md).")
@@ -24,7 +24,6 @@ app.add_typer(population_app, name="population")
 Map = Annotated[Path, typer.Option("--map", "-m", help="the mapping YAML: which columns mean what")]
 Size = Annotated[int | None, typer.Option("--size", min=1, max=MAX_SIZE, help="simulated customers in the block "
                                                                             "(default: the rows, at most 100,000)")]
-DEFAULT_SIZE = 100_000
 
 
 @population_app.command("build")
@@ -48,7 +47,7 @@ def build(
                                 + ("" if segments_only else " (or --segments-only for a .yaml block)"))
     claim_file(out_file, force=force)
     built = population_from_export(export, map)
-    n = size or min(built.rows, DEFAULT_SIZE)
+    n = size or default_size(built.rows)
     notes = {seg: "starts: " + "; ".join(f"{pid} granted {g:.1%}, refused {d:.1%}" for pid, (g, d) in per.items())
              for seg, per in built.consents.items() if per}
     title = [f"written by privsim population build from {export.name} ({built.rows:,} customers)",

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from privsim.errors import InputError
+from privsim.output.formatting import plain
 from privsim.scenario.load import decode, scenario_from_text
 from privsim.scenario.schema import Scenario
 from privsim.scenario.yamlmap import LineMap, parse
@@ -86,8 +87,12 @@ def from_text(name: str, text: str) -> Scenario:
     return scenario_from_text(text, name)
 
 
-def check_size(name: str, size: int) -> None:
-    """A scenario sent to the server is at most ``MAX_UPLOAD`` bytes (a real one is a few KB)."""
-    if size > MAX_UPLOAD:
-        raise InputError.single(name, f"it has {size / 1024:,.0f} KB; allowed: up to {MAX_UPLOAD // 1024} KB "
-                                "(a scenario file is a few KB)")
+def check_size(name: str, size: int, limit: int = MAX_UPLOAD, why: str = "a scenario file is a few KB") -> None:
+    """A file sent to the server is at most ``limit`` bytes (a scenario's is ``MAX_UPLOAD``; a real one is a few KB)."""
+    if size > limit:
+        raise InputError.single(name, f"it has {amount(size)}; allowed: up to {amount(limit)} ({why})")
+
+
+def amount(size: int) -> str:
+    """Bytes as a person reads them: whole KB below a megabyte, else MB."""
+    return f"{size / 1024:,.0f} KB" if size < 2**20 else f"{plain(size / 2**20)} MB"

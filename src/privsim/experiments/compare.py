@@ -23,6 +23,7 @@ from privsim.model.vocabulary import BOUNDED, term
 from privsim.scenario import words
 from privsim.scenario.schema import Scenario
 
+CONTEXT = ("name", "description", "case")      # what a scenario says about itself, not what it does
 DIFFERENCE_COLUMNS = ["scenario", "reference", "segment", "kpi", "mean_reference", "mean", "diff", "ci_low",
                       "ci_high", "unpaired_ci_low", "unpaired_ci_high", "better_share", "n"]
 
@@ -63,11 +64,13 @@ class Comparison:
         return _stack([run.company_frame() for run in self.runs], self.names)
 
     def changes(self, reference: int = 0) -> dict[str, list[str]]:
-        """What each other scenario changes against ``reference``, field by field in words."""
+        """What each other scenario changes against ``reference``, field by field in words.
+
+        Names and free-text descriptions are left out: the names head each list, and prose is no setting.
+        """
         ref = self.runs[reference].scenario
-        return {name: words.changes(ref, run.scenario) for i, (name, run) in enumerate(zip(self.names, self.runs,
-                                                                                          strict=True))
-                if i != reference}
+        return {name: words.changes(ref, run.scenario, ignore=CONTEXT)
+                for i, (name, run) in enumerate(zip(self.names, self.runs, strict=True)) if i != reference}
 
     def ranking(self, kpi: str = "total_value") -> list[tuple[str, float]]:
         """Scenarios by mean ``kpi`` for the whole population, best first (a KPI with no direction: highest)."""

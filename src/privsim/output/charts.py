@@ -20,6 +20,8 @@ from privsim.output.formatting import coefficient, fmt, label, plain, symbol
 TEMPLATE = "plotly_white"
 COLORS = qualitative.Plotly
 TIMESERIES = tuple((m, label(m)) for m in ("backlash", "trust", "active", "opt_outs", "complaints", "npv"))
+PER_ROW = 3          # panels a row in multi-KPI figures
+GAP = 60             # px between stacked panels: tick labels above, the next panel's title below
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
 SWEEP_KPIS = ("total_value", "npv", "opt_outs", "complaints", "backlash_peak")
 DIFFERENCE_KPIS = ("total_value", "npv", "privacy_churn", "pushback", "opt_outs", "complaints", "backlash_peak",
@@ -103,17 +105,21 @@ def segment_figure(summary: pd.DataFrame, kpis: Sequence[str] = SEGMENT_KPIS, by
                    title: str = "By segment", currency: str = "USD") -> go.Figure:
     """Per-segment KPI means with 95% CIs (grouped by ``by``, e.g. scenario)."""
     kpis = [k for k in kpis if (summary["kpi"] == k).any()]
-    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=[label(k) for k in kpis], horizontal_spacing=0.05)
+    rows, cols = -(-len(kpis) // PER_ROW), min(len(kpis), PER_ROW)       # three panels a row: readable when narrow
+    fig = make_subplots(rows=max(rows, 1), cols=max(cols, 1), subplot_titles=[label(k) for k in kpis],
+                        horizontal_spacing=0.08, vertical_spacing=0.22 if rows > 1 else 0.1)
     groups = list(dict.fromkeys(summary[by])) if by else [None]
-    for c, kpi in enumerate(kpis, start=1):
+    for n, kpi in enumerate(kpis):
+        r, c = n // PER_ROW + 1, n % PER_ROW + 1
         for k, group in enumerate(groups):
             s = summary[(summary["kpi"] == kpi) & ((summary[by] == group) if by else True)]
             fig.add_trace(go.Bar(x=s["segment"].astype(str), y=s["mean"], name=str(group or "mean"),
                                  marker_color=COLORS[k % len(COLORS)], legendgroup=str(group), showlegend=c == 1,
                                  error_y={"type": "data", "symmetric": False, "array": s["ci_high"] - s["mean"],
-                                          "arrayminus": s["mean"] - s["ci_low"]}), row=1, col=c)
-        fig.update_yaxes(**axis_format(kpi, currency), row=1, col=c)
-    fig.update_layout(template=TEMPLATE, title=title, height=380, barmode="group", showlegend=by is not None)
+                                          "arrayminus": s["mean"] - s["ci_low"]}), row=r, col=c)
+        fig.update_yaxes(**axis_format(kpi, currency), row=r, col=c)
+    fig.update_layout(template=TEMPLATE, title=title, height=120 + 300 * max(rows, 1), barmode="group",
+                      showlegend=by is not None, legend={"orientation": "h", "y": -0.12})
     return fig
 
 
@@ -127,8 +133,10 @@ def differences_figure(diff: pd.DataFrame, segment: str = "all", kpis: Sequence[
     d = diff[diff["segment"].astype(str) == segment]
     kpis = [k for k in kpis if (d["kpi"] == k).any()]
     kpis += sorted(k for k in set(d["kpi"]) if k.startswith("consent.") and k not in kpis)
+    panel = 60 + 24 * d["scenario"].nunique()              # px per KPI: its points, ticks and the next title
+    height = 140 + (panel + GAP) * len(kpis)
     fig = make_subplots(rows=max(len(kpis), 1), cols=1, subplot_titles=[label(k) for k in kpis],
-                        vertical_spacing=min(0.3 / max(len(kpis), 1), 0.08))
+                        vertical_spacing=GAP / height)
     for row, kpi in enumerate(kpis, start=1):
         g = d[d["kpi"] == kpi]
         points = 100.0 if term(kpi).unit in PERCENT else 1.0      # shares in percentage points
@@ -150,7 +158,7 @@ def differences_figure(diff: pd.DataFrame, segment: str = "all", kpis: Sequence[
         fig.update_xaxes(**axis, row=row, col=1)
     reference = str(d["reference"].iloc[0]) if len(d) else "the reference"
     fig.update_layout(template=TEMPLATE, title=f"Difference from {reference} (paired and unpaired 95% CIs)",
-                      height=max(300, (70 + 24 * d["scenario"].nunique()) * len(kpis) + 120),
+                      height=height,
                       legend={"orientation": "h"})
     return fig
 
@@ -161,17 +169,20 @@ def sweep_figure(summary: pd.DataFrame, paths: Sequence[str], kpis: Sequence[str
     s = summary[summary["segment"].astype(str) == segment]
     kpis = [k for k in kpis if (s["kpi"] == k).any()]
     x = paths[0]
-    fig = make_subplots(rows=1, cols=len(kpis), subplot_titles=[label(k) for k in kpis], horizontal_spacing=0.06)
-    for c, kpi in enumerate(kpis, start=1):
+    rows, cols = -(-len(kpis) // PER_ROW), min(len(kpis), PER_ROW)
+    fig = make_subplots(rows=max(rows, 1), cols=max(cols, 1), subplot_titles=[label(k) for k in kpis],
+                        horizontal_spacing=0.08, vertical_spacing=0.22 if rows > 1 else 0.1)
+    for n, kpi in enumerate(kpis):
+        r, c = n // PER_ROW + 1, n % PER_ROW + 1
         k = s[s["kpi"] == kpi].sort_values("point")
         hover = k[list(paths)].astype(str).agg(", ".join, axis=1) if len(paths) > 1 else None
         fig.add_trace(go.Scatter(x=k[x], y=k["mean"], mode="lines+markers" if len(paths) == 1 else "markers",
                                  text=hover, name=kpi, showlegend=False, marker={"color": COLORS[0]},
                                  error_y={"type": "data", "symmetric": False, "array": k["ci_high"] - k["mean"],
-                                          "arrayminus": k["mean"] - k["ci_low"]}), row=1, col=c)
-        fig.update_xaxes(title_text=x.rsplit(".", 1)[-1].replace("_", " "), row=1, col=c)
-        fig.update_yaxes(**axis_format(kpi, currency), row=1, col=c)
-    fig.update_layout(template=TEMPLATE, title="Sweep: KPI means with 95% CIs", height=400)
+                                          "arrayminus": k["mean"] - k["ci_low"]}), row=r, col=c)
+        fig.update_xaxes(title_text=x.rsplit(".", 1)[-1].replace("_", " "), row=r, col=c)
+        fig.update_yaxes(**axis_format(kpi, currency), row=r, col=c)
+    fig.update_layout(template=TEMPLATE, title="Sweep: KPI means with 95% CIs", height=120 + 300 * max(rows, 1))
     return fig
 
 
@@ -183,9 +194,8 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
     third panel plots value against pushback and labels each point with its backlash peak.
     """
     name = path.rsplit(".", 1)[-1].replace("_", " ")
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.08,
-                        subplot_titles=[f"Total value vs {name}", f"Pushback and backlash vs {name}",
-                                        "Total value vs pushback"])
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1,
+                        subplot_titles=["Total value", "Pushback and backlash", "Value against pushback"])
     bars = {"type": "data", "symmetric": False}
     for c, kpi, color in ((1, "total_value", COLORS[0]), (2, "pushback", COLORS[0]), (2, "backlash_peak", COLORS[3])):
         fig.add_trace(go.Scatter(x=table["value"], y=table[kpi], mode="lines+markers", name=label(kpi),
@@ -209,12 +219,13 @@ def frontier_figure(table: pd.DataFrame, path: str, optimum: int | None, pareto:
             fig.add_vline(x=at, line={"dash": "dash", "color": COLORS[1]}, row=1, col=c)
         fig.add_annotation(x=at, y=1.0, yref="paper", xref="x2", text="cliff", showarrow=False)
     for c in (1, 3):
-        fig.update_yaxes(title_text=f"total value ({currency})", **axis_format("total_value", currency), row=1, col=c)
+        fig.update_yaxes(**axis_format("total_value", currency), row=1, col=c)
     fig.update_xaxes(title_text=name, row=1, col=1)
     fig.update_xaxes(title_text=name, row=1, col=2)
     fig.update_yaxes(**axis_format("pushback", currency), row=1, col=2)
     fig.update_xaxes(title_text="customer pushback", **axis_format("pushback", currency), row=1, col=3)
-    fig.update_layout(template=TEMPLATE, title="Tolerance frontier", height=420)
+    fig.update_layout(template=TEMPLATE, title=f"Tolerance frontier: total value in {currency}, shares of customers",
+                      height=480, legend={"orientation": "h", "y": -0.25})
     return fig
 
 

@@ -103,17 +103,34 @@ def read_documents(path: str | Path) -> list[Document]:
                                 "of them")
     if len(paths) > MAX_FILES:
         raise InputError.single(str(path), f"holds {len(paths):,} manifests; allowed: at most {MAX_FILES}")
-    docs, problems = [], []
+    texts, problems = [], []
     for p in paths:
         try:
-            data, lines = parse(read_text(p), str(p))
+            texts.append((str(p), read_text(p)))
+        except InputError as exc:
+            problems += exc.problems
+    try:
+        docs = documents(texts)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return docs
+
+
+def documents(texts: list[tuple[str, str]]) -> list[Document]:
+    """Manifests from ``(source, YAML text)`` pairs (files read, or uploads); bad input names the source."""
+    docs, problems = [], []
+    for source, text in texts:
+        try:
+            data, lines = parse(text, source)
         except InputError as exc:
             problems += exc.problems
             continue
         if is_fides(data):
-            docs.append(Document(str(p), data, lines))
+            docs.append(Document(source, data, lines))
         else:
-            problems.append(Problem(str(p), 1, "", "not a Fides data map; allowed: a manifest with a top-level "
+            problems.append(Problem(source, 1, "", "not a Fides data map; allowed: a manifest with a top-level "
                                     "'system:' (or 'dataset:') list"))
     if problems:
         raise InputError(problems)

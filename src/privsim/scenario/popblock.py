@@ -7,6 +7,7 @@ What the data measures wins; the rest comes from the map's ``levels``, else from
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from privsim.scenario.maps import Levels, MapFile
 from privsim.scenario.messages import problems_from
 from privsim.scenario.schema import Population
 
+DEFAULT_SIZE = 100_000          # simulated customers of a built block, at most (the rows when fewer)
 ATTRIBUTES = ("concern", "trust", "annual_value", "churn_per_year")
 DIGITS = {"share": 4, "concern": 4, "trust": 4, "annual_value": 2, "churn_per_year": 4}
 WESTIN_LEVELS = {   # the levels of docs/scenario.md's example (research: calibration.md §1, Westin 1999–2003)
@@ -52,15 +54,27 @@ def rounded_shares(counts: dict[str, float]) -> dict[str, float]:
     return {n: int(u) / 10_000 for n, u in zip(names, units, strict=True) if u > 0}
 
 
-def block(segments: dict[str, dict[str, float]], size: int, represents: float, *, title: list[str],
-          from_file: str | None = None, notes: dict[str, str] | None = None) -> str:
-    """The ``population:`` YAML block, checked against the scenario format (``from_file`` is not opened here)."""
+def default_size(rows: int) -> int:
+    """Simulated customers of a built block unless told otherwise: the rows, at most ``DEFAULT_SIZE``."""
+    return min(rows, DEFAULT_SIZE)
+
+
+def population_data(segments: dict[str, dict[str, float]], size: int, represents: float) -> dict[str, Any]:
+    """The block as scenario data, rounded as it is written and checked against the scenario format."""
     rows = {n: {k: round(v, DIGITS[k]) for k, v in seg.items()} for n, seg in segments.items()}
     data = {"size": size, "represents": round(represents, 6), "segments": rows}
     try:
         Population.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from(exc, Population, data, "the population block", {})) from None
+    return data
+
+
+def block(segments: dict[str, dict[str, float]], size: int, represents: float, *, title: list[str],
+          from_file: str | None = None, notes: dict[str, str] | None = None) -> str:
+    """The ``population:`` YAML block, checked against the scenario format (``from_file`` is not opened here)."""
+    data = population_data(segments, size, represents)
+    rows = data["segments"]
     lines = [f"# {t}" for t in title] + ["population:", f"  size: {size}", f"  represents: {data['represents']:g}"]
     if from_file is not None:
         lines.append(f"  from_file: {json.dumps(from_file)}")

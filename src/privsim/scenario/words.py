@@ -62,10 +62,13 @@ def patch_in_words(scenario: Scenario, patch: dict[str, Any]) -> list[str]:
     return [describe(scenario, path, value) for path, value in patch.items()]
 
 
-def changes(a: Scenario, b: Scenario) -> list[str]:
-    """Every field where ``b`` differs from ``a``, in words (the name included); empty when they are the same."""
+def changes(a: Scenario, b: Scenario, ignore: typing.Collection[str] = ()) -> list[str]:
+    """Every field where ``b`` differs from ``a``, in words; empty when they are the same.
+
+    ``ignore``: top-level fields left out (such as ``name`` and ``description`` where the names head the list).
+    """
     return [describe(a, path, _resolve(b, path)[2], _resolve(a, path)[2])
-            for path in _differences(a.model_dump(), b.model_dump(), "")]
+            for path in _differences(a.model_dump(), b.model_dump(), "") if path.split(".")[0] not in ignore]
 
 
 # ---------------------------------------------------------------- where a path leads

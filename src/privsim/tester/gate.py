@@ -52,12 +52,16 @@ class Verdict:
     limit: float | None
     unit: str = SHARE
     currency: str = "USD"
+    loss: bool = False          # the figure is a loss: below 0 it is a gain, and says so
 
     def shown(self, x: float | None) -> str:
         """A measured figure or limit in the verdict's unit ('off' for no limit, 'n/a' when undefined)."""
         if x is None:
             return "off"
-        return "n/a" if math.isnan(x) else quantity(self.unit, x, self.currency)
+        if math.isnan(x):
+            return "n/a"
+        return f"none (a gain of {quantity(self.unit, -x, self.currency)})" if self.loss and x < 0 else \
+            quantity(self.unit, x, self.currency)
 
     @property
     def passed(self) -> bool:
@@ -158,9 +162,9 @@ def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None
     currency = scenario.economics.currency
     verdicts = [
         Verdict("max_value_loss", "P95 loss of total value vs no-practice baseline", p95, gate.max_value_loss,
-                CURRENCY, currency),
+                CURRENCY, currency, loss=True),
         Verdict("max_value_loss_share", "P95 loss of total value / baseline total value", share,
-                gate.max_value_loss_share),
+                gate.max_value_loss_share, loss=True),
         Verdict("max_regulator_probability", "probability of regulator action", regulator,
                 gate.max_regulator_probability, PROBABILITY),
         Verdict("max_backlash_peak", "P95 peak backlash", b95, gate.max_backlash_peak),

@@ -21,6 +21,9 @@ HEADLINE = ("total_value", "total_vs_baseline", "npv", "terminal_value", "npv_vs
             "pushback", "opt_outs", "complaints", "backlash_peak", "regulator_action", "regulator_order",
             "fine_paid", "fines", "expected_fines")
 SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "revenue", "npv", "active")
+# A scenario's cell takes the width its figures need and moves under the other where the box is narrow,
+# instead of cutting its name or value ("Dark-pattern con…", "$3…")
+CARDS_CSS = """<style>[class*="st-key-kpi-row"] > div {flex: 1 1 auto; width: max-content; max-width: 100%}</style>"""
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
 
 
@@ -58,7 +61,7 @@ def page() -> None:
     cards(cmp)
     over_time(cmp)
     currency = cmp.runs[0].scenario.economics.currency
-    view.chart(charts.segment_figure(cmp.summary(), by="scenario", currency=currency).update_layout(height=440),
+    view.chart(charts.segment_figure(cmp.summary(), by="scenario", currency=currency),
                "compare-segments")
     differences(cmp)
     view.chart(npv_figure(cmp), "compare-npv")
@@ -99,13 +102,14 @@ def cards(cmp: Comparison) -> None:
     currency = cmp.runs[0].scenario.economics.currency
     consent = sorted({k for _, k in summary.index if k.startswith("consent.")})
     kpis = [*HEADLINE, *consent]
+    st.html(CARDS_CSS)
     per_row = 2 if len(cmp.names) <= 2 else 1
     for start in range(0, len(kpis), per_row):
         for outer, kpi in zip(st.columns(per_row), kpis[start:start + per_row], strict=False):
             with outer.container(border=True):
                 st.markdown(f"**{label(kpi)}**", help=term(kpi).meaning)
-                for col, (i, name) in zip(st.columns(len(cmp.names)), enumerate(cmp.names), strict=True):
-                    with col:
+                with st.container(horizontal=True, key=f"kpi-row-{kpi.replace('.', '-')}"):
+                    for i, name in enumerate(cmp.names):
                         card(kpi, i, name, summary, diff, currency)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 import yaml
 
-from privsim.dashboard import forms, settings, tables, view, workspace
+from privsim.dashboard import forms, fromdata, settings, tables, view, workspace
 from privsim.errors import InputError, Problem
 from privsim.output.formatting import plain
 from privsim.scenario.load import dump_scenario, scenario_from_data
@@ -83,7 +83,7 @@ def page() -> None:
 
 
 def start() -> None:
-    """Where to start from: a workspace scenario, an uploaded file, or a blank scenario."""
+    """Where to start from: a workspace scenario, an uploaded file, a blank scenario, or your own data."""
     with st.expander("Start from a bundled or saved scenario, an upload, or a blank scenario",
                      expanded=st.session_state.get(VERSION, 0) <= 1):
         left, right = st.columns(2)
@@ -101,6 +101,7 @@ def start() -> None:
         if buttons.button("Blank scenario", key="ed-blank"):
             load(scenario_from_data(BLANK, "blank"), "blank scenario")
         upload(right)
+    fromdata.section(st.session_state[BASE], load)
 
 
 def upload(col: Any) -> None:

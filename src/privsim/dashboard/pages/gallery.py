@@ -243,7 +243,7 @@ def outcome(run: CaseRun, currency: str) -> None:
             st.metric(label(kpi), fmt(kpi, case_value, currency),
                       delta=f"better practice: {fmt(kpi, better, currency)}", delta_arrow="off", delta_color="off")
     st.subheader("What happened beside the simulation")
-    rows = [{"KPI": x.observation.kpi, "what happened": x.observation.text,
+    rows = [{"KPI": label(x.observation.kpi), "what happened": x.observation.text,
              "observed": fmt(x.observation.kpi, x.observation.value, currency),
              "simulated": fmt(x.observation.kpi, x.simulated, currency),
              "better practice": fmt(x.observation.kpi, x.counterfactual if x.counterfactual is not None

@@ -21,7 +21,7 @@ MAX_PER_MONTH = {"email": round(5 * 365.25 / 12 / 7, 1), "sms": 4.0, "phone": 2.
                "e-mail (bulk-sender rules)",
        rule="CAN-SPAM 10 business days ($53,088 per e-mail); CCPA regs §7026(f) 15 business days; GDPR Art. 12(3), "
             "21(3); Gmail/Yahoo bulk-sender rules (2 days, 2024)",
-       fix="honour opt-outs within the limit (controls.opt_out_latency_days)",
+       fix="honour opt-outs within the limit (controls: opt_out_latency_days)",
        pda="Unwarranted restriction", linddun="Unintervenability", kind="opt_out_ignored")
 def opt_out_latency(ctx: Context) -> Iterator[Hit]:
     latency = ctx.scenario.strategy.controls.opt_out_latency_days
