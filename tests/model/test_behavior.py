@@ -47,10 +47,10 @@ def test_same_coefficients_give_both_opt_in_figures_through_the_taxonomy():
 
 def test_per_send_hazards_rise_with_frequency_intrusion_and_low_trust():
     felt, concern = arr(0.5), arr(0.5)
-    base, _ = eq.per_send_hazards(B, 4, 0.2, felt.copy(), concern, arr(0.6))
-    freq, _ = eq.per_send_hazards(B, 16, 0.2, felt.copy(), concern, arr(0.6))
-    low_trust, _ = eq.per_send_hazards(B, 4, 0.2, felt.copy(), concern, arr(0.2))
-    intrusive, _ = eq.per_send_hazards(B, 4, 0.8, felt.copy(), concern, arr(0.6))
+    base, _ = eq.per_send_hazards(B, 4, 0.2, felt.copy(), concern, eq.trust_factor(B, arr(0.6)))
+    freq, _ = eq.per_send_hazards(B, 16, 0.2, felt.copy(), concern, eq.trust_factor(B, arr(0.6)))
+    low_trust, _ = eq.per_send_hazards(B, 4, 0.2, felt.copy(), concern, eq.trust_factor(B, arr(0.2)))
+    intrusive, _ = eq.per_send_hazards(B, 4, 0.8, felt.copy(), concern, eq.trust_factor(B, arr(0.6)))
     assert freq[0] == pytest.approx(base[0] * 4 ** B.opt_out.frequency_elasticity, rel=1e-5)
     assert low_trust[0] > base[0] and intrusive[0] > base[0]
 

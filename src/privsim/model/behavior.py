@@ -46,42 +46,61 @@ def choice_probability(b: Behavior, mode: str, utility: np.ndarray) -> np.ndarra
     return sigmoid(utility)
 
 
-def trust_factor(b: Behavior, trust: np.ndarray) -> np.ndarray:
+def trust_factor(b: Behavior, trust: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """exp(−β·(T − ½)): low trust raises opt-out hazards."""
-    f = (trust - F32(0.5)) * F32(-b.opt_out.trust_elasticity)
+    f = np.subtract(trust, F32(0.5), out=out)
+    f *= F32(-b.opt_out.trust_elasticity)
     return np.exp(f, out=f)
 
 
-def per_send_hazards(b: Behavior, per_month: float, x: float, felt: np.ndarray, concern: np.ndarray,
-                     trust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-send unsubscribe h = h0·(f/f0)^η·e^(−β(T−½))·(1 + κ·I), complaint c = c0·(f/f0)^η_c·(1 + κ·I), I = x·m·c."""
+def send_scales(b: Behavior, per_month: float, x: float) -> tuple[np.float32, np.float32, np.float32]:
+    """The constants of the per-send hazards: κ·x, h0·(f/f0)^η and c0·(f/f0)^η_c."""
     o = b.opt_out
     ratio = per_month / o.reference_per_month
+    return (F32(o.intrusion_elasticity * x), F32(o.per_send * ratio ** o.frequency_elasticity),
+            F32(o.complaint_per_send * ratio ** o.complaint_elasticity))
+
+
+def per_send_hazards(b: Behavior, per_month: float, x: float, felt: np.ndarray, concern: np.ndarray,
+                     factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-send unsubscribe h = h0·(f/f0)^η·e^(−β(T−½))·(1 + κ·I), complaint c = c0·(f/f0)^η_c·(1 + κ·I), I = x·m·c.
+
+    ``factor`` is :func:`trust_factor` of the customers' trust.
+    """
+    intrusion_scale, unsub_scale, complaint_scale = send_scales(b, per_month, x)
     intrusion = felt * concern
-    intrusion *= F32(o.intrusion_elasticity * x)
+    intrusion *= intrusion_scale
     intrusion += F32(1.0)
-    unsub = trust_factor(b, trust)
-    unsub *= intrusion
-    unsub *= F32(o.per_send * ratio ** o.frequency_elasticity)
+    unsub = factor * intrusion
+    unsub *= unsub_scale
     complaint = intrusion
-    complaint *= F32(o.complaint_per_send * ratio ** o.complaint_elasticity)
+    complaint *= complaint_scale
     return unsub, complaint
 
 
-def review_hazard(b: Behavior, x: float, felt: np.ndarray, concern: np.ndarray, trust: np.ndarray) -> np.ndarray:
-    """Opt-out at a periodic review of a data-use practice: r·I·e^(−β(T−½)), I = x·m·c."""
-    h = trust_factor(b, trust)
-    h *= felt
+def review_scale(b: Behavior, x: float) -> np.float32:
+    """The constant r·x of the review hazard."""
+    return F32(b.opt_out.per_review * x)
+
+
+def review_hazard(b: Behavior, x: float, felt: np.ndarray, concern: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Opt-out at a periodic review of a data-use practice: r·I·e^(−β(T−½)), I = x·m·c (``factor``: trust_factor)."""
+    h = factor * felt
     h *= concern
-    h *= F32(b.opt_out.per_review * x)
+    h *= review_scale(b, x)
     return h
+
+
+def recovery_rate(b: Behavior) -> np.float32:
+    """ρ = ln 2 / half-life: the daily pull of trust back toward its baseline."""
+    return F32(math.log(2.0) / b.trust.recovery_half_life_days)
 
 
 def update_trust(b: Behavior, trust: np.ndarray, trust_base: np.ndarray, bad: np.ndarray | None,
                  good: np.ndarray | None, scratch: np.ndarray) -> None:
     """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T), clipped to [0, 1] (§5)."""
     t = b.trust
-    rho = F32(math.log(2.0) / t.recovery_half_life_days)
+    rho = recovery_rate(b)
     np.subtract(trust_base, trust, out=scratch)
     scratch *= rho
     if good is not None:

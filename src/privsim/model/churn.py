@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
+from privsim.model import kernels
 from privsim.model.rng import Decision
 
 if TYPE_CHECKING:
@@ -23,14 +24,26 @@ F32 = np.float32
 def stage_churn(eng: Replication, day: int) -> None:
     """Churn p = h_seg + s·q_T/365 (one draw a customer), plus exits decided on learning of a violation."""
     pop, scratch = eng.pop, eng.scratch
-    intent = eq.chronic_intent(eng.b, pop.trust, pop.trust_base, pop.inv_trust_base, scratch.intent)
-    p = eq.churn_probability(pop.base_hazard, pop.switching, intent, scratch.buf)
-    u = eng.uniform(Decision.CHURN, 0, day)
-    gone = np.flatnonzero(u < p)
-    if eng.any_stated:
-        pop.stated *= F32(math.exp(-1.0 / eng.b.churn.leave_delay_days))
-        intent += pop.stated
-        np.minimum(intent, F32(1.0), out=intent)
+    intent = scratch.intent
+    decay = F32(math.exp(-1.0 / eng.b.churn.leave_delay_days))
+    if eng.fast:
+        c = eng.b.churn
+        kernels.churn_hazard(pop.trust, pop.trust_base, pop.inv_trust_base, pop.switching, pop.base_hazard,
+                             intent, scratch.buf, F32(c.intent_trust), F32(c.intent_loyalty), F32(c.loyalty_max),
+                             F32(1.0 / 365.0))
+        np.expm1(scratch.buf, out=scratch.buf)        # as eq.probability: the same exp on both paths
+        count = kernels.churn_draws(eng.words(Decision.CHURN, 0, day), scratch.buf, scratch.idx, pop.stated,
+                                    intent, decay, eng.any_stated)
+        gone = scratch.idx[:count].astype(np.int64)
+    else:
+        eq.chronic_intent(eng.b, pop.trust, pop.trust_base, pop.inv_trust_base, intent)
+        p = eq.churn_probability(pop.base_hazard, pop.switching, intent, scratch.buf)
+        u = eng.uniform(Decision.CHURN, 0, day)
+        gone = np.flatnonzero(u < p)
+        if eng.any_stated:
+            pop.stated *= decay
+            intent += pop.stated
+            np.minimum(intent, F32(1.0), out=intent)
     decided = eng.exits.pop(day, None)
     if decided is not None:
         decided = decided[pop.active[decided]]

@@ -4,6 +4,9 @@
 ``stage_<name>(eng, day)`` in the module of its concept, reading and updating the public state of
 the :class:`Replication`. A replication is a pure function of (scenario, seed, replicate): no
 globals, no clock, no file I/O. Churned customers carry zero state, so no stage masks by ``active``.
+The hot stages (trust, opt-out, churn, the terminal value) run as fused numba kernels or as the numpy
+reference, chosen per replication (``engine``, else ``PRIVSIM_ENGINE``; ``privsim.model.kernels``), with
+bit-identical results.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from privsim.model import (
     discovery,
     events,
     exposure,
+    kernels,
     money,
     operations,
     optout,
@@ -84,11 +88,14 @@ class Scratch:
     buf: np.ndarray      # an intermediate result (trust step, churn probability, exit delays)
     bad: np.ndarray      # today's bad load B
     intent: np.ndarray   # today's stated yearly intent to leave
+    factor: np.ndarray   # today's trust factor e^(−β(T−½)) of the opt-out hazards
+    second: np.ndarray   # a second hazard (complaints beside unsubscribes)
+    idx: np.ndarray      # int32 customer indexes a kernel selects (leavers, opt-outs, complaints)
 
     @classmethod
     def of(cls, n: int) -> Scratch:
         """Buffers for ``n`` customers."""
-        return cls(*(np.zeros(n, dtype=F32) for _ in range(4)))
+        return cls(*(np.zeros(n, dtype=F32) for _ in range(6)), np.zeros(n, dtype=np.int32))
 
 
 class Replication:
@@ -96,8 +103,9 @@ class Replication:
 
     def __init__(self, scenario: Scenario, replicate: int = 0, *, seed: int | None = None,
                  with_strategy: bool = True, exclusions: dict[str, Any] | None = None,
-                 profile: bool = False, probe: Probe | None = None):
+                 profile: bool = False, probe: Probe | None = None, engine: str | None = None):
         self.s, self.b = scenario, scenario.behavior
+        self.fast = kernels.choose(engine) == "numba"   # fused kernels, or the numpy reference (same results)
         self.horizon = scenario.horizon_days
         self.streams = Streams(scenario.seed if seed is None else seed, replicate)
         self.pop: Population = build_population(scenario.population, self.b, self.streams, self.horizon)
@@ -209,6 +217,10 @@ class Replication:
     def uniform(self, decision: Decision, source: int, day: int) -> np.ndarray:
         """U[0, 1) draws of one (decision, source, day) for every customer, in the shared buffer."""
         return self.streams.uniform(decision, source, day, self.scratch.u)
+
+    def words(self, decision: Decision, source: int, day: int) -> np.ndarray:
+        """The raw words of ``uniform(decision, source, day)``, for a kernel that draws as it goes."""
+        return self.streams.words(decision, source, day, self.n)
 
     def count(self, metric: str, idx: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add customers ``idx`` (optionally weighted) to today's per-segment count of ``metric``."""

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
-from privsim.model import service
+from privsim.model import kernels, service
 from privsim.scenario.schema import Operations
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
+
+F32 = np.float32
 
 
 def stage_money(eng: Replication, day: int) -> None:
@@ -115,16 +117,34 @@ def discounted_survival(eng: Replication, idx: np.ndarray, years: np.ndarray) ->
     step = 1.0 / STEPS_PER_YEAR
     total = np.zeros(idx.size)
     cumulative = np.zeros(idx.size)                                      # ∫ hazard up to the grid point
-    h_prev = hazard(0.0)
     f_prev = np.ones(idx.size)
-    for n in range(1, int(AHEAD_YEARS * STEPS_PER_YEAR) + 1):
-        at = n * step
-        h = hazard(at)
-        cumulative += 0.5 * (h_prev + h) * step
-        f = np.exp(-cumulative - delta * at)
-        inside = np.clip((years - (at - step)) / step, 0.0, 1.0)         # the part of this step before τ
-        total += 0.5 * (f_prev + f) * step * inside
-        h_prev, f_prev = h, f
+    points = range(1, int(AHEAD_YEARS * STEPS_PER_YEAR) + 1)
+    if eng.fast:     # the same sums fused per grid point; the exps stay numpy's
+        c = b.churn
+        gap, h_prev, h, f = trust0 - settled, np.zeros(idx.size), np.empty(idx.size), np.empty(idx.size)
+        constants = (np.float64(F32(c.intent_trust)), np.float64(F32(c.intent_loyalty)),
+                     np.float64(F32(c.loyalty_max)))
+        per_year, decay = -speed * 365.0, np.empty_like(speed)
+        for n in (0, *points):      # grid point 0 accumulates nothing (step 0): it is the first h_prev
+            at, width = n * step, step if n else 0.0
+            np.exp(np.multiply(per_year, at, out=decay), out=decay)
+            kernels.grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching,
+                                *constants, width, delta * at, h_prev, h, cumulative, f)
+            h_prev, h = h, h_prev
+            if n:
+                np.exp(f, out=f)
+                kernels.grid_total(years, at - step, step, f_prev, f, total)
+                f_prev, f = f, f_prev
+    else:
+        h_prev = hazard(0.0)
+        for n in points:
+            at = n * step
+            h = hazard(at)
+            cumulative += 0.5 * (h_prev + h) * step
+            f = np.exp(-cumulative - delta * at)
+            inside = np.clip((years - (at - step)) / step, 0.0, 1.0)     # the part of this step before τ
+            total += 0.5 * (f_prev + f) * step * inside
+            h_prev, f_prev = h, f
     rate = h_prev + delta                                                # constant past the grid
     rest = np.minimum(np.maximum(years - AHEAD_YEARS, 0.0), LIFETIME_YEARS - AHEAD_YEARS)
     tail = np.divide(-np.expm1(-rate * rest), rate, out=rest.copy(), where=rate > 0)

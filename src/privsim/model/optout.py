@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
+from privsim.model import kernels
 from privsim.model.flows import Flow
 from privsim.model.rng import Decision
 from privsim.scenario import law
@@ -44,10 +45,14 @@ def unlawful(eng: Replication, f: Flow, day: int) -> bool:
 
 
 def stage_opt_out(eng: Replication, day: int) -> None:
-    """Honour due requests, then per-send (contact) or periodic (data use) opt-out draws."""
+    """Honour due requests, then per-send (contact) or periodic (data use) opt-out draws.
+
+    Hazards run over whole arrays masked by reach (no gathers); the trust factor is shared by the flows.
+    """
     for k, idx in eng.pending.pop(day, []):
         eng.practices.set_reach(k, idx[eng.practices.requested[k, idx]], False)
     o = eng.b.opt_out
+    factor = None
     for k, f in enumerate(eng.flows):
         if not f.live or not eng.practices.reach_count[k].any():
             continue
@@ -55,36 +60,72 @@ def stage_opt_out(eng: Replication, day: int) -> None:
         review = not f.contacts and day > f.start and (day - f.start) % o.review_interval_days == 0
         if not sends and not review:
             continue
-        reach = eng.practices.reach[k]
-        u = eng.uniform(Decision.OPT_OUT, f.key, day)
-        idx = np.flatnonzero(reach)
-        uk = u[idx]
-        felt, concern, trust = eng.practices.felt[k, idx], eng.pop.concern[idx], eng.pop.trust[idx]
-        asked = eng.practices.requested[k, idx]
+        if factor is None:
+            factor = eq.trust_factor(eng.b, eng.pop.trust, out=eng.scratch.factor)
+        leave, spam, complaint = draw(eng, k, day, sends, factor)
         if sends:
-            unsub, complaint = eq.per_send_hazards(eng.b, f.per_month, f.x, felt, concern, trust)
-            unsub *= F32(sends * f.deliverability)
-            complaint *= F32(sends)
-            complaint[asked] = F32(o.complaint_after_optout * sends)
-            unsub[asked] = 0.0
-            eq.probability(unsub)           # hazards over the day's sends: P = 1 − e^(−h·sends)
-            eq.probability(complaint)
-            leave = ~asked & (uk < unsub)
-            spam = (uk >= unsub) & (uk < unsub + complaint)
-            eng.count("complaints", idx[spam])
-            if asked.any() and unlawful(eng, f, day):
-                share = eng.b.regulator.formal_share
-                ignored = idx[spam & asked]
-                eng.count("formal_complaints", ignored, np.full(ignored.size, share))
-                eng.count("formal_expected", idx[asked], complaint[asked] * F32(share))   # expected, not drawn
-                late = float(asked.sum()) * sends * eng.represents
-                eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=eng.controls.opt_out_latency_days),
-                                    f.id, day, messages=late, public=True)
-            deliverability(eng.b, f, float(idx.size * sends), float(spam.sum()))
+            eng.count("complaints", spam)
+            if (eng.practices.requested[k] & eng.practices.reach[k]).any():
+                formal(eng, k, day, sends, spam, complaint)
+            deliverability(eng.b, f, float(eng.practices.reach_count[k].sum() * sends), float(spam.size))
+        request_opt_out(eng, k, leave, day)
+
+
+def draw(eng: Replication, k: int, day: int, sends: int,
+         factor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Today's opt-outs and complaints of flow k (customer indexes) and every customer's complaint probability.
+
+    Reached customers who asked to leave before never opt out again, but complain at their own rate.
+    """
+    f, b, s = eng.flows[k], eng.b, eng.scratch
+    reach, asked, felt, concern = eng.practices.reach[k], eng.practices.requested[k], eng.practices.felt[k], \
+        eng.pop.concern
+    unsub, complaint = s.buf, s.second
+    after = F32(b.opt_out.complaint_after_optout * sends)
+    if eng.fast:
+        if sends:
+            kernels.send_hazards(reach, asked, felt, concern, factor, unsub, complaint,
+                                 *eq.send_scales(b, f.per_month, f.x), F32(sends * f.deliverability), F32(sends),
+                                 after)
+            np.expm1(complaint, out=complaint)
+            np.negative(complaint, out=complaint)
         else:
-            hazard = eq.review_hazard(eng.b, f.x, felt, concern, trust)
-            leave = ~asked & (uk < eq.probability(hazard))
-        request_opt_out(eng, k, idx[leave], day)
+            kernels.review_hazard(reach, felt, concern, factor, unsub, eq.review_scale(b, f.x))
+        np.expm1(unsub, out=unsub)     # as eq.probability: the same exp on both paths
+        leaving, spamming = kernels.opt_out_draws(eng.words(Decision.OPT_OUT, f.key, day), reach, asked, unsub,
+                                                  complaint, bool(sends), s.idx)
+        return s.idx[:leaving].astype(np.int64), s.idx[s.idx.size - spamming:][::-1].astype(np.int64), complaint
+    u = eng.uniform(Decision.OPT_OUT, f.key, day)
+    if sends:
+        h, c = eq.per_send_hazards(b, f.per_month, f.x, felt, concern, factor)
+        np.multiply(h, F32(sends * f.deliverability), out=unsub)
+        np.multiply(c, F32(sends), out=complaint)
+        complaint[asked] = after
+        unsub[asked] = 0.0
+        eq.probability(complaint)
+    else:
+        np.copyto(unsub, eq.review_hazard(b, f.x, felt, concern, factor))
+    eq.probability(unsub)              # hazards over the day's sends: P = 1 − e^(−h·sends)
+    leave = np.flatnonzero(reach & ~asked & (u < unsub))
+    if not sends:
+        return leave, np.empty(0, dtype=np.int64), complaint
+    return leave, np.flatnonzero(reach & (u >= unsub) & (u < unsub + complaint)), complaint
+
+
+def formal(eng: Replication, k: int, day: int, sends: int, spam: np.ndarray, complaint: np.ndarray) -> None:
+    """Complaints of customers still messaged after asking to leave, where that is unlawful: the regulator hears."""
+    f = eng.flows[k]
+    if not unlawful(eng, f, day):
+        return
+    asked = eng.practices.requested[k]
+    share = eng.b.regulator.formal_share
+    ignored = spam[asked[spam]]
+    eng.count("formal_complaints", ignored, np.full(ignored.size, share))
+    still = np.flatnonzero(asked & eng.practices.reach[k])
+    eng.count("formal_expected", still, complaint[still] * F32(share))   # expected, not drawn
+    late = float(still.size) * sends * eng.represents
+    eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=eng.controls.opt_out_latency_days),
+                        f.id, day, messages=late, public=True)
 
 
 def deliverability(b: Behavior, f: Flow, sent: float, spam: float) -> None:

@@ -122,7 +122,7 @@ class Practices:
             return
         for k in range(len(self.flows)):
             on = self.reach[k, idx]
-            self.felt[k, idx] = np.where(on, self.multiplier(k, idx), F32(0.0))
+            self.felt[k, idx] = np.where(on, self.multiplier(k, idx), F32(0.0)) if on.any() else F32(0.0)
         load = np.zeros(idx.size, dtype=F32)
         good = np.zeros(idx.size, dtype=F32)
         for k in range(len(self.flows)):  # fixed order, elementwise: bit-identical per customer
@@ -135,8 +135,11 @@ class Practices:
         self.any_good = self.any_good or bool(self.good[idx].any())
 
     # ------------------------------------------------------------ reach
-    def set_reach(self, k: int, idx: np.ndarray, on: bool) -> np.ndarray:
-        """Switch flow k on/off for customers ``idx``; returns those whose reach changed."""
+    def set_reach(self, k: int, idx: np.ndarray, on: bool, refresh: bool = True) -> np.ndarray:
+        """Switch flow k on/off for customers ``idx``; returns those whose reach changed.
+
+        ``refresh=False`` leaves their felt intrusion and loads to the caller (one refresh for many flows).
+        """
         idx = idx[self.reach[k, idx] != on]
         if idx.size:
             self.reach[k, idx] = on
@@ -150,13 +153,15 @@ class Practices:
             n_seg = self.reach_count.shape[1]
             self.reach_count[k] += sign * np.bincount(seg, minlength=n_seg)
             self.reach_value[k] += sign * np.bincount(seg, weights=self.pop.value[idx], minlength=n_seg)
-            self.refresh(idx)
+            if refresh:
+                self.refresh(idx)
         return idx
 
     def leave(self, idx: np.ndarray) -> None:
-        """Churned customers leave every flow."""
-        for k in range(len(self.flows)):
-            self.set_reach(k, idx, False)
+        """Churned customers leave every flow (felt intrusion and loads refreshed once, for all flows)."""
+        changed = [self.set_reach(k, idx, False, refresh=False) for k in range(len(self.flows))]
+        if changed:
+            self.refresh(np.unique(np.concatenate(changed)))
 
     def stop(self, k: int) -> None:
         """A flow ends (end day, reversal): nobody is reached any more."""

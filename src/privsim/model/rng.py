@@ -62,6 +62,16 @@ class Streams:
         self.draws[decision] += out.size
         return out
 
+    def words(self, decision: Decision, source: int, day: int, n: int) -> np.ndarray:
+        """The raw 32-bit words behind ``uniform``'s ``n`` draws (``kernels`` turns word i into draw i).
+
+        Taken from a fresh generator that is then dropped: after an odd count it would hold the unused
+        half-word, so no later draw may reuse it.
+        """
+        self.draws[decision] += n
+        raw = self.generator(decision, source, day).bit_generator.random_raw((n + 1) // 2)
+        return raw.view(np.uint32)
+
     def scalar(self, decision: Decision, source: int, day: int) -> float:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
         self.draws[decision] += 1

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from privsim.model import behavior as eq
+from privsim.model import kernels
 
 if TYPE_CHECKING:
     from privsim.model.engine import Replication
@@ -19,15 +20,23 @@ F32 = np.float32
 
 def stage_trust(eng: Replication, day: int) -> None:
     """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T); concern drifts."""
-    eq.update_trust(eng.b, eng.pop.trust, eng.pop.trust_base, eng.bad, eng.good, eng.scratch.buf)
+    drift = eng.s.population.concern_drift_per_year / 365.0
+    if eng.fast:
+        t, pop = eng.b.trust, eng.pop
+        bad = eng.bad if eng.bad is not None else pop.trust   # an unused stand-in when there is no load
+        good = eng.good if eng.good is not None else pop.trust
+        kernels.trust_day(pop.trust, pop.trust_base, bad, good, eq.recovery_rate(eng.b), F32(t.learning_rate),
+                          F32(t.loss_aversion * t.learning_rate), eng.bad is not None, eng.good is not None,
+                          pop.concern, F32(drift))
+    else:
+        eq.update_trust(eng.b, eng.pop.trust, eng.pop.trust_base, eng.bad, eng.good, eng.scratch.buf)
+        if drift:
+            eng.pop.concern += F32(drift)
+            np.clip(eng.pop.concern, F32(0.0), F32(1.0), out=eng.pop.concern)
     if eng.any_shock:
         eng.bad_shock.fill(0.0)
         eng.good_shock.fill(0.0)
         eng.any_shock = False
-    drift = eng.s.population.concern_drift_per_year / 365.0
-    if drift:
-        eng.pop.concern += F32(drift)
-        np.clip(eng.pop.concern, F32(0.0), F32(1.0), out=eng.pop.concern)
 
 
 def shock(eng: Replication, idx: np.ndarray, bad: np.ndarray | float = 0.0, good: np.ndarray | float = 0.0) -> None:

@@ -1,0 +1,206 @@
+"""Fused numba kernels for the hot daily stages, and the switch between them and the numpy reference.
+
+``PRIVSIM_ENGINE=numpy`` (the default) runs the plain-numpy stages, the reference; ``PRIVSIM_ENGINE=numba``
+the kernels (``pip install privsim[fast]``). numba is imported and the kernels compiled only when chosen: it
+costs ≈115 MB and a second per process, which the numpy path, the CLI and the dashboard never pay. Both paths give
+bit-identical results (tests/model/test_engine_paths.py), because:
+
+- each kernel does the reference's float32 arithmetic in the reference's order, with numpy's
+  ``maximum``/``minimum`` semantics, and no fast-math (so no fused multiply-adds);
+- transcendentals (``exp``, ``expm1``) stay numpy calls between two kernels on both paths, since numba's
+  and numpy's SIMD ``exp`` may differ in the last bit;
+- draws come from raw PCG64 words of a fresh generator: word ``w`` gives ``(w >> 8) · 2⁻²⁴``, exactly what
+  ``Generator.random(dtype=float32)`` makes of it, two draws per 64-bit word, low half first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+
+F32 = np.float32
+ENGINES = ("numpy", "numba")
+SCALE = F32(1.0 / 16777216.0)    # 2⁻²⁴: a 24-bit draw to [0, 1), as numpy's float32 random
+KERNELS: list[str] = []          # the functions compiled together once numba is chosen
+
+
+def choose(engine: str | None = None) -> str:
+    """The engine path to run: ``engine``, else ``$PRIVSIM_ENGINE``, else the numpy reference."""
+    name = engine or os.environ.get("PRIVSIM_ENGINE", "").strip().lower() or "numpy"
+    if name not in ENGINES:
+        raise ValueError(f"PRIVSIM_ENGINE={name!r}: choose one of {', '.join(ENGINES)}")
+    if name == "numba":
+        compile_kernels()
+    return name
+
+
+def available() -> bool:
+    """Whether numba is installed (found without importing it)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def compile_kernels() -> None:
+    """Replace every kernel of this module by its numba dispatcher (once; compiled on first call, cached on disk).
+
+    All are replaced before any is called, so a kernel calling another (``draw``, ``_maximum``) finds the
+    dispatcher when numba compiles it.
+    """
+    if not available():
+        raise ValueError("PRIVSIM_ENGINE=numba needs numba: pip install 'privsim[fast]'")
+    import numba
+
+    module = globals()
+    for name in KERNELS:
+        if not isinstance(module[name], numba.core.registry.CPUDispatcher):
+            module[name] = numba.njit(cache=True, fastmath=False, nogil=True)(module[name])
+
+
+def _jit(fn):
+    """Mark ``fn`` as a kernel: plain Python until :func:`compile_kernels` compiles it."""
+    KERNELS.append(fn.__name__)
+    return fn
+
+
+@_jit
+def _maximum(a, b):
+    """The ``np.maximum`` of two scalars (the first when equal, NaN propagates)."""
+    return a if (a >= b or a != a) else b
+
+
+@_jit
+def _minimum(a, b):
+    """The ``np.minimum`` of two scalars, alike."""
+    return a if (a <= b or a != a) else b
+
+
+@_jit
+def draw(words, i):
+    """Draw ``i`` of a fresh generator from its 32-bit words."""
+    return F32(words[i] >> np.uint32(8)) * SCALE
+
+
+@_jit
+def trust_day(trust, base, bad, good, rho, gain, loss, has_bad, has_good,
+              concern, drift):
+    """T ← clip(T + ρ·(T̄ − T) + α·(1 − T)·G − λα·T·B); then concern drifts (``drift`` 0: none)."""
+    one, zero = F32(1.0), F32(0.0)
+    for i in range(trust.size):
+        t = trust[i]
+        step = (base[i] - t) * rho
+        if has_good:
+            step += ((one - t) * good[i]) * gain
+        if has_bad:
+            step -= (t * bad[i]) * loss
+        trust[i] = _minimum(_maximum(t + step, zero), one)
+    if drift != zero:
+        for i in range(concern.size):
+            concern[i] = _minimum(_maximum(concern[i] + drift, zero), one)
+
+
+@_jit
+def churn_hazard(trust, base, inv_base, switching, base_hazard, intent, neg_h,
+                 intent_trust, loyalty, loyalty_max, per_day):
+    """Chronic intent q_T into ``intent`` and −max(0, h_seg + s·q_T/365) into ``neg_h`` (for ``expm1``)."""
+    zero = F32(0.0)
+    for i in range(trust.size):
+        deficit = (base[i] - trust[i]) * inv_base[i]
+        q = _maximum(deficit, zero) * intent_trust
+        if loyalty != zero:
+            q = q - _minimum(_maximum(-deficit, zero) * loyalty, loyalty_max)
+        intent[i] = q
+        neg_h[i] = -_maximum((switching[i] * q) * per_day + base_hazard[i], zero)
+
+
+@_jit
+def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
+    """Who leaves (u < p, p = −``neg_p``) into ``gone``, returning how many; stated intent decays into ``intent``."""
+    count = 0
+    one = F32(1.0)
+    for i in range(neg_p.size):
+        if draw(words, i) < -neg_p[i]:
+            gone[count] = i
+            count += 1
+        if has_stated:
+            s = stated[i] * decay
+            stated[i] = s
+            intent[i] = _minimum(intent[i] + s, one)
+    return count
+
+
+@_jit
+def send_hazards(reach, asked, felt, concern, factor, neg_unsub, neg_complaint,
+                 intrusion_scale, unsub_scale, complaint_scale, sends_unsub, sends_complaint, after_opt_out):
+    """Per-send hazards of reached customers, negated for ``expm1`` (behavior.per_send_hazards, × today's sends)."""
+    one, zero = F32(1.0), F32(0.0)
+    for i in range(reach.size):
+        if not reach[i]:
+            neg_unsub[i] = zero
+            neg_complaint[i] = zero
+        elif asked[i]:
+            neg_unsub[i] = -zero
+            neg_complaint[i] = -after_opt_out
+        else:
+            intrusion = (felt[i] * concern[i]) * intrusion_scale + one
+            neg_unsub[i] = -(((factor[i] * intrusion) * unsub_scale) * sends_unsub)
+            neg_complaint[i] = -((intrusion * complaint_scale) * sends_complaint)
+
+
+@_jit
+def review_hazard(reach, felt, concern, factor, neg_h, scale):
+    """Review hazard r·x·m·c·e^(−β(T−½)) of reached customers, negated for ``expm1`` (behavior.review_hazard)."""
+    zero = F32(0.0)
+    for i in range(reach.size):
+        neg_h[i] = -(((factor[i] * felt[i]) * concern[i]) * scale) if reach[i] else zero
+
+
+@_jit
+def opt_out_draws(words, reach, asked, neg_unsub, complaint, sends, out):
+    """Reached customers who opt out (u < P_unsub, not asked before) and, with ``sends``, who complain (P given).
+
+    Opt-outs fill ``out`` from the front, complaints from the back (both in customer order, the
+    complaints reversed); returns both counts.
+    """
+    leave, spam = 0, 0
+    for i in range(reach.size):
+        if not reach[i]:
+            continue
+        u = draw(words, i)
+        unsub = -neg_unsub[i]
+        if u < unsub:
+            if not asked[i]:
+                out[leave] = i
+                leave += 1
+        elif sends and u < unsub + complaint[i]:
+            spam += 1
+            out[out.size - spam] = i
+    return leave, spam
+
+
+@_jit
+def grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching, intent_trust, loyalty,
+                loyalty_max, step, delta_at, h_prev, h, cumulative, neg_arg):
+    """One grid point of the terminal value's survival (money.discounted_survival), float64.
+
+    Trust T = T* + (T0 − T*)·decay, the churn hazard h of its chronic intent, ∫h by the trapezoid,
+    and −∫h − δt into ``neg_arg`` for ``exp``.
+    """
+    zero = 0.0
+    for i in range(h.size):
+        deficit = (base[i] - (settled[i] + gap[i] * np.float64(decay[i]))) * inv_base[i]
+        q = _maximum(deficit, zero) * intent_trust
+        if loyalty != zero:
+            q = q - _minimum(_maximum(-deficit, zero) * loyalty, loyalty_max)
+        hi = _maximum(base_hazard[i] + switching[i] * q, zero)
+        h[i] = hi
+        cumulative[i] += 0.5 * (h_prev[i] + hi) * step
+        neg_arg[i] = -cumulative[i] - delta_at
+
+
+@_jit
+def grid_total(years, start, step, f_prev, f, total):
+    """Add one grid step of discounted survival, ½(f_prev + f)·step, for the part of it before each exit."""
+    for i in range(total.size):
+        inside = _minimum(_maximum((years[i] - start) / step, 0.0), 1.0)
+        total[i] += 0.5 * (f_prev[i] + f[i]) * step * inside
