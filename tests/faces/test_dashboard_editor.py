@@ -67,6 +67,14 @@ def test_practice_table_edits_reach_the_scenario_that_is_saved():
     saved = at.session_state[workspace.SAVED]["Weekly to pragmatists"]
     practice = workspace.scenario(saved).practice("newsletter")
     assert practice.contacts_per_month == 8.0 and practice.segments == ["pragmatist"]
+    assert workspace.scenario(saved).name == "Weekly to pragmatists"     # the saved label is the strategy's name
+
+
+def test_the_editor_says_which_size_and_replications_will_run():
+    at = editor()
+    said = next(c for c in texts(at.caption) if c.startswith("On this dashboard it runs with"))
+    assert "500 simulated customers" in said and "× 2 replications" in said          # page_app's sidebar settings
+    assert "the file's 20 replications" in said
 
 
 def test_adding_a_practice_row_needs_its_required_fields():
