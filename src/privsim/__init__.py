@@ -18,6 +18,8 @@ Public API::
     privsim.run_case(privsim.load_case("facebook_beacon_2007"), 3).comparisons
     report = privsim.lint("scenarios/covert_sharing.yaml")   # located findings; price, to_sarif in privsim.tester.lint
     privsim.population_from_export("examples/customers.csv", "examples/customers.map.yaml").segments
+    fit = privsim.calibrate_history(s, "examples/history.csv", fit=["behavior.opt_out.per_send"])
+    fit.params_frame(); fit.overlay(); privsim.history_figure(fit)   # to your own history (docs/own-data.md)
 """
 
 from importlib import import_module
@@ -28,6 +30,9 @@ from typing import Any
 _API = {
     "CaseRun": "tester.cases", "case_ids": "tester.cases", "load_case": "tester.cases", "run_case": "tester.cases",
     "Calibration": "experiments.fit", "calibrate": "experiments.fit",
+    "HistoryFit": "experiments.history_fit", "calibrate_history": "experiments.history_fit",
+    "history_figure": "output.history", "load_history": "scenario.history", "apply_overlay": "scenario.overlay",
+    "Replay": "experiments.replay", "replay_variants": "experiments.replay",
     "Comparison": "experiments.compare", "compare": "experiments.compare",
     "Frontier": "experiments.frontier", "frontier": "experiments.frontier",
     "GateResult": "tester.gate", "stress": "tester.gate",

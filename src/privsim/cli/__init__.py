@@ -14,7 +14,7 @@ def main() -> None:
     """Console-script entry point: usage errors become one ``error:`` line and exit code 2."""
     import typer
 
-    from privsim.cli import core, experiments, exports, imports, population, runs, tester  # noqa: F401  (registers the commands)
+    from privsim.cli import core, experiments, exports, history, imports, population, runs, tester  # noqa: F401  (registers the commands)
     from privsim.cli.common import app, err, out
 
     usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")

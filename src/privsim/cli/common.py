@@ -28,6 +28,7 @@ from privsim.experiments.runs import RunResult
 from privsim.output import runfolders
 from privsim.output.tables import kpi_rows, spread_note
 from privsim.scenario.load import load_scenario
+from privsim.scenario.overlay import apply_overlay
 from privsim.scenario.overrides import override, parse_assignment, resize
 from privsim.scenario.schema import Scenario
 
@@ -83,10 +84,11 @@ class RunOptions:
     scheduler: str | None = None
     sets: list[str] | None = None
     size: int | None = None
+    overlays: list[Path] | None = None      # ``--overlay`` files of the commands that take one (``run``)
 
     def scenario(self, path: Path) -> Scenario:
-        """Load a scenario and apply ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
-        return prepared(path, self.sets, self.size)
+        """Load a scenario and apply overlays, ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
+        return prepared(path, self.sets, self.size, self.overlays)
 
     def replications(self, scenario: Scenario, default: int | None = None) -> int:
         """``--reps`` (else ``default``, else the scenario's) after the PRIVSIM_REPS cap."""
@@ -94,8 +96,9 @@ class RunOptions:
 
     @property
     def overrides(self) -> list[str]:
-        """The changes to the file this run makes, as typed: every ``--set``, then ``--size``."""
-        return [*(self.sets or []), *([f"size={self.size}"] if self.size else [])]
+        """The changes to the file this run makes, as typed: every ``--overlay``, ``--set``, then ``--size``."""
+        return [*(f"overlay={p}" for p in self.overlays or []), *(self.sets or []),
+                *([f"size={self.size}"] if self.size else [])]
 
     def titled(self, title: str) -> str:
         """``title`` with the run's overrides, so two runs of one file never look alike."""
@@ -160,9 +163,12 @@ def choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
     return value
 
 
-def prepared(path: Path, sets: list[str] | None = None, size: int | None = None) -> Scenario:
-    """Load a scenario and apply ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
+def prepared(path: Path, sets: list[str] | None = None, size: int | None = None,
+             overlays: list[Path] | None = None) -> Scenario:
+    """Load a scenario and apply overlays (``--overlay``), ``--set``, ``--size`` and the PRIVSIM_SIZE cap."""
     scenario = load_scenario(path)
+    for overlay in overlays or []:
+        scenario = apply_overlay(scenario, overlay)
     if sets:
         scenario = override(scenario, dict(parse_assignment(s) for s in sets), source="--set")
     n = size_for(scenario, size)

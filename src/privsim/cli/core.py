@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -23,9 +24,12 @@ from privsim.cli.common import (
     progress_bar,
     run_options,
 )
+from privsim.cli.history import fit_history
 from privsim.errors import InputError
 from privsim.experiments import calibration, enforcement
 from privsim.experiments import fit as fitting
+from privsim.experiments.history_fit import DEFAULT_HOLDOUT
+from privsim.experiments.results import with_units
 from privsim.experiments.runs import replicate
 from privsim.files import claim, claim_file, write_atomic
 from privsim.output.folders import write_run
@@ -42,10 +46,13 @@ def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="run folder (default runs/<name>-<time>-<hash>, "
                                                                      "one for every run)")] = None,
+    overlay: Annotated[list[Path] | None, typer.Option("--overlay", help="a behavior: overlay, e.g. calibrate "
+                                                       "--history -o (repeatable; before --set)")] = None,
     format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
     """Run a scenario's replications, print its KPIs and write the run folder."""
     choice(format, ("table", "json"), "--format")
+    run = dataclasses.replace(run, overlays=overlay)
     s = run.scenario(scenario)
     reps = run.replications(s)
     target = run.folder(out_dir, scenario.stem, [s], reps)
@@ -60,7 +67,7 @@ def run(
         out.print_json(json.dumps({
             "scenario": s.name, "seed": result.seed, "run_folder": str(target), "overrides": run.overrides,
             "failed": [{"replicate": r.replicate, "error": r.error} for r in result.failed],
-            "kpis": summary[summary["segment"] == "all"].drop(columns="segment").to_dict(orient="records"),
+            "kpis": with_units(summary[summary["segment"] == "all"].drop(columns="segment")).to_dict(orient="records"),
         }))
     else:
         out.print(kpi_table(result, title))
@@ -108,13 +115,25 @@ def calibrate(
     fit: Annotated[list[str] | None, typer.Option("--fit", help="coefficient to fit, e.g. "
                                                   "behavior.consent.intercept (repeatable)")] = None,
     maxiter: Annotated[int, typer.Option("--maxiter", min=1, max=10_000, help="objective evaluations at most")] = 60,
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="write the fitted scenario here (with "
+                                                  "--history: the fitted behavior: overlay)")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="fit to your own history instead (CSV or Parquet, "
+                                                 "docs/own-data.md)")] = None,
+    holdout: Annotated[float, typer.Option("--holdout", min=0.0, max=0.9, help="with --history: share of its last "
+                                           "dates held out and scored apart")] = DEFAULT_HOLDOUT,
+    plot: Annotated[Path | None, typer.Option("--plot", help="with --history: observed against simulated, an "
+                                              "offline HTML page")] = None,
     format: Format = "table", force: Force = False, *, run: RunOptions,
 ) -> None:
-    """Check the default model against published figures (--check), or fit coefficients of FILE (--fit)."""
+    """Check the model against published figures (--check), or fit FILE's coefficients (--fit, --history)."""
     if not check and scenario is None:
         raise InputError.single("calibrate", "nothing to do; allowed: --check, or FILE --targets T --fit PATH")
     choice(format, ("table", "json"), "--format")
+    if history is not None and not check:
+        assert scenario is not None
+        fit_history(scenario, history, fit or [], holdout=holdout, maxiter=maxiter, run=run, out_file=out_file,
+                    plot=plot, format=format, force=force)
+        return
     if not check:  # the check runs every target at its documented size; PRIVSIM_SIZE/REPS cap fits only
         assert scenario is not None
         if out_file:
