@@ -83,7 +83,7 @@ def test_dashboard_links_in_the_docs_open_real_pages():
 
     main = (ROOT / "src" / "privsim" / "dashboard" / "main.py").read_text()
     pages = {path for path, default in re.findall(r'url_path="(\w+)"(,\s*default=True)?', main) if not default}
-    assert len(pages) == 6, pages                    # the default page is at /, whatever its url_path says
+    assert len(pages) == 7, pages                    # the default page is at /, whatever its url_path says
     for doc in DOCS_WITH_LINKS:
         text = (ROOT / doc).read_text()
         for path in re.findall(r"127\.0\.0\.1:8501/(\w*)", text):

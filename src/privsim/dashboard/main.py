@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from privsim.dashboard import settings
-from privsim.dashboard.pages import check, compare, editor, frontier, gallery, history, sensitivity
+from privsim.dashboard.pages import calibrate, check, compare, editor, frontier, gallery, history, sensitivity
 
 # A local image: with a ":material/…:" page icon the browser fetches the favicon from fonts.gstatic.com.
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
@@ -23,6 +23,7 @@ def main() -> None:
             st.Page(editor.page, title="Scenario editor", icon=":material/edit_note:", url_path="editor"),
             st.Page(frontier.page, title="Tolerance frontier", icon=":material/show_chart:", url_path="frontier"),
             st.Page(sensitivity.page, title="Sensitivity", icon=":material/tune:", url_path="sensitivity"),
+            st.Page(calibrate.page, title="Calibrate", icon=":material/query_stats:", url_path="calibrate"),
             st.Page(history.page, title="History", icon=":material/history:", url_path="history"),
         ],
         "Trainer": [

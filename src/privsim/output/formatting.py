@@ -24,7 +24,7 @@ def label(name: str) -> str:
 
 def coefficient(path: str) -> str:
     """A behaviour or economics coefficient in words: ``behavior.optout.base`` → "opt-out: base"."""
-    parts = [p.replace("_", " ").replace("optout", "opt-out") for p in path.split(".")]
+    parts = [p.replace("_", " ").replace("optout", "opt-out").replace("opt out", "opt-out") for p in path.split(".")]
     if parts[0] == "behavior":
         parts = parts[1:]
     return f"{parts[0]}: {' '.join(parts[1:])}" if len(parts) > 1 else parts[0]
