@@ -14,7 +14,8 @@ RSS (with the per-stage nanoseconds and random draws when profiled). Only the st
   engine's own number of draws a customer-day made as raw PCG64 words; the engine's share of it;
 - fixed overhead per simulated day at 20k: the intercept of loop time per day at 20k and 40k;
 - peak memory at 1M with the kernels loaded;
-- the naive per-customer SimPy model (``naive.py``) at 10k against the engine, and the covert-feed
+- the naive per-customer SimPy model (``naive.py``) and the Mesa 3 model (``mesa_model.py``) at 10k
+  against the engine (targets: >= 300x the naive model, >= 200x Mesa), and the covert-feed
   variants (discovery and word of mouth, mean field and small world) at 1M.
 
 Usage: ``python benchmarks/engine.py [--quick] [--json FILE]`` (``--quick``: 100k instead of 1M, naive at
@@ -41,6 +42,7 @@ SCENARIO = HERE / "three_practices.yaml"
 DAYS = 365
 OLD = "bb9078d"                  # the engine the speed-up is measured against
 TARGET_SPEEDUP, TARGET_LIMIT, TARGET_MB, TARGET_OVERHEAD_MS = 2.4, 0.30, 350.0, 0.06
+TARGET_NAIVE, TARGET_MESA = 300, 200        # engine customer-days/s over the per-customer models at 10k
 COVERT = {"id": "covert_feed", "purpose": "third_party_sharing", "data": ["contact", "purchase_history"],
           "consent": "none", "disclosed": False, "data_revenue_per_record": 4.0}
 STORY = {"type": "media_story", "day": 90, "practices": ["covert_feed"], "intensity": 0.8}
@@ -155,12 +157,13 @@ def run_limit(size: int, draws: float, opt_out_draws: float) -> dict[str, Any]:
 def run_child(kind: str, variant: str, size: int, extra: list[str]) -> dict[str, Any]:
     """One configuration in this process; returns timings and peak RSS."""
     out: dict[str, Any] = {"kind": kind, "variant": variant, "n": size, "days": DAYS}
-    if kind == "naive":
+    if kind in ("naive", "mesa"):
+        import mesa_model
         import naive
 
         out["import_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0 = time.perf_counter()
-        naive.run(scenario(variant, size))
+        (naive if kind == "naive" else mesa_model).run(scenario(variant, size))
         out.update(setup=0.0, sim=time.perf_counter() - t0)
     elif kind == "old":
         out.update(run_old(size))
@@ -272,9 +275,12 @@ def report(results: dict[str, dict[str, Any]], big: int, naive_n: int) -> None:
           f"(target <= {TARGET_MB:.0f} MB): {mark(head['peak_mb'] <= TARGET_MB)}")
     print(f"  fixed overhead per day at 20k, numba path: {over['numba']:.3f} ms "
           f"(target <= {TARGET_OVERHEAD_MS} ms): {mark(over['numba'] <= TARGET_OVERHEAD_MS)}")
-    naive, small = results[f"naive three {naive_n}"], results[f"engine numba three {naive_n}"]
-    print(f"  engine / naive model, both at {naive_n:,}: {small['cdps'] / naive['cdps']:,.0f}x "
-          f"(naive: {naive['cdps']:,.0f} customer-days/s)")
+    small = results[f"engine numba three {naive_n}"]
+    for kind, name, target in (("naive", "naive SimPy model", TARGET_NAIVE), ("mesa", "Mesa 3 model", TARGET_MESA)):
+        other = results[f"{kind} three {naive_n}"]
+        ratio = small["cdps"] / other["cdps"]
+        print(f"  engine / {name}, both at {naive_n:,}: {ratio:,.0f}x (target >= {target}x): {mark(ratio >= target)} "
+              f"({name}: {other['cdps']:,.0f} customer-days/s, engine {small['cdps']:,.0f})")
     for variant in ("covert_mean_field", "covert_small_world"):
         r = results[f"engine numba {variant} {big}"]
         print(f"  {variant}: {r['ns']:.2f} ns per customer-day; discovered on day(s) {r['discovered'] or 'none'}, "
@@ -322,6 +328,7 @@ def main() -> None:
         run("engine", path, "three", 40_000)
     run("engine", "numba", "three", naive_n)
     run("naive", "", "three", naive_n)
+    run("mesa", "", "three", naive_n)
     for variant in ("covert_mean_field", "covert_small_world"):
         run("engine", "numba", variant, big)
     report(results, big, naive_n)

@@ -25,6 +25,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,55 +141,72 @@ class Company:
         for name in ("asked", "granted", "targeted_end", "reached_end"):
             setattr(self, name, [0.0] * k)
 
-    def morning(self, env: simpy.Environment) -> Any:
+    def open_day(self, d: int) -> None:
         """Practices start and end; today's sends and reviews; tallies reset."""
         o = self.s.behavior.opt_out
+        self.day = d
+        k = len(self.practices)
+        self.reach_count, self.reach_value, self.sent, self.spam = [0.0] * k, [0.0] * k, [0.0] * k, [0.0] * k
+        self.contacts = self.complaints = self.value = self.incentives = 0.0
+        self.starting = []
+        for i, p in enumerate(self.practices):
+            if p.start == d:
+                p.live = True
+                self.starting.append(i)
+            if p.end == d:
+                p.live = False
+            p.sends = 0
+            if p.live and p.per_month:
+                rate = p.per_month / (365.25 / 12)
+                p.sends = int((d - p.start + 1) * rate) - int((d - p.start) * rate)
+            p.review = p.live and not p.per_month and d > p.start and (d - p.start) % o.review_interval_days == 0
+
+    def close_day(self) -> None:
+        """Deliverability from the 30-day complaint rate, then the day's cash and NPV."""
+        s, o, e = self.s, self.s.behavior.opt_out, self.s.economics
+        r = s.population.represents
+        keep = math.exp(-1.0 / 30.0)
+        sales, data = self.value / 365.0, 0.0
+        for i, p in enumerate(self.practices):
+            if p.sends and self.sent[i]:
+                p.sends_total = p.sends_total * keep + self.sent[i]
+                p.spam_total = p.spam_total * keep + self.spam[i]
+                rate = p.spam_total / p.sends_total if p.sends_total else 0.0
+                p.deliverability = 1.0 - o.deliverability_penalty if rate >= o.deliverability_threshold else 1.0
+            sales += p.lift * p.deliverability * self.reach_value[i] / 365.0
+            data += p.data_revenue * self.reach_count[i] / 365.0
+        revenue = (sales + data) * r
+        contribution = (e.margin * sales + data) * r
+        costs = (self.contacts * e.cost_per_contact + self.complaints * e.cost_per_complaint + self.incentives) * r
+        self.revenue += revenue
+        self.complaints_total += self.complaints
+        self.npv += (contribution - costs) / (1.0 + e.discount_rate) ** ((self.day + 1) / 365.0)
+
+    def morning(self, env: simpy.Environment) -> Any:
+        """The company's morning as a SimPy process: :meth:`open_day` every day."""
         yield env.timeout(MORNING)
         while True:
-            d = self.day = int(env.now)
-            k = len(self.practices)
-            self.reach_count, self.reach_value, self.sent, self.spam = [0.0] * k, [0.0] * k, [0.0] * k, [0.0] * k
-            self.contacts = self.complaints = self.value = self.incentives = 0.0
-            self.starting = []
-            for i, p in enumerate(self.practices):
-                if p.start == d:
-                    p.live = True
-                    self.starting.append(i)
-                if p.end == d:
-                    p.live = False
-                p.sends = 0
-                if p.live and p.per_month:
-                    rate = p.per_month / (365.25 / 12)
-                    p.sends = int((d - p.start + 1) * rate) - int((d - p.start) * rate)
-                p.review = p.live and not p.per_month and d > p.start and (d - p.start) % o.review_interval_days == 0
+            self.open_day(int(env.now))
             yield env.timeout(1.0)
 
     def evening(self, env: simpy.Environment) -> Any:
-        """Deliverability from the 30-day complaint rate, then the day's cash and NPV."""
-        s, o = self.s, self.s.behavior.opt_out
-        r = s.population.represents
-        keep = math.exp(-1.0 / 30.0)
+        """The company's evening as a SimPy process: :meth:`close_day` every day."""
         yield env.timeout(EVENING)
         while True:
-            d = self.day
-            sales, data = self.value / 365.0, 0.0
-            for i, p in enumerate(self.practices):
-                if p.sends and self.sent[i]:
-                    p.sends_total = p.sends_total * keep + self.sent[i]
-                    p.spam_total = p.spam_total * keep + self.spam[i]
-                    rate = p.spam_total / p.sends_total if p.sends_total else 0.0
-                    p.deliverability = 1.0 - o.deliverability_penalty if rate >= o.deliverability_threshold else 1.0
-                sales += p.lift * p.deliverability * self.reach_value[i] / 365.0
-                data += p.data_revenue * self.reach_count[i] / 365.0
-            revenue = (sales + data) * r
-            contribution = (s.economics.margin * sales + data) * r
-            e = s.economics
-            costs = (self.contacts * e.cost_per_contact + self.complaints * e.cost_per_complaint
-                     + self.incentives) * r
-            self.revenue += revenue
-            self.complaints_total += self.complaints
-            self.npv += (contribution - costs) / (1.0 + e.discount_rate) ** ((d + 1) / 365.0)
+            self.close_day()
             yield env.timeout(1.0)
+
+    def kpis(self) -> dict[str, float]:
+        """KPIs named as the engine names them (segment ``all``)."""
+        s = self.s
+        r = s.population.represents
+        out = {"churn": self.churned / s.population.size, "opt_outs": self.opt_outs * r,
+               "complaints": self.complaints_total * r, "revenue": self.revenue, "npv": self.npv,
+               "trust_end": self.trust_end / max(self.active_end, 1.0)}
+        for i, p in enumerate(self.practices):
+            out[f"consent.{p.id}"] = self.reached_end[i] / self.targeted_end[i] if self.targeted_end[i] else 0.0
+            out[f"granted_at_ask.{p.id}"] = self.granted[i] / self.asked[i] if self.asked[i] else math.nan
+        return out
 
 
 class Customer:
@@ -207,20 +225,23 @@ class Customer:
         self.informed = [False] * k
         self.due: list[int | None] = [None] * k
 
+    def live_day(self, c: Company) -> bool:
+        """Every stage of one day for this customer; False when the customer leaves."""
+        d = c.day
+        self.events(c)
+        self.answer(c)
+        bad, good = self.exposure(c)
+        self.update_trust(c, bad, good)
+        self.opt_out(c, d)
+        if self.leaves(c):
+            return False
+        self.book(c, d == c.s.horizon_days - 1)
+        return True
+
     def life(self, env: simpy.Environment, c: Company) -> Any:
-        """One step a day until the customer leaves."""
+        """One step a day until the customer leaves, as a SimPy process."""
         yield env.timeout(CUSTOMERS)
-        last = c.s.horizon_days - 1
-        while True:
-            d = c.day
-            self.events(c)
-            self.answer(c)
-            bad, good = self.exposure(c)
-            self.update_trust(c, bad, good)
-            self.opt_out(c, d)
-            if self.leaves(c):
-                return
-            self.book(c, d == last)
+        while self.live_day(c):
             yield env.timeout(1.0)
 
     def targeted(self, p: Practice) -> bool:
@@ -350,8 +371,11 @@ class Customer:
             c.active_end += 1
 
 
-def population(s: Scenario, rng: random.Random, k: int) -> list[Customer]:
-    """Customers in segment blocks, heterogeneous around each segment's concern, trust and value."""
+def population(s: Scenario, rng: random.Random, k: int, make: Callable[..., Any] = Customer) -> list[Any]:
+    """Customers in segment blocks, heterogeneous around each segment's concern, trust and value.
+
+    ``make`` builds one customer from Customer's arguments (another model's agent class, say).
+    """
     b, pop = s.behavior, s.population
     segs = list(pop.segments.values())
     counts = block_sizes([g.share for g in segs], pop.size)
@@ -366,7 +390,7 @@ def population(s: Scenario, rng: random.Random, k: int) -> list[Customer]:
             value = g.annual_value * math.exp(b.value_sd * rng.gauss(0.0, 1.0) - b.value_sd ** 2 / 2)
             activity = 1.0 if rng.random() < active_share[j] else b.churn.inactive_factor
             switching = b.churn.say_do * (1.0 - pop.lock_in) * activity / expected
-            people.append(Customer(j, concern, trust, value, -math.log1p(-g.churn_per_year) / 365.0, switching, k))
+            people.append(make(j, concern, trust, value, -math.log1p(-g.churn_per_year) / 365.0, switching, k))
     return people
 
 
@@ -383,13 +407,7 @@ def run(s: Scenario, replicate: int = 0, seed: int | None = None) -> dict[str, f
         env.process(person.life(env, c))
     env.process(c.evening(env))
     env.run(until=s.horizon_days)
-    r = s.population.represents
-    kpis = {"churn": c.churned / s.population.size, "opt_outs": c.opt_outs * r, "complaints": c.complaints_total * r,
-            "revenue": c.revenue, "npv": c.npv, "trust_end": c.trust_end / max(c.active_end, 1.0)}
-    for i, p in enumerate(c.practices):
-        kpis[f"consent.{p.id}"] = c.reached_end[i] / c.targeted_end[i] if c.targeted_end[i] else 0.0
-        kpis[f"granted_at_ask.{p.id}"] = c.granted[i] / c.asked[i] if c.asked[i] else math.nan
-    return kpis
+    return c.kpis()
 
 
 def main(size: int = 10_000, days: int = 365) -> None:

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from privsim.errors import InputError
-from privsim.experiments.compare import compare, direction
+from privsim.experiments.compare import compare, compare_steps, direction
 from privsim.experiments.runs import replicate
 from privsim.scenario.overrides import override
 from tests.conftest import SCENARIOS, small
@@ -41,6 +41,18 @@ def test_each_arm_equals_its_own_separate_run(covert):
         alone = replicate(scenario, 2)
         pd.testing.assert_frame_equal(run.kpis(), alone.kpis())
         pd.testing.assert_frame_equal(run.to_frame(), alone.to_frame())
+
+
+def test_a_comparison_in_steps_is_identical_to_one_run_of_all_replications(newsletters):
+    """Replicate r uses the same streams in whichever step it runs: first figures, then the same final ones."""
+    steps = list(compare_steps(newsletters, 3, seed=11, first=1))
+    assert [len(c.runs[0].replications) for c in steps] == [1, 3]
+    for part, whole in ((steps[0], compare(newsletters, 1, seed=11)), (steps[1], compare(newsletters, 3, seed=11))):
+        assert part.names == whole.names and part.seed == whole.seed
+        for frame in ("to_frame", "timeseries", "company_frame", "summary", "differences"):
+            pd.testing.assert_frame_equal(getattr(part, frame)(), getattr(whole, frame)())
+    assert len(list(compare_steps(newsletters, 2, seed=11, first=None))) == 1
+    assert len(list(compare_steps(newsletters, 2, seed=11, first=2))) == 1
 
 
 def test_shared_baseline_is_exact_on_a_small_world_network(covert):

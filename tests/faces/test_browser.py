@@ -351,7 +351,7 @@ def test_the_editor_shows_the_operations_whole_at_common_window_sizes(browser, s
         page.close()
 
 
-PAGES = ("", "editor", "frontier", "sensitivity", "gallery", "check", "history")      # the navigation's url paths
+PAGES = ("", "editor", "frontier", "sensitivity", "calibrate", "gallery", "check", "history")   # url paths
 LOCAL = {"127.0.0.1", "localhost"}
 
 
@@ -562,4 +562,18 @@ def test_the_example_export_builds_the_editors_population_in_the_browser(browser
     text = page.get_by_role("textbox", name="Scenario YAML").input_value()
     assert "from_file: /" in text and ".parquet" in text and "share: 0.252" in text, text[:2000]
     assert "@example.com" not in text
+    page.close()
+
+
+def test_the_calibrate_page_fits_the_bundled_history_in_the_browser(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/calibrate?size=800&reps=1", wait_until="domcontentloaded")
+    button = page.get_by_role("button", name="Fit to the history")
+    button.wait_for(state="visible", timeout=WAIT)
+    settled(page)
+    button.click()
+    page.get_by_text("How well it fits, and how well it predicts the held-out dates").wait_for(timeout=WAIT)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=WAIT)
+    assert page.get_by_role("button", name="Fitted behaviour (overlay YAML)").is_visible()
+    shoot(page, "calibrate-bundled-history")
     page.close()

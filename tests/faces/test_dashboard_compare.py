@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from privsim.dashboard import view, workspace
 from privsim.dashboard.cache import STORE
@@ -106,3 +108,41 @@ def test_fewer_than_two_scenarios_asks_for_more():
     at = page_app("pages.compare", SIZE, REPS).run()
     at.multiselect(key="compare-pick").set_value([workspace.DEFAULT]).run()
     assert "Pick two to four scenarios." in texts(at.info) and not at.button
+
+
+def test_first_cards_come_from_the_first_replications_and_the_final_ones_replace_them(monkeypatch):
+    """Provisional cards rest on replicate 0 alone; after the run only the final cards are on the page."""
+    seen = []
+
+    def recording(cmp, total):
+        seen.append((cmp, total))
+        original(cmp, total)
+
+    original = page_compare.provisional
+    monkeypatch.setattr(page_compare, "provisional", recording)
+    at = page_app("pages.compare", SIZE, 3, seed=29).run()
+    at.button(key="run-Run comparison").click().run()
+    assert not at.exception
+    [(first, total)] = seen
+    assert total == 3 and len(first.runs[0].replications) == 1
+    scenarios = [run.scenario for run in first.runs]
+    pd.testing.assert_frame_equal(first.summary(), compare(scenarios, 1, seed=29).summary())
+    assert not any("Provisional" in w for w in texts(at.warning))
+    assert len(list(at.metric)) == 2 * len([m for m in at.metric if m.label.endswith("(reference)")])
+
+
+def test_provisional_cards_say_on_how_many_replications_they_rest():
+    def script():
+        from privsim.dashboard import workspace
+        from privsim.dashboard.pages import compare as page
+        from privsim.experiments.compare import compare_steps
+        from privsim.scenario.overrides import resize
+
+        entries = workspace.bundled()
+        scenarios = [resize(workspace.scenario(entries[name]), 400) for name in workspace.DEFAULT_COMPARE]
+        page.provisional(next(compare_steps(scenarios, 4, first=1)), 4)
+
+    at = AppTest.from_function(script, default_timeout=120).run()
+    assert not at.exception
+    assert texts(at.warning)[0].startswith("Provisional: 1 of 4 replications")
+    assert at.metric and all(m.value for m in at.metric)

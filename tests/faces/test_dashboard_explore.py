@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from streamlit.testing.v1 import AppTest
+
 from privsim.dashboard import workspace
 from privsim.dashboard.cache import STORE
 from privsim.dashboard.pages import frontier as page_frontier
@@ -59,3 +61,36 @@ def test_sensitivity_page_ranks_like_privsim_sensitivity_and_caches_the_result()
     at.radio(key="sensitivity-method").set_value("morris").run()
     at.radio(key="sensitivity-method").set_value("tornado").run()
     assert STORE.computed == computed and at.get("plotly_chart")
+
+
+LIVE = '''
+import streamlit as st
+from privsim.dashboard import live
+
+def compute(progress, on_point):
+    on_point(0, "first")
+    st.session_state["demo-cancelled"] = True       # the Cancel click lands while the run lasts
+    on_point(1, "second")
+    return "finished"
+
+st.session_state["drawn"] = []
+st.session_state["got"] = live.result("demo", "live-demo-key", compute,
+                                      lambda partial: st.session_state["drawn"].append(partial),
+                                      label="Run demo", what="demo run")
+'''
+
+
+def test_cancel_stops_a_streaming_run_and_stores_nothing():
+    at = AppTest.from_string(LIVE, default_timeout=30).run()
+    at.button(key="run-Run demo").click().run()
+    assert not at.exception
+    assert at.session_state["drawn"] == ["first"] and at.session_state["got"] is None
+    assert any("cancelled; nothing was stored" in t for t in texts(at.info))
+    assert STORE.get("live-demo-key") is None
+
+
+def test_streamed_pages_leave_only_the_final_charts():
+    at = page_app("pages.sensitivity", SIZE, 1).run()                   # 1 replication: not in the cache yet
+    at.button(key="run-Run sensitivity").click().run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1       # one KPI: the final tornado only
+    assert not [b for b in at.button if b.key == "sensitivity-cancel"]

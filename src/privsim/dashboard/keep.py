@@ -11,8 +11,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import streamlit as st
-
 from privsim.dashboard import settings, workspace
 from privsim.experiments.compare import Comparison
 from privsim.output import runfolders
@@ -20,8 +18,11 @@ from privsim.output.folders import write_comparison
 from privsim.output.report import write_report
 
 
-def comparison(cmp: Comparison, labels: Sequence[str], cfg: settings.Settings) -> Comparison:
-    """Write ``cmp``, just simulated from the workspace ``labels`` with ``cfg``, as a compare folder; returns it."""
+def comparison(cmp: Comparison, labels: Sequence[str], cfg: settings.Settings) -> str:
+    """Write ``cmp``, just simulated from the workspace ``labels`` with ``cfg``, as a compare folder.
+
+    Returns the caption that says where it was kept, or why it could not be.
+    """
     home = target = runfolders.runs_home()
     try:
         changed = overrides(cmp, labels, cfg)
@@ -31,10 +32,8 @@ def comparison(cmp: Comparison, labels: Sequence[str], cfg: settings.Settings) -
             "title": runfolders.titled(" vs ".join(cmp.names), changed), "overrides": changed, "made_by": "dashboard"})
         write_report(target)
     except Exception as exc:      # whatever the disk does, the page shows its result
-        st.caption(f"Not kept in the run history: {target} could not be written ({_reason(exc)}).")
-    else:
-        st.caption(f"Kept as {target}: reopen it on the History page.")
-    return cmp
+        return f"Not kept in the run history: {target} could not be written ({_reason(exc)})."
+    return f"Kept as {target}: reopen it on the History page."
 
 
 def name(labels: Sequence[str]) -> str:

@@ -10,7 +10,6 @@ import streamlit as st
 
 from privsim.dashboard.cache import STORE
 from privsim.errors import InputError
-from privsim.experiments.executors import Progress
 
 CHART_CONFIG = {"displaylogo": False}
 REQUEST = "run-requested"      # session key: run key of the experiment the user asked for
@@ -27,12 +26,15 @@ def request(key: str) -> None:
     st.session_state[REQUEST] = key
 
 
-def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bool = False,
-           what: str = "simulation") -> Any:
+def result(key: str, compute: Callable[..., Any], *, label: str, auto: bool = False, what: str = "simulation",
+           preview: Callable[[Any], None] | None = None) -> Any:
     """The stored result for ``key``; computed (with a progress bar) on a click, or at once when ``auto``.
 
-    The button is drawn after the run, so it shows at once that these settings are simulated.
-    Returns None while nothing is stored and the button has not been pressed, or when the input is bad.
+    With ``preview``, ``compute`` is called as ``compute(progress, show)``: ``show(partial)`` draws a
+    provisional result with ``preview`` under the progress bar, replaced as soon as the next one or the
+    final result is there; only the final result is stored. The button is drawn after the run, so it shows
+    at once that these settings are simulated. Returns None while nothing is stored and the button has
+    not been pressed, or when the input is bad.
     """
     stored = STORE.get(key)
     fresh = False
@@ -41,18 +43,26 @@ def result(key: str, compute: Callable[[Progress], Any], *, label: str, auto: bo
         del st.session_state[REQUEST]
     if stored is None and (auto or requested):
         bar = st.progress(0.0, text=f"starting the {what}")
+        slot = st.empty() if preview is not None else None
 
         def progress(done: int, total: int, stage: str) -> None:
             bar.progress(done / max(total, 1), text=f"{stage}: {done} of {total}")
 
+        def show(partial: Any) -> None:
+            if preview is not None and slot is not None:
+                with slot.container():
+                    preview(partial)
+
         try:
-            stored = STORE.compute(key, lambda: compute(progress))
+            stored = STORE.compute(key, lambda: compute(progress, show) if preview else compute(progress))
         except InputError as exc:
             problems(exc)
         else:
             fresh = True
         finally:
             bar.empty()
+            if slot is not None:
+                slot.empty()
     if not auto:
         st.button(label, type="primary", disabled=stored is not None, key=f"run-{label}", on_click=request,
                   args=(key,), help="Already simulated with these settings" if stored is not None else None)

@@ -4,7 +4,9 @@ Every experiment (compare, sweep, frontier, sensitivity, calibration, uncertaint
 list of cells run on one seed, so replicate r of every cell uses the same random streams
 (common random numbers). The baseline arm (no practices, no company-caused events) depends
 only on what :func:`baseline_key` keeps, so cells with equal keys share one baseline run
-per replicate: phase one runs each distinct baseline once, phase two the strategy arms.
+per replicate. All cells go to the executor in two batches: first every cell that needs a
+baseline not yet run (its task runs the baseline, then the strategy arm), then the cells that
+reuse one; so results stream from the first task on instead of after all baselines.
 """
 
 from __future__ import annotations
@@ -63,24 +65,41 @@ def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) ->
         return ReplicationResult(replicate=replicate, segments=[], error=detail)
 
 
+def paired_task(task: tuple[Scenario, int, int]) -> tuple[ReplicationResult, ReplicationResult]:
+    """Worker entry point: the no-practice baseline arm of a cell, then its strategy arm against it."""
+    scenario, replicate, seed = task
+    base = arm_task((scenario, replicate, seed, False, None))
+    return base, arm_task((scenario, replicate, seed, True, base))
+
+
 def run_cells(cells: Sequence[Cell], seed: int, runner: Executor, *, baseline: bool = True,
               progress: Progress = no_progress, stage: str = "replications",
               on_result: OnResult | None = None) -> list[ReplicationResult]:
     """Run every cell on ``seed``; results in cell order. ``on_result(i, result)`` sees each as it finishes."""
-    bases: dict[tuple[str, int], ReplicationResult | None] = {}
-    keys = [(baseline_key(s), r) if baseline else ("", r) for s, r in cells]
-    if baseline:
-        wanted: dict[tuple[str, int], Cell] = {}
-        for key, cell in zip(keys, cells, strict=True):
-            wanted.setdefault(key, cell)                    # one cell per distinct baseline
-        tasks = [(s, r, seed, False, None) for s, r in wanted.values()]
-        order = list(wanted)
-        for i, result in runner.each(arm_task, tasks, progress, "no-practice baselines"):
-            bases[order[i]] = result
-    tasks = [(s, r, seed, True, bases.get(key)) for (s, r), key in zip(cells, keys, strict=True)]
     out: list[Any] = [None] * len(cells)
-    for i, result in runner.each(arm_task, tasks, progress, stage):
+
+    def done(i: int, result: ReplicationResult) -> None:
         out[i] = result
         if on_result is not None:
             on_result(i, result)
+
+    if not baseline:
+        for i, result in runner.each(arm_task, [(s, r, seed, True, None) for s, r in cells], progress, stage):
+            done(i, result)
+        return out
+    keys = [(baseline_key(s), r) for s, r in cells]
+    owner: dict[tuple[str, int], int] = {}
+    for i, key in enumerate(keys):
+        owner.setdefault(key, i)                            # the first cell of each distinct baseline runs it
+    first = list(owner.values())
+    rest = [i for i in range(len(cells)) if owner[keys[i]] != i]
+    bases: dict[tuple[str, int], ReplicationResult] = {}
+    total = len(cells)
+    paired = [(*cells[i], seed) for i in first]
+    for j, (base, result) in runner.each(paired_task, paired, lambda d, _, s: progress(d, total, s), stage):
+        bases[keys[first[j]]] = base
+        done(first[j], result)
+    tasks = [(*cells[i], seed, True, bases[keys[i]]) for i in rest]
+    for j, result in runner.each(arm_task, tasks, lambda d, _, s: progress(len(first) + d, total, s), stage):
+        done(rest[j], result)
     return out

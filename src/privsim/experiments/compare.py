@@ -8,7 +8,7 @@ with itself differs by exactly zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ from privsim.errors import InputError
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.intervals import mean_ci, welch_ci
+from privsim.experiments.results import ReplicationResult
 from privsim.experiments.runs import RunResult
 from privsim.model.vocabulary import BOUNDED, term
 from privsim.scenario import words
@@ -156,14 +157,35 @@ def compare(scenarios: Sequence[Scenario], reps: int | None = None, *, seed: int
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
         names: labels of the scenarios (default: their names, made unique)
     """
+    *_, last = compare_steps(scenarios, reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,
+                             progress=progress, baseline=baseline, names=names, first=None)
+    return last
+
+
+def compare_steps(scenarios: Sequence[Scenario], reps: int | None = None, *, seed: int | None = None,
+                  executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
+                  progress: Progress = no_progress, baseline: bool = True, names: Sequence[str] | None = None,
+                  first: int | None = 1) -> Iterator[Comparison]:
+    """:func:`compare` in two steps: the comparison on the first ``first`` replicates, then on all of them.
+
+    For a face that shows early figures while the rest run. Replicate *r* uses the same streams in
+    whichever step it runs, so the last comparison yielded is identical to ``compare`` with the same
+    arguments. ``first=None`` (or ``first >= reps``) yields only the whole comparison. Arguments as
+    :func:`compare`; ``progress`` counts each step's runs on its own.
+    """
     if len(scenarios) < 2:
         raise InputError.single("compare", f"got {len(scenarios)} scenario(s); allowed: two or more")
     reps = scenarios[0].replications if reps is None else reps
     seed = scenarios[0].seed if seed is None else seed
-    cells = [(s, r) for s in scenarios for r in range(reps)]
-    with make_executor(executor, workers, scheduler) as runner:
-        results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="scenarios")
-    runs = [RunResult(scenario=s, seed=seed, replications=results[i * reps:(i + 1) * reps])
-            for i, s in enumerate(scenarios)]
-    return Comparison(names=unique_names(list(names) if names else [s.name for s in scenarios]), runs=runs,
-                      seed=seed)
+    labels = unique_names(list(names) if names else [s.name for s in scenarios])
+    steps = [range(first), range(first, reps)] if first is not None and 0 < first < reps else [range(reps)]
+    done: list[list[ReplicationResult]] = [[] for _ in scenarios]
+    with make_executor(executor, workers, scheduler) as runner:     # one pool for every step
+        for step in steps:
+            cells = [(s, r) for s in scenarios for r in step]
+            results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="scenarios")
+            for i, part in enumerate(done):
+                part.extend(results[i * len(step):(i + 1) * len(step)])
+            yield Comparison(names=labels, seed=seed,
+                             runs=[RunResult(scenario=s, seed=seed, replications=list(part))
+                                   for s, part in zip(scenarios, done, strict=True)])

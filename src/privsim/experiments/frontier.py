@@ -14,11 +14,15 @@ churn, and marks:
   pushback is proportional, not a cliff), counted from at least ``CLIFF_FLOOR`` (0.1% of customers)
   so that noise around zero is not a cliff. Backlash counts offence at a violation; pushback also counts customers
   who have had enough of lawful contact, so an over-contacting frontier has its cliff too.
+
+``on_point(point, partial)`` sees the frontier of the points landed so far, for a face that draws
+each point as it comes; the final marks need every point, so a partial optimum or cliff may move.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +73,8 @@ def frontier_table(result: SweepResult, path: str, kpis: tuple[str, ...] = KPIS)
     """Means and CIs of the frontier KPIs for the whole population, one row per successful point."""
     s = result.summary()
     s = s[s["segment"] == "all"]
-    ok = [i for i in range(len(result.points)) if i not in result.errors]
+    landed = set(result.kpis["point"])
+    ok = [i for i in range(len(result.points)) if i in landed]
     table = pd.DataFrame({"point": ok, "value": [result.points[i][path] for i in ok]})
     for kpi in kpis:
         k = s[s["kpi"] == kpi].set_index("point")
@@ -119,10 +124,13 @@ def analyse(result: SweepResult, path: str, cliff_factor: float = CLIFF_FACTOR) 
     return Frontier(path, result, table, optimum, pareto, cliff, cliff_factor)
 
 
+OnPoint = Callable[[int, Frontier], None]        # (point, the frontier of the points landed so far)
+
+
 def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None, seed: int | None = None,
              executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
              progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
-             cliff_factor: float = CLIFF_FACTOR, force: bool = False) -> Frontier:
+             cliff_factor: float = CLIFF_FACTOR, force: bool = False, on_point: OnPoint | None = None) -> Frontier:
     """Sweep one intrusion parameter (grid) and mark the NPV optimum, the Pareto set and the cliff.
 
     Args:
@@ -138,13 +146,19 @@ def frontier(scenario: Scenario, param: str | Param, *, reps: int | None = None,
         out: folder to stream points into (and write ``frontier.csv``)
         cliff_factor: rise of the mean backlash peak or pushback in one step that marks the cliff
         force: replace a different sweep's folder at ``out`` (only the files privsim wrote there)
+        on_point: called as ``on_point(point, partial)`` when a point lands, with the frontier so far
     """
     p = parse_param(param) if isinstance(param, str) else param
     if not p.values:
         raise InputError.single("--param", "a frontier needs the points; allowed: START:STOP:N or [v1, v2, …]",
                                 field=p.path)
+
+    def landed(point: int, partial: SweepResult) -> None:
+        if on_point is not None:
+            on_point(point, analyse(partial, p.path, cliff_factor))
+
     result = sweep(scenario, [p], reps=reps, seed=seed, executor=executor, workers=workers, scheduler=scheduler,
-                   progress=progress, baseline=baseline, out=out, force=force)
+                   progress=progress, baseline=baseline, out=out, force=force, on_point=landed)
     f = analyse(result, p.path, cliff_factor)
     if out is not None:
         folder = Path(out)

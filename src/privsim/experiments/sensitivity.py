@@ -10,11 +10,15 @@ seed and replicates (CRN), so a few replications rank effects reliably.
   ``levels``-level grid of the unit cube (step Δ = levels / (2·(levels − 1))); per factor
   μ (mean effect), μ* (mean absolute effect, the ranking) and σ (spread: interaction or
   non-linearity). Effects are in KPI units per full range of the factor.
+
+All design points go to the executor as one batch; ``on_point(point, partial)`` sees a partial
+result each time a point's replications are all in (tornado: the factors whose three points
+have landed; Morris: the complete trajectories), so a face can draw each bar as it lands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +28,7 @@ import pandas as pd
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.arms import run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
-from privsim.experiments.results import kpi_frame
+from privsim.experiments.results import ReplicationResult, kpi_frame
 from privsim.model import vocabulary
 from privsim.model.rng import Decision, Streams, source_key
 from privsim.model.vocabulary import is_kpi
@@ -85,6 +89,9 @@ class Sensitivity:
         return self.table[self.table["kpi"] == kpi].sort_values("rank").reset_index(drop=True)
 
 
+OnPoint = Callable[[int, Sensitivity], None]     # (design point, the partial result so far)
+
+
 def morris_design(k: int, trajectories: int, levels: int, gen: np.random.Generator) -> np.ndarray:
     """``trajectories`` Morris paths of k + 1 points each in the unit cube, shape (r, k + 1, k)."""
     delta = levels / (2.0 * (levels - 1))
@@ -102,17 +109,31 @@ def morris_design(k: int, trajectories: int, levels: int, gen: np.random.Generat
     return out
 
 
+def _point_means(results: list[ReplicationResult], kpis: Sequence[str]) -> list[float]:
+    """Mean of each KPI (whole population) over one point's replications, in replicate order."""
+    f = kpi_frame(sorted(results, key=lambda r: r.replicate))
+    f = f[f["segment"] == "all"].groupby("kpi")["value"].mean()
+    return [f.get(k, np.nan) for k in kpis]
+
+
 def _means(scenario: Scenario, rows: list[dict[str, float]], kpis: Sequence[str], reps: int, seed: int,
-           runner: Executor, baseline: bool, progress: Progress) -> tuple[np.ndarray, int]:
-    """Mean of each KPI (whole population) over replications at each design point: (points, kpis)."""
+           runner: Executor, baseline: bool, progress: Progress,
+           landed: Callable[[int, np.ndarray, np.ndarray], None]) -> tuple[np.ndarray, int]:
+    """Mean of each KPI at each design point, (points, kpis); ``landed(point, means, done)`` as each completes."""
     built = [override(scenario, row, source="sensitivity") for row in rows]
     cells = [(s, r) for s in built for r in range(reps)]
-    results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points")
     means = np.full((len(rows), len(kpis)), np.nan)
-    for p in range(len(rows)):
-        f = kpi_frame(results[p * reps:(p + 1) * reps])
-        f = f[f["segment"] == "all"].groupby("kpi")["value"].mean()
-        means[p] = [f.get(k, np.nan) for k in kpis]
+    done = np.zeros(len(rows), dtype=bool)
+    pending: dict[int, list[ReplicationResult]] = {p: [] for p in range(len(rows))}
+
+    def finished(i: int, result: ReplicationResult) -> None:
+        p = i // reps
+        pending[p].append(result)
+        if len(pending[p]) == reps:
+            means[p], done[p] = _point_means(pending.pop(p), kpis), True
+            landed(p, means, done)
+
+    results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points", on_result=finished)
     return means, sum(r.failed for r in results)
 
 
@@ -120,7 +141,7 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
                 kpis: Sequence[str] = KPIS, reps: int | None = None, seed: int | None = None,
                 trajectories: int = 4, levels: int = 4, executor: str | Executor = "serial",
                 workers: int | None = None, scheduler: str | None = None, progress: Progress = no_progress,
-                baseline: bool = True) -> Sensitivity:
+                baseline: bool = True, on_point: OnPoint | None = None) -> Sensitivity:
     """Rank behaviour and economics coefficients by their effect on ``kpis`` (tornado or Morris).
 
     Args:
@@ -137,6 +158,8 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
         scheduler: address of a running Dask scheduler, ``tcp://HOST:PORT`` (with ``executor='dask'``)
         progress: callback ``(done, total, stage)`` called as replications finish
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
+        on_point: called as ``on_point(point, partial)`` when a design point's replications are all in;
+            ``partial`` holds the factors (tornado) or trajectories (Morris) complete so far
     """
     if method not in METHODS:
         raise InputError.single("--method", f"got {method!r}{did_you_mean(method, METHODS)}; "
@@ -162,13 +185,43 @@ def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence
         gen = Streams(seed, 0).generator(Decision.COEFFICIENTS, source_key("sensitivity.morris"))
         unit = morris_design(len(names), trajectories, levels, gen)
         rows = [dict(zip(names, (lo + x * (hi - lo)).tolist(), strict=True)) for x in unit.reshape(-1, len(names))]
+
+    design = Design(method, factors, list(kpis), rows, unit)
+
+    def landed(point: int, means: np.ndarray, done: np.ndarray) -> None:
+        if on_point is not None:
+            on_point(point, design.result(means, done))
+
     with make_executor(executor, workers, scheduler) as runner:
-        means, failed = _means(scenario, rows, kpis, reps, seed, runner, baseline, progress)
-    table = _tornado(names, factors, kpis, means) if method == "tornado" else \
-        _morris(names, factors, kpis, means, unit)
-    points = pd.DataFrame([{"point": i, **row} for i, row in enumerate(rows)])
-    points[list(kpis)] = means
-    return Sensitivity(method, factors, list(kpis), table, points, failed)
+        means, failed = _means(scenario, rows, kpis, reps, seed, runner, baseline, progress, landed)
+    return design.result(means, np.ones(len(rows), dtype=bool), failed)
+
+
+@dataclass
+class Design:
+    """A sensitivity design (its points and, for Morris, the unit-cube paths) that turns means into a result."""
+
+    method: str
+    factors: dict[str, tuple[float, float, float]]
+    kpis: list[str]
+    rows: list[dict[str, Any]]
+    unit: np.ndarray
+
+    def result(self, means: np.ndarray, done: np.ndarray, failed: int = 0) -> Sensitivity:
+        """The result from the points ``done`` so far: only factors (tornado) or paths (Morris) complete."""
+        names = list(self.factors)
+        if self.method == "tornado":
+            whole = [i for i in range(len(names)) if done[[0, 1 + 2 * i, 2 + 2 * i]].all()]
+            rows = [0, *(j for i in whole for j in (1 + 2 * i, 2 + 2 * i))]
+            table = _tornado([names[i] for i in whole], self.factors, self.kpis, means[rows])
+        else:
+            paths = done.reshape(self.unit.shape[:2]).all(axis=1)
+            table = _morris(names, self.factors, self.kpis,
+                            means.reshape(*self.unit.shape[:2], -1)[paths].reshape(-1, len(self.kpis)),
+                            self.unit[paths])
+        points = pd.DataFrame([{"point": i, **row} for i, row in enumerate(self.rows)])
+        points[self.kpis] = means
+        return Sensitivity(self.method, self.factors, self.kpis, table, points[done].reset_index(drop=True), failed)
 
 
 def _rank(table: pd.DataFrame) -> pd.DataFrame:
@@ -192,6 +245,8 @@ def _tornado(names: list[str], factors: dict[str, tuple[float, float, float]], k
 def _morris(names: list[str], factors: dict[str, tuple[float, float, float]], kpis: Sequence[str],
             means: np.ndarray, unit: np.ndarray) -> pd.DataFrame:
     r, steps, k = unit.shape
+    if r == 0:
+        return pd.DataFrame(columns=COLUMNS)
     y = means.reshape(r, steps, len(kpis))
     moved = np.argmax(np.abs(np.diff(unit, axis=1)), axis=2)              # (r, k): factor changed at each step
     dx = np.take_along_axis(np.diff(unit, axis=1), moved[:, :, None], axis=2)[:, :, 0]

@@ -6,6 +6,10 @@ soon as its replications finish; an interrupted sweep resumes and skips finished
 point that fails (a value the scenario rejects, a replication that raises) is recorded with
 its error while the rest go on.
 
+All points' replications go to the executor as one batch (the no-practice baseline runs once per
+replicate for all points that change only the strategy's practices); ``on_point(point, partial)``
+sees the result so far each time a point lands, for faces that draw points as they come.
+
 Parameter syntax: ``PATH=START:STOP:N`` (N evenly spaced numbers; whole numbers stay whole
 when the step is whole) or ``PATH=[v1, v2, …]`` (any values, e.g. consent modes).
 """
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,11 +223,14 @@ def _error(results: list[ReplicationResult]) -> str | None:
     return f"replicate {failed[0].replicate}: {failed[0].error}" if failed else None
 
 
+OnPoint = Callable[[int, SweepResult], None]     # (point, the sweep so far: finished and failed points)
+
+
 def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Sequence[Any]], *,
           design: str = "grid", points: int | None = None, reps: int | None = None, seed: int | None = None,
           executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
           progress: Progress = no_progress, baseline: bool = True, out: str | Path | None = None,
-          force: bool = False) -> SweepResult:
+          force: bool = False, on_point: OnPoint | None = None) -> SweepResult:
     """Run every point of a design on the same seed and replicates; stream points to ``out`` if given.
 
     Args:
@@ -240,6 +247,8 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
         baseline: also run the no-practice baseline arm, for privacy churn and NPV against doing nothing
         out: folder to stream points into; a rerun with the same sweep resumes and skips finished points
         force: replace a different sweep's folder at ``out`` (only the files privsim wrote there)
+        on_point: called as ``on_point(point, partial)`` when a point finishes or fails; ``partial`` is the
+            sweep so far (an exception raised there stops the sweep; finished points stay in ``out``)
     """
     plist = as_params(params)
     reps = scenario.replications if reps is None else reps
@@ -259,6 +268,14 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
     todo = [i for i in built if i not in done]
     frames = {i: f.assign(point=i) for i, f in done.items()}
     pending: dict[int, list[ReplicationResult]] = {i: [] for i in todo}
+    columns = ["point", "replicate", "segment", "kpi", "value"]
+
+    def so_far() -> SweepResult:
+        kpis = (pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)[columns] if frames
+                else pd.DataFrame(columns=columns))
+        return SweepResult(scenario=scenario, params=plist, design=design, points=values, seed=seed, reps=reps,
+                           kpis=kpis, errors=dict(sorted(errors.items())), skipped=sorted(done),
+                           folder=Path(out) if out is not None else None)
 
     def finished(j: int, result: ReplicationResult) -> None:
         i = todo[j // reps]
@@ -271,22 +288,19 @@ def sweep(scenario: Scenario, params: Sequence[str | Param] | Mapping[str, Seque
             errors[i] = error
             if store:
                 store.write_error(i, values[i], error)
-            return
-        kpis = kpi_frame(results)
-        if store:
-            store.write_point(i, kpis)
-        frames[i] = kpis.assign(point=i)
+        else:
+            kpis = kpi_frame(results)
+            if store:
+                store.write_point(i, kpis)
+            frames[i] = kpis.assign(point=i)
+        if on_point is not None:
+            on_point(i, so_far())
 
     cells = [(built[i], r) for i in todo for r in range(reps)]
     if cells:
         with make_executor(executor, workers, scheduler) as runner:
             run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points", on_result=finished)
-    columns = ["point", "replicate", "segment", "kpi", "value"]
-    kpis = (pd.concat([frames[i] for i in sorted(frames)], ignore_index=True)[columns] if frames
-            else pd.DataFrame(columns=columns))
-    result = SweepResult(scenario=scenario, params=plist, design=design, points=values, seed=seed, reps=reps,
-                         kpis=kpis, errors=dict(sorted(errors.items())), skipped=sorted(done),
-                         folder=Path(out) if out is not None else None)
+    result = so_far()
     if store:
         store.write_outputs(result.points_frame(), result.summary(), result.kpis, info(result))
     return result

@@ -21,6 +21,7 @@ TEMPLATE = "plotly_white"
 COLORS = qualitative.Plotly
 TIMESERIES = tuple((m, label(m)) for m in ("backlash", "trust", "active", "opt_outs", "complaints", "npv"))
 PER_ROW = 3          # panels a row in multi-KPI figures
+MAX_POINTS = 1000     # days a time-series trace draws at most (longer horizons are thinned)
 GAP = 60             # px between stacked panels: tick labels above, the next panel's title below
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
 SWEEP_KPIS = ("total_value", "npv", "opt_outs", "complaints", "backlash_peak")
@@ -55,23 +56,68 @@ def joined(series: pd.DataFrame, company: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat([series[~whole], series[whole].merge(company, on=keys, how="left")], ignore_index=True)
 
 
-def bands(series: pd.DataFrame, metric: str, by: str | None = None, segment: str = "all") -> pd.DataFrame:
-    """Per day (and group): mean and P5–P95 of a metric over replications."""
-    s = series[series["segment"].astype(str) == segment]
-    keys = [by, "day"] if by else ["day"]
-    g = s.groupby(keys, sort=True, observed=True)[metric]
-    out = g.mean().rename("mean").to_frame()
-    out["p5"], out["p95"] = g.quantile(0.05), g.quantile(0.95)
-    return out.reset_index()
+def band_table(series: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Mean and P5–P95 over replications of every daily metric, per group, segment and day, in one pass.
+
+    Long: ``[by,] segment, day, metric, mean, p5, p95`` (groups in their order of appearance). What a
+    time-series chart draws, computed once, so redrawing for another metric or segment aggregates nothing.
+    """
+    keys = [k for k in (by, "segment", "day") if k]
+    metrics = [c for c in series.columns if c not in {*keys, "scenario", "arm", "replicate"}
+               and pd.api.types.is_numeric_dtype(series[c])]
+    s = series.assign(segment=series["segment"].astype(str))
+    if by:
+        names = s[by].astype(str)
+        s[by] = pd.Categorical(names, categories=list(dict.fromkeys(names)))
+    g = s.groupby(keys, sort=True, observed=True)[metrics]
+    stats = [g.mean(), g.quantile(0.05), g.quantile(0.95)]
+    long = [f.melt(ignore_index=False, var_name="metric", value_name=name).reset_index()
+            for f, name in zip(stats, ("mean", "p5", "p95"), strict=True)]
+    out = long[0].assign(p5=long[1]["p5"].to_numpy(), p95=long[2]["p95"].to_numpy())
+    if by:
+        out[by] = out[by].astype(str)
+    return out
 
 
-def _band(fig: go.Figure, b: pd.DataFrame, name: str, color: str, row: int, col: int, legend: bool) -> None:
-    x = b["day"] if "day" in b else b.iloc[:, 0]
-    fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([b["p95"], b["p5"][::-1]]),
-                             fill="toself", fillcolor=_rgba(color, 0.18), line={"width": 0}, hoverinfo="skip",
-                             showlegend=False, legendgroup=name), row=row, col=col)
-    fig.add_trace(go.Scatter(x=x, y=b["mean"], name=name, line={"color": color}, legendgroup=name,
-                             showlegend=legend), row=row, col=col)
+def thin(b: pd.DataFrame, most: int = MAX_POINTS) -> pd.DataFrame:
+    """At most ``most`` days of a band: every k-th day's mean, the band keeping each stretch's extremes."""
+    if len(b) <= most:
+        return b
+    step = -(-len(b) // most)
+    stretch = np.arange(len(b)) // step
+    return pd.DataFrame({"day": b["day"].to_numpy()[::step], "mean": b["mean"].to_numpy()[::step],
+                         "p5": b["p5"].groupby(stretch).min().to_numpy(),
+                         "p95": b["p95"].groupby(stretch).max().to_numpy()})
+
+
+def _days(day: np.ndarray) -> dict[str, object]:
+    """The x of a trace: first day and step where the days are evenly spaced (no array to store), else the days."""
+    steps = np.diff(day)
+    if len(day) and (len(steps) == 0 or (steps == steps[0]).all()):
+        return {"x0": int(day[0]), "dx": int(steps[0]) if len(steps) else 1}
+    return {"x": day.astype(np.int32)}
+
+
+def _band(b: pd.DataFrame, name: str, color: str, legend: bool) -> list[go.Scatter]:
+    """A mean line over its P5–P95 band (P95 filled down to P5); values as float32, all a chart shows."""
+    x = _days(b["day"].to_numpy())
+    low, mean, high = (b[c].to_numpy(np.float32) for c in ("p5", "mean", "p95"))
+    edge = {"line": {"width": 0}, "hoverinfo": "skip", "showlegend": False, "legendgroup": name}
+    return [go.Scatter(**x, y=low, **edge),
+            go.Scatter(**x, y=high, fill="tonexty", fillcolor=_rgba(color, 0.18), **edge),
+            go.Scatter(**x, y=mean, name=name, line={"color": color}, legendgroup=name, showlegend=legend)]
+
+
+def _marks(marks: Sequence[tuple[int, str, str]], rows: int) -> tuple[list[dict], list[dict]]:
+    """A dotted line through every panel and a label per event, as layout shapes and annotations."""
+    shapes, notes = [], []
+    for day, kind, what in dict.fromkeys(marks):
+        shapes += [{"type": "line", "x0": day, "x1": day, "xref": f"x{r if r > 1 else ''}", "y0": 0, "y1": 1,
+                    "yref": f"y{r if r > 1 else ''} domain", "line": {"dash": "dot", "color": "#888", "width": 1}}
+                   for r in range(1, rows + 1)]
+        notes.append({"x": day, "y": 1.0, "yref": "paper", "text": f"{kind} {what}".strip(), "showarrow": False,
+                      "textangle": -90, "xanchor": "left", "yanchor": "top", "font": {"size": 10, "color": "#555"}})
+    return shapes, notes
 
 
 def timeseries_figure(series: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESERIES, *,
@@ -81,23 +127,37 @@ def timeseries_figure(series: pd.DataFrame, metrics: Sequence[tuple[str, str]] =
 
     ``company``: the company-level series (NPV, salience, …), charted for the whole population.
     """
-    series = joined(series, company)
-    metrics = [(m, label) for m, label in metrics if m in series]
-    fig = make_subplots(rows=len(metrics), cols=1, shared_xaxes=True, subplot_titles=[lab for _, lab in metrics],
-                        vertical_spacing=0.06)
-    groups = list(dict.fromkeys(series[by].astype(str))) if by else [None]
+    return band_figure(band_table(joined(series, company), by), metrics, by=by, marks=marks, title=title,
+                       segment=segment, currency=currency)
+
+
+def band_figure(table: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESERIES, *, by: str | None = None,
+                marks: Sequence[tuple[int, str, str]] = (), title: str = "", segment: str = "all",
+                currency: str = "USD") -> go.Figure:
+    """:func:`timeseries_figure` drawn from a :func:`band_table` (long series thinned to ``MAX_POINTS`` days)."""
+    t = table[table["segment"] == segment]
+    present = set(t["metric"])
+    metrics = [(m, lab) for m, lab in metrics if m in present]
+    fig = make_subplots(rows=max(len(metrics), 1), cols=1, shared_xaxes=True,
+                        subplot_titles=[lab for _, lab in metrics], vertical_spacing=0.06)
+    groups = list(dict.fromkeys(t[by])) if by else [None]
+    parts = dict(tuple(t.groupby(["metric", by] if by else ["metric"], sort=False)))
+    traces, rows = [], []                     # added at once: one by one, each addition re-validates the figure
     for row, (metric, _) in enumerate(metrics, start=1):
         for k, group in enumerate(groups):
-            part = series if group is None else series[series[by].astype(str) == group]
             name = "mean (band: P5–P95 over replications)" if group is None else str(group)
-            _band(fig, bands(part, metric, segment=segment), name, COLORS[k % len(COLORS)], row, 1, row == 1)
+            part = parts.get((metric, group) if by else (metric,))
+            if part is not None:
+                drawn = _band(thin(part), name, COLORS[k % len(COLORS)], row == 1)
+                traces += drawn
+                rows += [row] * len(drawn)
         fig.update_yaxes(**axis_format(metric, currency), row=row, col=1)
-    for day, kind, what in dict.fromkeys(marks):
-        fig.add_vline(x=day, line={"dash": "dot", "color": "#888", "width": 1}, row="all", col=1)
-        fig.add_annotation(x=day, y=1.0, yref="paper", text=f"{kind} {what}".strip(), showarrow=False,
-                           textangle=-90, xanchor="left", yanchor="top", font={"size": 10, "color": "#555"})
-    fig.update_xaxes(title_text="day", row=len(metrics), col=1)
-    fig.update_layout(template=TEMPLATE, title=title, height=230 * len(metrics) + 80, legend={"orientation": "h"})
+    if traces:
+        fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
+    shapes, notes = _marks(marks, len(metrics))
+    fig.update_xaxes(title_text="day", row=max(len(metrics), 1), col=1)
+    fig.update_layout(template=TEMPLATE, title=title, height=230 * len(metrics) + 80, legend={"orientation": "h"},
+                      shapes=shapes, annotations=[*fig.layout.annotations, *notes])
     return fig
 
 

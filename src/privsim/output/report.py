@@ -1,6 +1,8 @@
 """``privsim report RUN_DIR``: a self-contained offline HTML report of any run folder.
 
-Plotly.js is inlined once, so the file opens from disk with no network. The folder's
+Plotly.js is inlined once, so the file opens from disk with no network: the official "basic"
+partial bundle (scatter, bar and pie, 1.2 MB, shipped in ``output/static``) when every figure
+uses only those, else the whole of plotly.js that plotly.py ships (4.8 MB). The folder's
 ``summary.json`` ``kind`` picks the sections: a run (KPI table, time series with P5–P95
 bands and event markers, segments), compare, sweep, frontier, sensitivity or uncertainty.
 """
@@ -9,13 +11,14 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from privsim.errors import InputError
 from privsim.files import claim_file, record_file, write_atomic
@@ -30,6 +33,23 @@ h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{padding:3px 8px;border-bottom:1px solid #eee;
 text-align:right}td:first-child,th:first-child{text-align:left}.meta{color:#666;font-size:.9em}
 .note{color:#8a5a00;background:#fff6e0;padding:.4em .6em;font-size:.9em}"""
+BASIC = Path(__file__).with_name("static") / "plotly-basic.min.js"
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})        # what the basic bundle draws
+
+
+def bundle_version(script: str) -> str:
+    """The plotly.js version a bundle's header names ("plotly.js (basic - minified) v4.1.1")."""
+    found = re.search(r"plotly\.js \([^)]*\) v(\d[\w.-]*)", script[:300])
+    return found.group(1) if found else ""
+
+
+def plotlyjs(traces: Iterable[str]) -> str:
+    """The smallest plotly.js that draws ``traces`` and is the version plotly.py writes figures for."""
+    if set(traces) <= BASIC_TRACES:
+        basic = BASIC.read_text(encoding="utf-8")
+        if bundle_version(basic) == get_plotlyjs_version():
+            return basic
+    return get_plotlyjs()
 
 
 class Page:
@@ -38,6 +58,7 @@ class Page:
     def __init__(self, title: str):
         self.title = title
         self.parts: list[str] = []
+        self.traces: set[str] = set()
 
     def heading(self, text: str) -> None:
         """A section heading."""
@@ -57,6 +78,7 @@ class Page:
 
     def figure(self, fig: go.Figure) -> None:
         """A Plotly figure (no script of its own)."""
+        self.traces.update(trace.type for trace in fig.data)
         self.parts.append(fig.to_html(full_html=False, include_plotlyjs=False,
                                       config={"displaylogo": False, "responsive": True}))
 
@@ -64,7 +86,7 @@ class Page:
         """The whole page."""
         return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<meta name=\"generator\" content=\"privsim report\"><title>{html.escape(self.title)}"
-                f"</title><style>{CSS}</style><script type=\"text/javascript\">{get_plotlyjs()}</script></head>"
+                f"</title><style>{CSS}</style><script type=\"text/javascript\">{plotlyjs(self.traces)}</script></head>"
                 f"<body><h1>{html.escape(self.title)}</h1>{''.join(self.parts)}</body></html>\n")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,7 +13,8 @@ import streamlit as st
 from privsim.dashboard import downloads, keep, pick, settings, view, workspace
 from privsim.dashboard.cache import run_key
 from privsim.errors import InputError
-from privsim.experiments.compare import Comparison, compare, direction
+from privsim.experiments.compare import Comparison, compare_steps, direction
+from privsim.experiments.executors import Progress
 from privsim.model.vocabulary import term
 from privsim.output import charts
 from privsim.output.formatting import fmt, label, signed
@@ -49,23 +52,78 @@ def page() -> None:
     seed = cfg.seed_for(scenarios[0])
     pick.run_line(scenarios[0], cfg.reps, seed)
     key = run_key("compare", scenarios, seed, cfg.reps)
-    cmp = view.result(key, lambda progress: keep.comparison(compare(scenarios, cfg.reps, seed=seed,
-                                                                    executor=cfg.executor, progress=progress),
-                                                            labels, cfg),
-                      label="Run comparison", what="comparison")
-    if cmp is None:
-        return
+    simulated: list[Comparison] = []
+
+    def run(progress: Progress, show: Callable[[Comparison], None]) -> Shown:
+        """The comparison in two steps, with provisional cards after the first."""
+        for cmp in compare_steps(scenarios, cfg.reps, seed=seed, executor=cfg.executor, progress=progress,
+                                 first=first_step(cfg.reps)):
+            if replications(cmp) < cfg.reps:
+                show(cmp)
+        simulated.append(cmp)
+        return Shown.of(cmp)
+
+    try:
+        shown = view.result(key, run, label="Run comparison", what="comparison",
+                            preview=functools.partial(provisional, total=cfg.reps))
+        if shown is not None:
+            draw(shown)
+    finally:                   # kept once its figures are drawn, and kept even when a new click interrupts them
+        kept = [keep.comparison(cmp, labels, cfg) for cmp in simulated]
+    for caption in kept:
+        st.caption(caption)
+
+
+def draw(shown: Shown) -> None:
+    """Everything the page shows of a comparison, top to bottom."""
+    cmp = shown.cmp
     for name, replicate, error in cmp.failed:
         st.warning(f"Replication {replicate} of {name} failed: {error}")
     changed(cmp)
-    cards(cmp)
-    over_time(cmp)
+    cards(cmp, shown.summary, shown.differences)
+    over_time(shown)
     currency = cmp.runs[0].scenario.economics.currency
-    view.chart(charts.segment_figure(cmp.summary(), by="scenario", currency=currency),
-               "compare-segments")
-    differences(cmp)
+    view.chart(charts.segment_figure(shown.summary, by="scenario", currency=currency), "compare-segments")
+    differences(shown)
     view.chart(npv_figure(cmp), "compare-npv")
     files(cmp)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A comparison with the tables its page draws, computed once when it is simulated.
+
+    Changing the series, the segment or the page then aggregates nothing again: the time-series
+    chart is drawn from the per-day bands, not from every replication's series.
+    """
+
+    cmp: Comparison
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    bands: pd.DataFrame
+
+    @classmethod
+    def of(cls, cmp: Comparison) -> Shown:
+        """Summaries, differences and bands of ``cmp``."""
+        return cls(cmp, cmp.summary(), cmp.differences(),
+                   charts.band_table(charts.joined(cmp.timeseries(), cmp.company_frame()), "scenario"))
+
+
+def first_step(reps: int) -> int:
+    """Replications of the first step, after which provisional cards are shown (a fifth of them, at least 1)."""
+    return max(1, reps // 5)
+
+
+def replications(cmp: Comparison) -> int:
+    """Replications each scenario of ``cmp`` has run so far."""
+    return len(cmp.runs[0].replications)
+
+
+def provisional(cmp: Comparison, total: int) -> None:
+    """KPI cards of the first replications of ``total``, clearly marked, while the others run."""
+    st.warning(f"Provisional: {replications(cmp)} of {total} replications. The final figures replace these "
+               "when all have run.", icon=":material/hourglass_top:")
+    cards(cmp, cmp.summary(), cmp.differences(), prefix="draft-")
 
 
 def npv_figure(cmp: Comparison) -> go.Figure:
@@ -87,17 +145,18 @@ def changed(cmp: Comparison) -> None:
             st.markdown("\n".join(f"- {view.plain(line)}" for line in said or ["nothing: the two are the same"]))
 
 
-def cards(cmp: Comparison) -> None:
-    """KPI cards: a box per KPI with a column per scenario, each with its three uncertainty figures."""
+def cards(cmp: Comparison, summary: pd.DataFrame, diff: pd.DataFrame, prefix: str = "") -> None:
+    """KPI cards: a box per KPI with a column per scenario, each with its three uncertainty figures.
+
+    ``prefix`` starts every container key (provisional cards are ``draft-kpi-…``, the final ``kpi-…``).
+    """
     st.subheader("KPIs")
     st.caption("Mean over replications. Below each: the 95% CI of the mean and the P5–P95 spread over "
                "replications; for the other scenarios, the paired difference from the reference (same seeds) "
                "with its 95% CI and the share of replications in which the scenario does better.")
     if note := spread_note(len(cmp.runs[0].replications)):
         st.warning(note.replace("--reps", "the sidebar's replications,"), icon=":material/warning:")
-    summary = cmp.summary()
     summary = summary[summary["segment"] == "all"].set_index(["scenario", "kpi"])
-    diff = cmp.differences()
     diff = diff[diff["segment"] == "all"].set_index(["scenario", "kpi"])
     currency = cmp.runs[0].scenario.economics.currency
     consent = sorted({k for _, k in summary.index if k.startswith("consent.")})
@@ -108,15 +167,16 @@ def cards(cmp: Comparison) -> None:
         for outer, kpi in zip(st.columns(per_row), kpis[start:start + per_row], strict=False):
             with outer.container(border=True):
                 st.markdown(f"**{label(kpi)}**", help=term(kpi).meaning)
-                with st.container(horizontal=True, key=f"kpi-row-{kpi.replace('.', '-')}"):
+                with st.container(horizontal=True, key=f"{prefix}kpi-row-{kpi.replace('.', '-')}"):
                     for i, name in enumerate(cmp.names):
-                        card(kpi, i, name, summary, diff, currency)
+                        card(kpi, i, name, summary, diff, currency, prefix)
 
 
-def card(kpi: str, i: int, name: str, summary: pd.DataFrame, diff: pd.DataFrame, currency: str) -> None:
-    """One KPI of one scenario (container key ``kpi-<scenario index>-<kpi>``)."""
+def card(kpi: str, i: int, name: str, summary: pd.DataFrame, diff: pd.DataFrame, currency: str,
+         prefix: str = "") -> None:
+    """One KPI of one scenario (container key ``<prefix>kpi-<scenario index>-<kpi>``)."""
     title = view.plain(name) + (" (reference)" if i == 0 else "")
-    with st.container(key=f"kpi-{i}-{kpi.replace('.', '-')}"):
+    with st.container(key=f"{prefix}kpi-{i}-{kpi.replace('.', '-')}"):
         if (name, kpi) not in summary.index:
             st.metric(title, "–")
             st.caption("not in this scenario")
@@ -140,41 +200,40 @@ def card(kpi: str, i: int, name: str, summary: pd.DataFrame, diff: pd.DataFrame,
         st.caption("  \n".join(view.plain(n) for n in notes))
 
 
-def series_labels(series: pd.DataFrame) -> dict[str, str]:
-    """Chartable daily metrics present in ``series``, with their meaning."""
-    out = {m: label(m) for m in series.columns if m.startswith("consent.")}
-    out.update({m: label(m) for m in SERIES if m in series})
+def series_labels(metrics: set[str]) -> dict[str, str]:
+    """Chartable daily metrics among ``metrics``, with their meaning."""
+    out = {m: label(m) for m in sorted(metrics) if m.startswith("consent.")}
+    out.update({m: label(m) for m in SERIES if m in metrics})
     return out
 
 
-def over_time(cmp: Comparison) -> None:
+def over_time(shown: Shown) -> None:
     """Daily series with P5–P95 bands and event markers, the metrics and segment chosen by the user."""
     st.subheader("Over time")
-    series = charts.joined(cmp.timeseries(), cmp.company_frame())
-    labels = series_labels(series)
+    bands = shown.bands
     left, right = st.columns([3, 1])
-    segments = sorted(set(series["segment"]), key=lambda s: (s != "all", s))
+    segments = sorted(set(bands["segment"]), key=lambda s: (s != "all", s))
     segment = right.selectbox("Segment", segments, key="compare-segment")
-    shown = series[series["segment"] == segment]
-    available = [m for m in labels if shown[m].notna().any()]
+    shown_here = bands[bands["segment"] == segment]
+    labels = series_labels(set(shown_here.loc[shown_here["mean"].notna(), "metric"]))
     default = [m for m in labels if m.startswith("consent.") or m in DEFAULT_SERIES]
-    picked = left.multiselect("Series", available, default=[m for m in default if m in available],
-                              format_func=lambda m: labels[m], key="compare-series")
+    picked = left.multiselect("Series", list(labels), default=default, format_func=lambda m: labels[m],
+                              key="compare-series")
     if not picked:
         return
+    cmp = shown.cmp
     marks = sorted({m for run in cmp.runs for m in run.marks})
-    fig = charts.timeseries_figure(series, [(m, labels[m]) for m in picked], by="scenario", marks=marks,
-                                   segment=segment, currency=cmp.runs[0].scenario.economics.currency)
+    fig = charts.band_figure(bands, [(m, labels[m]) for m in picked], by="scenario", marks=marks,
+                             segment=segment, currency=cmp.runs[0].scenario.economics.currency)
     view.chart(fig, "compare-timeseries")
 
 
-def differences(cmp: Comparison) -> None:
+def differences(shown: Shown) -> None:
     """Paired against unpaired CIs of the differences, as a chart and a table."""
-    diff = cmp.differences()
-    view.chart(charts.differences_figure(diff, currency=cmp.runs[0].scenario.economics.currency),
-               "compare-differences")
+    diff = shown.differences
+    currency = shown.cmp.runs[0].scenario.economics.currency
+    view.chart(charts.differences_figure(diff, currency=currency), "compare-differences")
     with st.expander("Table of differences (whole population)"):
-        currency = cmp.runs[0].scenario.economics.currency
         st.dataframe(difference_rows(diff[diff["segment"] == "all"], currency), hide_index=True)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from privsim.dashboard import pick, settings, view
+from privsim.dashboard import live, pick, settings, view
 from privsim.dashboard.cache import run_key
 from privsim.dashboard.forms import describe
 from privsim.experiments.frontier import Frontier, frontier
@@ -49,9 +50,11 @@ def page() -> None:
     seed = cfg.seed_for(scenario)
     pick.run_line(scenario, cfg.reps, seed, what=f"{view.plain(swept(scenario, param))} · ")
     key = run_key("frontier", [scenario], seed, cfg.reps, param=param)
-    result = view.result(key, lambda progress: frontier(scenario, param, reps=cfg.reps, seed=seed,
-                                                        executor=cfg.executor, progress=progress),
-                         label="Run frontier", what="frontier sweep")
+    currency = scenario.economics.currency
+    result = live.result("frontier", key, lambda progress, on_point: frontier(
+        scenario, param, reps=cfg.reps, seed=seed, executor=cfg.executor, progress=progress, on_point=on_point),
+        lambda partial: figure(partial, currency) if len(partial.table) else None,
+        label="Run frontier", what="frontier sweep")
     if result is None:
         return
     failed = result.sweep.errors
@@ -63,9 +66,13 @@ def page() -> None:
                 f"**cliff** at: {cliff} · "
                 f"**Pareto-efficient**: {', '.join(value(result.value(p)) for p in result.pareto) or 'none'}")
     if len(result.table):
-        view.chart(charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff,
-                                          scenario.economics.currency), "frontier-chart")
-        st.dataframe(shown(result, scenario.economics.currency), hide_index=True)
+        view.chart(figure(result, currency), "frontier-chart")
+        st.dataframe(shown(result, currency), hide_index=True)
+
+
+def figure(result: Frontier, currency: str) -> go.Figure:
+    """The frontier chart of the points landed so far (all of them when the run is done)."""
+    return charts.frontier_figure(result.table, result.path, result.optimum, result.pareto, result.cliff, currency)
 
 
 def shown(result: Frontier, currency: str) -> pd.DataFrame:

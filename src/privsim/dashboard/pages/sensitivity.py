@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
-from privsim.dashboard import pick, settings, view
+from privsim.dashboard import live, pick, settings, view
 from privsim.dashboard.cache import run_key
-from privsim.experiments.sensitivity import KPIS, METHODS, factor_ranges, sensitivity
+from privsim.experiments.sensitivity import KPIS, METHODS, Sensitivity, factor_ranges, sensitivity
 from privsim.output import charts
 from privsim.output.formatting import label
 from privsim.output.tables import sensitivity_rows
@@ -52,17 +53,22 @@ def page() -> None:
     pick.run_line(scenario, cfg.reps, seed, what=f"{k} coefficients → {points} points × ")
     key = run_key("sensitivity", [scenario], seed, cfg.reps, method=method, params=picked, kpis=kpis,
                   trajectories=trajectories, levels=levels)
-    result = view.result(key, lambda progress: sensitivity(
+    currency = scenario.economics.currency
+
+    def figure(partial: Sensitivity, kpi: str) -> go.Figure:
+        return charts.tornado_figure(partial.table, kpi, currency=currency) if method == "tornado" else \
+            charts.morris_figure(partial.table, kpi)
+
+    result = live.result("sensitivity", key, lambda progress, on_point: sensitivity(
         scenario, method, params=picked, kpis=kpis, reps=cfg.reps, seed=seed, trajectories=trajectories,
-        levels=levels, executor=cfg.executor, progress=progress), label="Run sensitivity", what="sensitivity analysis")
+        levels=levels, executor=cfg.executor, progress=progress, on_point=on_point),
+        lambda partial: figure(partial, kpis[0]) if len(partial.table) else None,
+        label="Run sensitivity", what="sensitivity analysis")
     if result is None:
         return
     if result.failed:
         st.warning(f"{result.failed} replication(s) failed; their points are missing from the means.")
-    currency = scenario.economics.currency
     for kpi in kpis:
-        fig = charts.tornado_figure(result.table, kpi, currency=currency) if method == "tornado" else \
-            charts.morris_figure(result.table, kpi)
-        view.chart(fig, f"sensitivity-{kpi}")
+        view.chart(figure(result, kpi), f"sensitivity-{kpi}")
         with st.expander(f"Ranked table: {label(kpi)}"):
             st.dataframe(sensitivity_rows(result.ranked(kpi), method, kpi, currency), hide_index=True)

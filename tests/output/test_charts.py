@@ -1,0 +1,45 @@
+"""Charts are drawn from pre-aggregated bands: the same means and P5–P95 as the replications give."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from privsim.output import charts
+
+
+@pytest.fixture(scope="module")
+def series():
+    rng = np.random.default_rng(3)
+    rows = [{"scenario": s, "replicate": r, "segment": seg, "day": d, "trust": rng.random(), "opt_outs": rng.random()}
+            for s in ("B first", "A second") for r in range(4) for seg in ("all", "fundamentalist") for d in range(30)]
+    return pd.DataFrame(rows)
+
+
+def test_band_table_gives_each_groups_mean_and_percentiles_per_day(series):
+    table = charts.band_table(series, "scenario")
+    assert list(dict.fromkeys(table["scenario"])) == ["B first", "A second"]          # order of appearance
+    got = table[(table["scenario"] == "A second") & (table["segment"] == "fundamentalist")
+                & (table["metric"] == "trust")]
+    part = series[(series["scenario"] == "A second") & (series["segment"] == "fundamentalist")].groupby("day")["trust"]
+    np.testing.assert_array_equal(got["mean"], part.mean())
+    np.testing.assert_array_equal(got["p5"], part.quantile(0.05))
+    np.testing.assert_array_equal(got["p95"], part.quantile(0.95))
+    assert set(table["metric"]) == {"trust", "opt_outs"}
+
+
+def test_a_chart_holds_bands_not_replications_and_stores_no_day_array(series):
+    fig = charts.band_figure(charts.band_table(series, "scenario"), [("trust", "Mean trust")], by="scenario")
+    assert len(fig.data) == 2 * 3                                  # per scenario: P5, P95 (filled) and the mean
+    assert all(len(t.y) == 30 and t.x is None and t.x0 == 0 and t.dx == 1 for t in fig.data)
+    assert [t.fill for t in fig.data[:3]] == [None, "tonexty", None]
+
+
+def test_long_series_are_thinned_and_the_band_keeps_its_extremes():
+    days = np.arange(2500)
+    wave = np.sin(days / 50)
+    band = pd.DataFrame({"day": days, "mean": wave, "p5": wave - 1, "p95": wave + 1})
+    band.loc[1234, "p95"] = 9.0
+    thin = charts.thin(band)
+    assert len(thin) <= charts.MAX_POINTS and thin["day"].iloc[0] == 0
+    assert thin["p95"].max() == 9.0 and thin["p5"].min() == band["p5"].min()
+    assert len(charts.thin(band.head(400))) == 400                # short ones keep every day
