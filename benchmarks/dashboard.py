@@ -20,19 +20,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))           # the browser test's server helper
+from tests.faces.streamlit_server import serve  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -60,45 +59,15 @@ ROWS = (("compare_first_cards", "Run & compare, fresh server: click → first ca
         ("other_cpu", "other processes' CPU during the run, cores"))
 
 
-def free_port() -> int:
-    """A port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def server(tree: Path, runs: Path) -> Iterator[str]:
     """``streamlit run`` of ``tree``'s app with ``tree``'s sources first on the path; yields its URL."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PRIVSIM_RUNS": str(runs)}
-    command = [sys.executable, "-m", "streamlit", "run", str(tree / "app.py"), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    log = runs / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(command, cwd=tree, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        env = {"PYTHONPATH": str(tree / "src"), "PRIVSIM_RUNS": str(runs)}
+        with serve(tree, runs / "server.log", env) as (url, _):
+            yield url
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def run_compare(browser: Any, url: str) -> dict[str, float]:

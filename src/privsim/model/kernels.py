@@ -57,31 +57,31 @@ def compile_kernels() -> None:
             module[name] = numba.njit(cache=True, fastmath=False, nogil=True)(module[name])
 
 
-def _jit(fn):
+def kernel(fn):
     """Mark ``fn`` as a kernel: plain Python until :func:`compile_kernels` compiles it."""
     KERNELS.append(fn.__name__)
     return fn
 
 
-@_jit
+@kernel
 def _maximum(a, b):
     """The ``np.maximum`` of two scalars (the first when equal, NaN propagates)."""
     return a if (a >= b or a != a) else b
 
 
-@_jit
+@kernel
 def _minimum(a, b):
     """The ``np.minimum`` of two scalars, alike."""
     return a if (a <= b or a != a) else b
 
 
-@_jit
+@kernel
 def draw(words, i):
     """Draw ``i`` of a fresh generator from its 32-bit words."""
     return F32(words[i] >> np.uint32(8)) * SCALE
 
 
-@_jit
+@kernel
 def trust_day(trust, base, bad, good, rho, gain, loss, has_bad, has_good,
               concern, drift):
     """T ← clip(T + ρ·(T̄ − T) + α·(1 − T)·G − λα·T·B); then concern drifts (``drift`` 0: none)."""
@@ -99,7 +99,7 @@ def trust_day(trust, base, bad, good, rho, gain, loss, has_bad, has_good,
             concern[i] = _minimum(_maximum(concern[i] + drift, zero), one)
 
 
-@_jit
+@kernel
 def churn_hazard(trust, base, inv_base, switching, base_hazard, intent, neg_h,
                  intent_trust, loyalty, loyalty_max, per_day):
     """Chronic intent q_T into ``intent`` and −max(0, h_seg + s·q_T/365) into ``neg_h`` (for ``expm1``)."""
@@ -113,7 +113,7 @@ def churn_hazard(trust, base, inv_base, switching, base_hazard, intent, neg_h,
         neg_h[i] = -_maximum((switching[i] * q) * per_day + base_hazard[i], zero)
 
 
-@_jit
+@kernel
 def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
     """Who leaves (u < p, p = −``neg_p``) into ``gone``, returning how many; stated intent decays into ``intent``."""
     count = 0
@@ -129,7 +129,7 @@ def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
     return count
 
 
-@_jit
+@kernel
 def send_hazards(reach, asked, felt, concern, factor, neg_unsub, neg_complaint,
                  intrusion_scale, unsub_scale, complaint_scale, sends_unsub, sends_complaint, after_opt_out):
     """Per-send hazards of reached customers, negated for ``expm1`` (behavior.per_send_hazards, × today's sends)."""
@@ -147,7 +147,7 @@ def send_hazards(reach, asked, felt, concern, factor, neg_unsub, neg_complaint,
             neg_complaint[i] = -((intrusion * complaint_scale) * sends_complaint)
 
 
-@_jit
+@kernel
 def review_hazard(reach, felt, concern, factor, neg_h, scale):
     """Review hazard r·x·m·c·e^(−β(T−½)) of reached customers, negated for ``expm1`` (behavior.review_hazard)."""
     zero = F32(0.0)
@@ -155,7 +155,7 @@ def review_hazard(reach, felt, concern, factor, neg_h, scale):
         neg_h[i] = -(((factor[i] * felt[i]) * concern[i]) * scale) if reach[i] else zero
 
 
-@_jit
+@kernel
 def opt_out_draws(words, reach, asked, neg_unsub, complaint, sends, out):
     """Reached customers who opt out (u < P_unsub, not asked before) and, with ``sends``, who complain (P given).
 
@@ -178,7 +178,7 @@ def opt_out_draws(words, reach, asked, neg_unsub, complaint, sends, out):
     return leave, spam
 
 
-@_jit
+@kernel
 def grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching, intent_trust, loyalty,
                 loyalty_max, step, delta_at, h_prev, h, cumulative, neg_arg):
     """One grid point of the terminal value's survival (money.discounted_survival), float64.
@@ -198,7 +198,7 @@ def grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching, int
         neg_arg[i] = -cumulative[i] - delta_at
 
 
-@_jit
+@kernel
 def grid_total(years, start, step, f_prev, f, total):
     """Add one grid step of discounted survival, ½(f_prev + f)·step, for the part of it before each exit."""
     for i in range(total.size):

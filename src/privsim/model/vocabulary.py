@@ -33,90 +33,86 @@ class Term:
     digits: int = 3          # significant digits a human sees
 
 
-def _t(label: str, meaning: str, unit: str, better: int = 0) -> Term:
-    return Term(label, meaning, unit, better)
-
-
 # ---------------------------------------------------------------- daily series
 SEGMENT_SERIES: dict[str, Term] = {
-    "active": _t("Active customers", "active customers", "customers", +1),
-    "churned": _t("Leavers today", "customers who left today", "customers", -1),
-    "trust": _t("Mean trust", "mean trust of active customers (0 none – 1 full)", SCORE, +1),
-    "intent": _t("Intent to leave", "mean stated yearly intent to leave", SHARE, -1),
-    "opt_outs": _t("Opt-outs per day", "opt-out requests today", "requests"),
-    "complaints": _t("Complaints per day", "complaints today (spam reports and formal)", "complaints", -1),
-    "formal_complaints": _t("Formal complaints per day", "complaints to a regulator today", "complaints", -1),
-    "aware": _t("Learned of a violation", "customers who learned of a violation today", "customers", -1),
-    "backlash": _t("Backlash", "share of active customers aware of a violation and offended", SHARE, -1),
-    "protesters": _t("Joined a protest", "customers joining a protest today", "customers", -1),
-    "sends": _t("Messages sent", "messages sent today", "messages"),
-    "breached": _t("Records exposed", "customers whose records were exposed today", "customers", -1),
-    "service_contacts": _t("Service contacts", "service contacts today (calls, chats, e-mails)", "contacts"),
-    "creepy": _t("Creepy service moments", "service contacts that surfaced data the customer did not expect there",
+    "active": Term("Active customers", "active customers", "customers", +1),
+    "churned": Term("Leavers today", "customers who left today", "customers", -1),
+    "trust": Term("Mean trust", "mean trust of active customers (0 none – 1 full)", SCORE, +1),
+    "intent": Term("Intent to leave", "mean stated yearly intent to leave", SHARE, -1),
+    "opt_outs": Term("Opt-outs per day", "opt-out requests today", "requests"),
+    "complaints": Term("Complaints per day", "complaints today (spam reports and formal)", "complaints", -1),
+    "formal_complaints": Term("Formal complaints per day", "complaints to a regulator today", "complaints", -1),
+    "aware": Term("Learned of a violation", "customers who learned of a violation today", "customers", -1),
+    "backlash": Term("Backlash", "share of active customers aware of a violation and offended", SHARE, -1),
+    "protesters": Term("Joined a protest", "customers joining a protest today", "customers", -1),
+    "sends": Term("Messages sent", "messages sent today", "messages"),
+    "breached": Term("Records exposed", "customers whose records were exposed today", "customers", -1),
+    "service_contacts": Term("Service contacts", "service contacts today (calls, chats, e-mails)", "contacts"),
+    "creepy": Term("Creepy service moments", "service contacts that surfaced data the customer did not expect there",
                  "contacts", -1),
-    "revenue": _t("Revenue per day", "revenue today", CURRENCY, +1),
+    "revenue": Term("Revenue per day", "revenue today", CURRENCY, +1),
 }
 COMPANY_SERIES: dict[str, Term] = {
-    "salience": _t("Media salience", "media salience (0 none – 1 front page everywhere)", SCORE, -1),
-    "costs": _t("Costs per day", "costs today: contacts, complaints, incentives, breaches, fines", CURRENCY, -1),
-    "fines": _t("Fines per day", "fines and settlements imposed today", CURRENCY, -1),
-    "expected_fines": _t("Fines expected", "expected money of an investigation still open at the horizon (last day)",
+    "salience": Term("Media salience", "media salience (0 none – 1 front page everywhere)", SCORE, -1),
+    "costs": Term("Costs per day", "costs today: contacts, complaints, incentives, breaches, fines", CURRENCY, -1),
+    "fines": Term("Fines per day", "fines and settlements imposed today", CURRENCY, -1),
+    "expected_fines": Term("Fines expected", "expected money of an investigation still open at the horizon (last day)",
                          CURRENCY, -1),
-    "breach_costs": _t("Breach costs per day", "breach and notification costs today", CURRENCY, -1),
-    "cash": _t("Net cash per day", "net cash today", CURRENCY, +1),
-    "npv": _t("Cumulative NPV", "cumulative discounted net cash", CURRENCY, +1),
-    "terminal_value": _t("Value after the horizon", "lifetime value of the remaining customers past the horizon "
+    "breach_costs": Term("Breach costs per day", "breach and notification costs today", CURRENCY, -1),
+    "cash": Term("Net cash per day", "net cash today", CURRENCY, +1),
+    "npv": Term("Cumulative NPV", "cumulative discounted net cash", CURRENCY, +1),
+    "terminal_value": Term("Value after the horizon", "lifetime value of the remaining customers past the horizon "
                          "(last day)", CURRENCY, +1),
-    "investigation": _t("Investigation open", "a regulator investigation is open (share of replications)",
+    "investigation": Term("Investigation open", "a regulator investigation is open (share of replications)",
                         PROBABILITY, -1),
 }
 
 # ---------------------------------------------------------------- KPIs of a replication
 KPIS: dict[str, Term] = {
-    "total_value": _t("Total value (NPV + after the horizon)", "NPV within the horizon plus terminal value",
+    "total_value": Term("Total value (NPV + after the horizon)", "NPV within the horizon plus terminal value",
                       CURRENCY, +1),
-    "total_vs_baseline": _t("Total value vs doing nothing", "total value minus the no-practice baseline's (same "
+    "total_vs_baseline": Term("Total value vs doing nothing", "total value minus the no-practice baseline's (same "
                             "seed, CRN): a gain when positive, a loss when negative", CURRENCY, +1),
-    "npv": _t("NPV within the horizon", "net present value over the horizon", CURRENCY, +1),
-    "npv_vs_baseline": _t("NPV vs doing nothing", "NPV minus the no-practice baseline (same seed, CRN): a gain "
+    "npv": Term("NPV within the horizon", "net present value over the horizon", CURRENCY, +1),
+    "npv_vs_baseline": Term("NPV vs doing nothing", "NPV minus the no-practice baseline (same seed, CRN): a gain "
                           "when positive, a loss when negative", CURRENCY, +1),
-    "terminal_value": _t("Value after the horizon", "lifetime value of the customers left at the horizon, "
+    "terminal_value": Term("Value after the horizon", "lifetime value of the customers left at the horizon, "
                          "discounted to day 0", CURRENCY, +1),
-    "revenue": _t("Revenue", "revenue over the horizon", CURRENCY, +1),
-    "churn": _t("Churn", "share of customers who left", SHARE, -1),
-    "privacy_churn": _t("Privacy-driven churn", "churn above the no-practice baseline (CRN)", SHARE, -1),
-    "stated_intent": _t("Said they would leave", "stated intent to leave of customers who learned of a violation "
+    "revenue": Term("Revenue", "revenue over the horizon", CURRENCY, +1),
+    "churn": Term("Churn", "share of customers who left", SHARE, -1),
+    "privacy_churn": Term("Privacy-driven churn", "churn above the no-practice baseline (CRN)", SHARE, -1),
+    "stated_intent": Term("Said they would leave", "stated intent to leave of customers who learned of a violation "
                         "(say)", SHARE, -1),
-    "privacy_exits": _t("Left after learning", "customers who left after learning of a violation (do)",
+    "privacy_exits": Term("Left after learning", "customers who left after learning of a violation (do)",
                         "customers", -1),
-    "trust_end": _t("Trust at the end", "mean trust of active customers on the last day (0 none – 1 full)",
+    "trust_end": Term("Trust at the end", "mean trust of active customers on the last day (0 none – 1 full)",
                     SCORE, +1),
-    "opt_outs": _t("Opt-outs", "opt-out requests (fewer is not better when choice is suppressed)", "requests"),
-    "complaints": _t("Complaints", "complaints (spam reports and formal)", "complaints", -1),
-    "pushback": _t("Customer pushback", "opt-outs and complaints per customer at the start (over-contacting "
+    "opt_outs": Term("Opt-outs", "opt-out requests (fewer is not better when choice is suppressed)", "requests"),
+    "complaints": Term("Complaints", "complaints (spam reports and formal)", "complaints", -1),
+    "pushback": Term("Customer pushback", "opt-outs and complaints per customer at the start (over-contacting "
                    "included)", SHARE, -1),
-    "formal_complaints": _t("Complaints to a regulator", "complaints that reach a regulator", "complaints", -1),
-    "backlash_peak": _t("Backlash peak", "peak share of active customers aware of a violation and offended", SHARE,
+    "formal_complaints": Term("Complaints to a regulator", "complaints that reach a regulator", "complaints", -1),
+    "backlash_peak": Term("Backlash peak", "peak share of active customers aware of a violation and offended", SHARE,
                         -1),
-    "backlash_days": _t("Days of backlash", f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", DAYS, -1),
-    "salience_peak": _t("Media salience peak", "peak media salience (0 none – 1 front page everywhere)", SCORE, -1),
-    "protest_share": _t("Joined a protest", "share of customers who joined a protest", SHARE, -1),
-    "heard": _t("Heard of it", "share of customers who learned of a violation or incident (story, word of mouth, "
+    "backlash_days": Term("Days of backlash", f"days with backlash ≥ {BACKLASH_LEVEL:.0%}", DAYS, -1),
+    "salience_peak": Term("Media salience peak", "peak media salience (0 none – 1 front page everywhere)", SCORE, -1),
+    "protest_share": Term("Joined a protest", "share of customers who joined a protest", SHARE, -1),
+    "heard": Term("Heard of it", "share of customers who learned of a violation or incident (story, word of mouth, "
                 "notice)", SHARE, -1),
-    "regulator_action": _t("Regulator investigation", "a regulator investigation was opened", PROBABILITY, -1),
-    "regulator_order": _t("Public regulator action", "an investigation ended in a public action (order, settlement "
+    "regulator_action": Term("Regulator investigation", "a regulator investigation was opened", PROBABILITY, -1),
+    "regulator_order": Term("Public regulator action", "an investigation ended in a public action (order, settlement "
                           "or fine)", PROBABILITY, -1),
-    "fine_paid": _t("Money imposed", "money was imposed (a fine or a settlement)", PROBABILITY, -1),
-    "fines": _t("Fines", "fines and settlements imposed", CURRENCY, -1),
-    "expected_fines": _t("Fines expected (open case)", "expected money of an investigation still open at the "
+    "fine_paid": Term("Money imposed", "money was imposed (a fine or a settlement)", PROBABILITY, -1),
+    "fines": Term("Fines", "fines and settlements imposed", CURRENCY, -1),
+    "expected_fines": Term("Fines expected (open case)", "expected money of an investigation still open at the "
                          "horizon", CURRENCY, -1),
-    "breach_costs": _t("Breach costs", "breach and notification costs", CURRENCY, -1),
-    "breached": _t("Records exposed", "customers whose records were exposed", "customers", -1),
-    "incidents": _t("Incidents", "incidents: breaches and staff misuse, drawn from operations or scheduled",
+    "breach_costs": Term("Breach costs", "breach and notification costs", CURRENCY, -1),
+    "breached": Term("Records exposed", "customers whose records were exposed", "customers", -1),
+    "incidents": Term("Incidents", "incidents: breaches and staff misuse, drawn from operations or scheduled",
                     "incidents", -1),
-    "creepy_share": _t("Creepy service moments", "share of service contacts that surfaced data the customer did "
+    "creepy_share": Term("Creepy service moments", "share of service contacts that surfaced data the customer did "
                        "not expect there", SHARE, -1),
-    "acquired": _t("New customers", "new customers who joined during the horizon (population.acquisition)",
+    "acquired": Term("New customers", "new customers who joined during the horizon (population.acquisition)",
                    "customers", +1),
 }
 # per-practice, per-campaign and per-cause names: "<prefix>.<id>" -> (label, meaning, unit, better)

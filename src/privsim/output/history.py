@@ -13,8 +13,9 @@ from plotly.subplots import make_subplots
 
 from privsim.experiments.history_fit import INTERVAL_METHOD, HistoryFit
 from privsim.experiments.replay import Replay
+from privsim.model.vocabulary import SHARE
 from privsim.output.charts import COLORS, TEMPLATE, _rgba
-from privsim.output.formatting import coefficient, fmt, label, plain
+from privsim.output.formatting import coefficient, fmt, label, plain, quantity
 from privsim.output.report import Page
 from privsim.output.tables import difference_rows
 
@@ -23,10 +24,8 @@ TITLES = {"sends": "Messages sent", "unsubscribes": "Unsubscribes", "complaints"
 
 
 def _value(metric: str, v: float) -> str:
-    """A history figure in its unit: a share in %, a count with separators."""
-    if not np.isfinite(v):
-        return "–"
-    return f"{v:.1%}" if metric == "consent_rate" else f"{v:,.0f}" if abs(v) >= 100 else plain(v)
+    """A history figure in its unit: a consent rate as a share in %, the other metrics as counts."""
+    return quantity(SHARE if metric == "consent_rate" else "customers", v)
 
 
 def params_rows(fit: HistoryFit) -> pd.DataFrame:
@@ -57,7 +56,7 @@ def replay_rows(replay: Replay, currency: str) -> pd.DataFrame:
     """One row per banner variant: observed and simulated consent rate, then what follows, in display units."""
     f = replay.to_frame()
     out = pd.DataFrame({"variant": f["variant"], "asked": [f"{v:,.0f}" for v in f["asked"]],
-                        "observed consent": [f"{v:.1%}" for v in f["observed"]]})
+                        "observed consent": [_value("consent_rate", v) for v in f["observed"]]})
     for kpi in replay.kpis:
         out[label(kpi) if not kpi.startswith("granted_at_ask.") else "simulated consent"] = [
             fmt(kpi, v, currency) for v in f[kpi]]

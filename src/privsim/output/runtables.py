@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from privsim.output.formatting import fmt, plain, signed
+from privsim.output import tables
+from privsim.output.formatting import fmt, label, plain, signed
 from privsim.output.runfolders import Entry
 
 LABELS = {"kind": "kind", "scenario_sha256": "scenario hash", "seed": "seed", "size": "size",
@@ -24,25 +24,22 @@ LABELS = {"kind": "kind", "scenario_sha256": "scenario hash", "seed": "seed", "s
           "privsim_version": "privsim version"}
 
 
-def listed_rows(frame: pd.DataFrame, runs_dir: Path, kpi_name: Callable[[str], str] = str) -> pd.DataFrame:
-    """The listing (``catalog.listing``) as number, path, kind, name, time, size × reps and headline KPI.
-
-    ``kpi_name`` names the headline's KPI (the dashboard gives its label in words).
-    """
+def listed_rows(frame: pd.DataFrame, runs_dir: Path) -> pd.DataFrame:
+    """The listing (``catalog.listing``) as number, path, kind, name, time, size × reps and headline KPI."""
     return pd.DataFrame({
         "#": frame["index"].astype(str), "path": [str(runs_dir / p) for p in frame["path"]], "kind": frame["kind"],
         "name": frame["name"].fillna("–"), "time": [f"{t:%Y-%m-%d %H:%M}" for t in frame["created"]],
         "size × reps": [f"{whole(s)} × {whole(r)}" for s, r in zip(frame["size"], frame["replications"],
                                                                   strict=True)],
-        "headline": [_headline(r, kpi_name) for r in frame.itertuples(index=False)]})
+        "headline": [_headline(r) for r in frame.itertuples(index=False)]})
 
 
-def _headline(row: Any, kpi_name: Callable[[str], str]) -> str:
+def _headline(row: Any) -> str:
     if not isinstance(row.headline_kpi, str):
         return "–"
     value = fmt(row.headline_kpi, row.headline, currency_of(row.currency))
     among = int(row.headline_among)
-    return f"{kpi_name(row.headline_kpi)} {value}" + (f" (best of {among})" if among > 1 else "")
+    return f"{label(row.headline_kpi)} {value}" + (f" (best of {among})" if among > 1 else "")
 
 
 def currency_of(value: Any) -> str:
@@ -65,17 +62,12 @@ def about_rows(entry: Entry) -> pd.DataFrame:
 
 
 def kpi_rows(rows: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """KPI, mean, 95% CI of the mean, P5–P95 and n; scenario and setting first when the folder has several."""
-    k = rows["kpi"]
-    table = pd.DataFrame({
-        "scenario": rows["scenario"], "setting": [_setting(t) for t in rows["setting"]], "KPI": k,
-        "mean": [fmt(x, v, currency) for x, v in zip(k, rows["mean"], strict=True)],
-        "95% CI of mean": [_span(x, lo, hi, currency) for x, lo, hi in zip(k, rows["ci_low"], rows["ci_high"],
-                                                                             strict=True)],
-        "P5–P95 over replications": [_span(x, lo, hi, currency) for x, lo, hi in zip(k, rows["p5"], rows["p95"],
-                                                                                       strict=True)],
-        "n": [whole(n) for n in rows["n"]]})
-    return table.drop(columns=[c for c in ("scenario", "setting") if rows[c].nunique() < 2])
+    """The KPI table every face shows (``tables.kpi_rows``); scenario and setting first when a folder has several."""
+    context = {"scenario": list(rows["scenario"]), "setting": [_setting(t) for t in rows["setting"]]}
+    table = tables.kpi_rows(rows.assign(n=[whole(n) for n in rows["n"]]), currency)
+    for at, (column, values) in enumerate((c, v) for c, v in context.items() if pd.Series(v).nunique() > 1):
+        table.insert(at, column, values)
+    return table
 
 
 def diff_rows(rows: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -85,7 +77,7 @@ def diff_rows(rows: pd.DataFrame, currency: str) -> pd.DataFrame:
                                                              strict=True)] for side, c in (("A", "a"), ("B", "b"))}
     several = any(pd.Series(v).nunique() > 1 for v in labels.values())
     return pd.DataFrame({
-        **(labels if several else {}), "KPI": k,
+        **(labels if several else {}), "KPI": [label(x) for x in k],
         "A": [fmt(x, v, currency) for x, v in zip(k, rows["mean_a"], strict=True)],
         "B": [fmt(x, v, currency) for x, v in zip(k, rows["mean_b"], strict=True)],
         "B − A": [signed(x, v, currency) for x, v in zip(k, rows["difference"], strict=True)]})
@@ -108,10 +100,6 @@ def _short(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}(,[0-9a-f]{64})*", value):
         return ",".join(h[:12] for h in value.split(","))
     return whole(value) if isinstance(value, int | float) else str(value)
-
-
-def _span(kpi: str, low: float, high: float, currency: str) -> str:
-    return f"{fmt(kpi, low, currency)} – {fmt(kpi, high, currency)}"
 
 
 def whole(value: Any) -> str:

@@ -15,7 +15,6 @@ import streamlit as st
 from privsim.dashboard import view
 from privsim.errors import InputError
 from privsim.output import catalog, runfolders, runtables
-from privsim.output.formatting import label
 from privsim.output.runfolders import Entry
 
 EVERY_KIND = "every kind"
@@ -78,7 +77,7 @@ def filtered(frame: pd.DataFrame) -> pd.DataFrame:
 
 def listed(frame: pd.DataFrame, home: Path) -> pd.DataFrame:
     """The listing as a strategist reads it: name, kind, when, size × replications, seed, headline, folder."""
-    rows = runtables.listed_rows(frame, home, kpi_name=label)
+    rows = runtables.listed_rows(frame, home)
     rows["seed"] = [runtables.whole(s) for s in frame["seed"]]
     return rows.rename(columns={"time": "when", "size × reps": "size × replications", "path": "folder"})[
         ["name", "kind", "when", "size × replications", "seed", "headline", "folder"]]
@@ -89,7 +88,6 @@ def kpi_table(entry: Entry) -> pd.DataFrame:
     rows = runfolders.segment_rows(entry)
     currency = runtables.currency_of(entry.run["currency"])
     table = runtables.kpi_rows(rows, currency)
-    table["KPI"] = [label(k) for k in rows["kpi"]]
     table.insert(table.columns.get_loc("KPI") + 1, "unit",
                  [currency if u == "currency" else u or "" for u in rows["unit"].fillna("")])
     return table
@@ -162,5 +160,4 @@ def versus(a: Entry, b: Entry) -> None:
         st.caption("No KPI of the whole population is in both.")
         return
     table = runtables.diff_rows(rows, runtables.currency_of(a.run["currency"]))
-    table["KPI"] = [label(k) for k in rows["kpi"]]
     st.dataframe(table, hide_index=True, key="history-diff")
