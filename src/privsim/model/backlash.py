@@ -66,9 +66,9 @@ class Source:
             out[tier] += intensity * eq.salience_shape(b, day - d)
         return out
 
-    def salience(self, b: Behavior, day: int) -> float:
-        """Media salience of this source on ``day``, each tier weighted by its audience (front pages 1)."""
-        return sum(s * w for s, w in zip(self.by_tier(b, day), audience_weights(b), strict=True))
+    def salience(self, b: Behavior, day: int, weights: tuple[float, ...]) -> float:
+        """Media salience of this source on ``day``, each tier weighted by its audience (``weights``, front pages 1)."""
+        return sum(s * w for s, w in zip(self.by_tier(b, day), weights, strict=True))
 
 
 def audiences(b: Behavior) -> tuple[float, float, float]:
@@ -100,6 +100,7 @@ class Backlash:
 
     def __init__(self, b: Behavior, n: int, mouth: MeanField | SmallWorld, streams: Streams):
         self.b, self.n, self.mouth, self.streams = b, n, mouth, streams
+        self.weights = audience_weights(b)
         self.sources: list[Source] = []
         self.general: list[tuple[int, int, float]] = []   # stories about privacy in general (day, tier, I)
         self.offended_any = np.zeros(n, dtype=bool)
@@ -118,8 +119,8 @@ class Backlash:
     # ------------------------------------------------------------ media
     def salience(self, day: int) -> float:
         """S(t) = min(1, Σ stories I·shape(t − t_story)·audience weight), 0–1."""
-        w = audience_weights(self.b)
-        total = sum(s.salience(self.b, day) for s in self.sources)
+        w = self.weights
+        total = sum(s.salience(self.b, day, w) for s in self.sources if s.stories)
         total += sum(i * w[t] * eq.salience_shape(self.b, day - d) for d, t, i in self.general)
         return min(1.0, total)
 

@@ -96,7 +96,10 @@ class Flow:
     def use(self) -> law.Use:
         """What the law reads about this flow as it runs now (an order may have changed its consent)."""
         assert self.facts is not None
-        return dataclasses.replace(self.facts, consent=self.mode, disclosed=self.disclosed)
+        now = self.extra.get("use")
+        if now is None or (now.consent, now.disclosed) != (self.mode, self.disclosed):
+            now = self.extra["use"] = dataclasses.replace(self.facts, consent=self.mode, disclosed=self.disclosed)
+        return now
 
 
 def _shift(b: Behavior, framing: str, patterns: list[str]) -> float:

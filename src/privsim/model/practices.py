@@ -158,10 +158,17 @@ class Practices:
         return idx
 
     def leave(self, idx: np.ndarray) -> None:
-        """Churned customers leave every flow (felt intrusion and loads refreshed once, for all flows)."""
-        changed = [self.set_reach(k, idx, False, refresh=False) for k in range(len(self.flows))]
-        if changed:
-            self.refresh(np.unique(np.concatenate(changed)))
+        """Churned customers leave every flow at once: totals by (flow, segment), felt intrusion and loads zeroed."""
+        k, s = self.reach_count.shape
+        flow, at = np.nonzero(self.reach[:, idx])
+        if flow.size:
+            cell = flow * s + self.pop.segment[idx[at]]
+            self.reach_count -= np.bincount(cell, minlength=k * s).reshape(k, s)
+            self.reach_value -= np.bincount(cell, weights=self.pop.value[idx[at]], minlength=k * s).reshape(k, s)
+            self.reach[:, idx] = False
+            self.felt[:, idx] = 0.0
+            self.load[idx] = 0.0
+            self.good[idx] = 0.0
 
     def stop(self, k: int) -> None:
         """A flow ends (end day, reversal): nobody is reached any more."""

@@ -16,64 +16,70 @@ if TYPE_CHECKING:
     from privsim.model.engine import Replication
 
 # the series are named in privsim.model.vocabulary; per-flow consent series are added as "consent.<flow id>"
-COUNTS = {"active", "churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
-          "sends", "breached", "service_contacts", "creepy"}
+COUNTS = {"churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters", "sends", "breached",
+          "service_contacts", "creepy"}    # the daily counts recorded as series (every count is tallied)
+MEANS = ("trust", "intent", "backlash")   # per-segment means; the "all" column weights them by active customers
 
 
 class Recorder:
-    """Preallocated daily arrays filled by the engine's record stage."""
+    """Daily metrics in one preallocated (metric × day × segment) block, filled by the engine's record stage.
+
+    ``series[m]`` is the (days, segments + 1) view of metric ``m``; a day is one strided row of the block,
+    so recording costs the same few array operations whatever the number of metrics.
+    """
 
     def __init__(self, eng: Replication):
         self.eng = eng
         days, s = eng.horizon, len(eng.pop.names)
         self.segments = [*eng.pop.names, "all"]
         self.flow_ids = [f.id for f in eng.flows]
-        names = [*SEGMENT_SERIES, *(f"consent.{i}" for i in self.flow_ids)]
-        self.series = {m: np.zeros((days, s + 1)) for m in names}
+        rows = [*MEANS, *(m for m in SEGMENT_SERIES if m not in MEANS), *(f"consent.{i}" for i in self.flow_ids)]
+        self.row = {m: i for i, m in enumerate(rows)}   # means, then sums, then consent: each a slice of rows
+        self.block = np.zeros((len(rows), days, s + 1))
+        self.series = {m: self.block[self.row[m]] for m in [*SEGMENT_SERIES, *rows[len(SEGMENT_SERIES):]]}
+        self._means = slice(0, len(MEANS))
+        self._sums = slice(len(MEANS), len(SEGMENT_SERIES))
+        self._consent = slice(len(SEGMENT_SERIES), len(rows))
         self.company = {m: np.zeros(days) for m in COMPANY_SERIES}
         self.marks: list[tuple[int, str, str]] = []
         self.tallies: dict[str, np.ndarray] = {}   # horizon totals of every daily count, per segment
         self._slices = eng.pop.slices()
-        self._targeted = [np.asarray([t[sl].any() for sl in self._slices]) for t in eng.practices.targets]
+        self._targeted = np.asarray([[t[sl].any() for sl in self._slices] for t in eng.practices.targets],
+                                    dtype=bool).reshape(len(self.flow_ids), s)
 
     def mark(self, day: int, kind: str, what: str) -> None:
         """An event marker for charts and reports."""
         self.marks.append((day, kind, what))
 
     def record(self, day: int) -> None:
-        """Copy today's state into the arrays."""
-        eng, r = self.eng, self.eng.represents
+        """Copy today's state into the block: per-segment values, then the "all" column of every metric at once."""
+        eng, r, row = self.eng, self.eng.represents, self.row
+        today = self.block[:, day, :]
+        seg = today[:, :-1]
         active = eng.active_count.astype(np.float64)
         safe = np.maximum(active, 1.0)
-
-        def put(metric: str, per_segment: np.ndarray, *, mean: bool = False, weights: np.ndarray | None = None) -> None:
-            row = self.series[metric][day]
-            row[:-1] = per_segment
-            if mean:
-                w = active if weights is None else weights
-                row[-1] = float((per_segment * w).sum() / max(w.sum(), 1.0))
-            else:
-                row[-1] = per_segment.sum()
-
-        put("active", active * r)
-        trust = np.asarray([float(eng.pop.trust[sl].sum()) for sl in self._slices])
-        put("trust", trust / safe, mean=True)
-        put("intent", np.asarray(eng.intent_sum) / safe, mean=True)
+        seg[row["active"]] = active * r
+        seg[row["trust"]] = [float(eng.pop.trust[sl].sum()) for sl in self._slices]
+        seg[row["intent"]] = eng.intent_sum
         if eng.backlash.any_outrage:
-            offended = np.asarray([np.count_nonzero(eng.backlash.offended_any[sl]) for sl in self._slices])
-            put("backlash", offended / safe, mean=True)
-        for metric in ("churned", "opt_outs", "complaints", "formal_complaints", "aware", "protesters",
-                       "sends", "breached", "service_contacts", "creepy"):
-            if metric in eng.day_counts:
-                put(metric, eng.day_counts[metric] * r)
-        put("revenue", eng.revenue)
-        for k, fid in enumerate(self.flow_ids):
-            targeted = np.where(self._targeted[k], active, 0.0)
-            reached = eng.practices.reach_count[k].astype(np.float64)
-            share = np.divide(reached, targeted, out=np.zeros_like(reached), where=targeted > 0)
-            put(f"consent.{fid}", share, mean=True, weights=targeted)
+            seg[row["backlash"]] = [np.count_nonzero(eng.backlash.offended_any[sl]) for sl in self._slices]
+        seg[self._means] /= safe
         for key, counts in eng.day_counts.items():
-            self.tallies[key] = self.tallies.get(key, 0) + counts * r
+            if key in COUNTS:
+                np.multiply(counts, r, out=seg[row[key]])
+            if key in self.tallies:
+                self.tallies[key] += counts * r
+            else:
+                self.tallies[key] = counts * r
+        seg[row["revenue"]] = eng.revenue
+        today[self._sums, -1] = seg[self._sums].sum(axis=1)
+        today[self._means, -1] = (seg[self._means] * active).sum(axis=1) / max(active.sum(), 1.0)
+        if self.flow_ids:
+            targeted = np.where(self._targeted, active, 0.0)
+            reached = eng.practices.reach_count.astype(np.float64)
+            share = np.divide(reached, targeted, out=np.zeros_like(reached), where=targeted > 0)
+            seg[self._consent] = share
+            today[self._consent, -1] = (share * targeted).sum(axis=1) / np.maximum(targeted.sum(axis=1), 1.0)
         c = self.company
         c["salience"][day] = eng.backlash.salience(day)
         c["costs"][day] = eng.cost_total

@@ -91,7 +91,9 @@ class Regulator:
 
         ``sensitive``: the act exposed special-category data (a use says so itself).
         """
-        broken = law.breaches(dataclasses.replace(act, company=self.company), self.jurisdictions, self.date(day))
+        if act.company != self.company:
+            act = dataclasses.replace(act, company=self.company)
+        broken = law.breaches(act, self.jurisdictions, self.date(day))
         for rule in broken:
             v = self.violations.setdefault((rule.id, subject), Violation(rule, subject, day))
             v.persons += persons

@@ -10,6 +10,8 @@ reading where the law leaves room (heuristics, not legal advice).
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -59,7 +61,7 @@ class Use:
 
     def special(self, regime: str) -> bool:
         """Uses data on a law's special list (``gdpr``, ``dpd``, ``cpra``, ``bipa``, ``coppa``)."""
-        return taxonomy.is_sensitive(sorted(self.data), regime)
+        return _special(self.data, regime)
 
     def minors(self, age: int) -> bool:
         """Reaches people under ``age`` (a stated audience, or children's data)."""
@@ -70,6 +72,11 @@ class Use:
         """Marketing e-mail to one's own customers with a refusal offered (ePrivacy Art. 13(2), PECR reg. 22(3))."""
         return (self.purpose == "marketing_email" and self.consent in ("opt_in", "opt_out")
                 and self.data_source in (None, "first_party_sale") and self.unsubscribe_link is not False)
+
+
+@functools.lru_cache(maxsize=1024)
+def _special(data: frozenset[str], regime: str) -> bool:
+    return taxonomy.is_sensitive(sorted(data), regime)
 
 
 @dataclass(frozen=True)
@@ -298,6 +305,7 @@ RULES: tuple[Rule, ...] = (
          _needs(lambda u: u.special("bipa") and (u.consent != "opt_in" or u.purpose == "data_sale"))),
 )
 IMPLIES = {"us_ca": ("us", "us_ca"), "us_il": ("us", "us_il"), "us": ("us",), "eu": ("eu",), "uk": ("uk",)}
+CHANGES = sorted({r.start for r in RULES} | {r.end + timedelta(days=1) for r in RULES if r.end})  # the law changes
 
 
 def regimes(jurisdictions: Iterable[str]) -> list[str]:
@@ -310,8 +318,20 @@ def regimes(jurisdictions: Iterable[str]) -> list[str]:
 
 def breaches(act: Act, jurisdictions: Iterable[str], day: date) -> list[Rule]:
     """Every rule in force on ``day`` in ``jurisdictions`` that ``act`` breaks."""
+    return list(_breaches(act, tuple(jurisdictions), bisect.bisect_right(CHANGES, day)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _breaches(act: Act, jurisdictions: tuple[str, ...], era: int) -> tuple[Rule, ...]:
+    """``breaches`` between two changes of the law (``era``: CHANGES before the day), judged once.
+
+    Rules and acts are immutable and a rule's test reads only the act, so the answer is the same on
+    every day of an era; the engine asks it for every live use every day.
+    """
+    day = CHANGES[era - 1] if era else date.min
     where = set(regimes(jurisdictions))
-    return [r for r in RULES if act.what in _acts(r) and r.jurisdiction in where and r.in_force(day) and r.test(act)]
+    return tuple(r for r in RULES if act.what in _acts(r) and r.jurisdiction in where and r.in_force(day)
+                 and r.test(act))
 
 
 def _acts(rule: Rule) -> tuple[str, ...]:
