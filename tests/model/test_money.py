@@ -104,3 +104,18 @@ def test_lift_has_diminishing_returns_in_frequency():
     assert np.all(gains > 0) and np.all(np.diff(gains / np.diff([1, 4, 8, 16, 32])) < 0)
     assert at[-1] < 0.02 / (1 - np.exp(-4 / 6)) + 1e-12             # saturates
     assert frequency_lift(eng.b, 0.02, 0.0) == 0.02                 # a practice that sends nothing
+
+
+def test_the_terminal_value_is_the_same_valued_in_blocks(monkeypatch):
+    """Blocks bound the working set only: every customer's value is elementwise, and summed once."""
+    body = """
+strategy:
+  practices: [{id: n, purpose: marketing_email, data: [contact], consent: notice_only, channel: email,
+               contacts_per_month: 4, revenue_lift: 0.1, data_revenue_per_record: 3.65}]
+""" + QUIET
+    eng = replication(body, until=200, size=900, horizon=200)
+    eng.exits[eng.horizon + 30] = np.flatnonzero(eng.pop.active)[::7]
+    from privsim.model import money
+    whole = money.terminal_value(eng)
+    monkeypatch.setattr(money, "CHUNK", 64)
+    assert money.terminal_value(eng) == whole and whole > 0

@@ -48,6 +48,7 @@ def stage_money(eng: Replication, day: int) -> None:
 AHEAD_YEARS = 5.0      # past the horizon, trust and stated intent are followed this long on a grid …
 STEPS_PER_YEAR = 12    # … monthly; beyond it the hazard is constant and the rest is closed form
 LIFETIME_YEARS = 50.0  # no relationship is valued beyond this (finite with no churn and no discounting) [A]
+CHUNK = 1 << 16        # customers valued together: the terminal value's float64 arrays stay a few MB
 
 
 def terminal_value(eng: Replication) -> float:
@@ -65,7 +66,25 @@ def terminal_value(eng: Replication) -> float:
     idx = np.flatnonzero(pop.active)
     if idx.size == 0:
         return 0.0
-    sales = pop.value[idx].astype(np.float64)
+    years = np.full(idx.size, np.inf)
+    position = np.full(pop.active.size, -1)
+    position[idx] = np.arange(idx.size)
+    for day, leavers in eng.exits.items():
+        if day >= eng.horizon:
+            at = position[leavers]
+            at = at[at >= 0]
+            years[at] = np.minimum(years[at], (day - eng.horizon) / 365.0)
+    value = np.empty(idx.size)
+    for lo in range(0, idx.size, CHUNK):   # customer by customer, so blocks bound the float64 working set
+        part = slice(lo, lo + CHUNK)
+        value[part] = contribution(eng, idx[part]) * discounted_survival(eng, idx[part], years[part])
+    return float(value.sum()) * eng.represents / (1.0 + e.discount_rate) ** (eng.horizon / 365.0)
+
+
+def contribution(eng: Replication, idx: np.ndarray) -> np.ndarray:
+    """cᵢ: yearly contribution of customers ``idx`` on the last day, with what the live practices reaching them add."""
+    e = eng.s.economics
+    sales = eng.pop.value[idx].astype(np.float64)
     yearly, data, contacts = sales.copy(), np.zeros(idx.size), np.zeros(idx.size)
     for k, f in enumerate(eng.flows):
         reached = eng.practices.reach[k, idx]
@@ -79,17 +98,7 @@ def terminal_value(eng: Replication) -> float:
             data += ops.service.contacts_per_customer_year * saving * reached
         if f.contacts:
             contacts += f.per_month * 12.0 * reached
-    contribution = e.margin * yearly + data - e.cost_per_contact * contacts
-    years = np.full(idx.size, np.inf)
-    position = np.full(pop.active.size, -1)
-    position[idx] = np.arange(idx.size)
-    for day, leavers in eng.exits.items():
-        if day >= eng.horizon:
-            at = position[leavers]
-            at = at[at >= 0]
-            years[at] = np.minimum(years[at], (day - eng.horizon) / 365.0)
-    return float((contribution * discounted_survival(eng, idx, years)).sum()) * eng.represents / (
-        1.0 + e.discount_rate) ** (eng.horizon / 365.0)
+    return e.margin * yearly + data - e.cost_per_contact * contacts
 
 
 def discounted_survival(eng: Replication, idx: np.ndarray, years: np.ndarray) -> np.ndarray:

@@ -222,16 +222,24 @@ def stage_regulator(eng: Replication, day: int) -> None:
 
 
 def record_flow_violations(eng: Replication, day: int) -> None:
-    """Every live flow against the rules in force today; each person counted once per rule and flow."""
+    """Every live flow against the rules in force today; each person counted once per rule and flow.
+
+    A flow that touched nobody new since it was last judged, under the same law, reading and publicity, is
+    not judged again: the verdict would add nothing.
+    """
+    reg = eng.regulator
     for k, f in enumerate(eng.flows):
         if not f.live:
             continue
         touched = int(eng.practices.touched_count[k])
         new = touched - f.extra.get("counted", 0)
-        discovered = eng.backlash.sources[k].story_day is not None
-        broken = eng.regulator.judge(law.Act("use", f.use()), f.id, day, persons=new * eng.represents,
-                                     public=f.disclosed or discovered)
-        if broken or not eng.regulator.violations:
+        public = f.disclosed or eng.backlash.sources[k].story_day is not None
+        judged = (f.use(), reg.company, law.era(reg.date(day)), public)
+        if new == 0 and f.extra.get("judged") == judged:
+            continue
+        f.extra["judged"] = judged
+        broken = reg.judge(law.Act("use", f.use()), f.id, day, persons=new * eng.represents, public=public)
+        if broken or not reg.violations:
             f.extra["counted"] = touched
 
 

@@ -318,7 +318,12 @@ def regimes(jurisdictions: Iterable[str]) -> list[str]:
 
 def breaches(act: Act, jurisdictions: Iterable[str], day: date) -> list[Rule]:
     """Every rule in force on ``day`` in ``jurisdictions`` that ``act`` breaks."""
-    return list(_breaches(act, tuple(jurisdictions), bisect.bisect_right(CHANGES, day)))
+    return list(_breaches(act, tuple(jurisdictions), era(day)))
+
+
+def era(day: date) -> int:
+    """Which stretch between two changes of the law ``day`` falls in: the rules in force are the same within one."""
+    return bisect.bisect_right(CHANGES, day)
 
 
 @functools.lru_cache(maxsize=4096)
