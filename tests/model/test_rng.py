@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from privsim.model.rng import Decision, Streams, source_key
 
@@ -40,3 +41,27 @@ def test_uniform_range_and_draw_counts():
 def test_source_key_is_stable():
     assert source_key("newsletter") == 2122679752  # CRC-32: fixed forever, results depend on it
     assert source_key("newsletter") != source_key("newsletters")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2**32 - 1, 2**32, 2**40 + 5, 2**130 + 3])
+def test_a_stream_reseeded_from_its_prefix_is_numpys_generator_of_that_key(seed):
+    from privsim.model import seeds
+
+    for key in [(0, 4, 0), (3, 2, 2**32 - 1), (11, 16, 123456), (2**33, 1, 5)]:
+        start = seeds.prefix(seed, key)
+        for day in (0, 1, 364, 2**32 - 1):
+            numpy_state = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(*key, day))).state
+            assert seeds.pcg64_state(start, day) == numpy_state
+    with pytest.raises(ValueError):
+        seeds.pcg64_state(seeds.prefix(seed, (0,)), 2**32)
+
+
+def test_the_shared_generator_draws_what_a_fresh_one_would_even_after_an_odd_raw_draw():
+    s = Streams(42, 3)
+    out = np.empty(7, dtype=np.float32)
+    for day in (0, 5, 6):
+        s.words(Decision.CHURN, 0, day, 5)          # an odd count leaves a half-word in the shared generator
+        fresh = s.generator(Decision.OPT_OUT, 99, day).random(7, dtype=np.float32)
+        assert np.array_equal(s.uniform(Decision.OPT_OUT, 99, day, out), fresh)
+        raw = s.generator(Decision.CHURN, 0, day).bit_generator.random_raw(3).view(np.uint32)[:5]
+        assert np.array_equal(s.words(Decision.CHURN, 0, day, 5)[:5], raw)

@@ -14,6 +14,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from privsim.model import seeds
+
 
 class Decision(IntEnum):
     """Stable ids of random decisions (never renumber: results depend on them)."""
@@ -50,26 +52,41 @@ class Streams:
         self.seed = int(seed)
         self.replicate = int(replicate)
         self.draws: dict[Decision, int] = dict.fromkeys(Decision, 0)
+        self._prefixes: dict[tuple[int, int], seeds.Prefix] = {}
+        self._bits = np.random.PCG64(0)             # reseeded for each per-customer draw, used at once
+        self._shared = np.random.Generator(self._bits)
 
     def generator(self, decision: Decision, source: int = 0, day: int = 0) -> np.random.Generator:
         """The generator of one (decision, source, day)."""
         seq = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, int(decision), source, day))
         return np.random.Generator(np.random.PCG64(seq))
 
+    def reseeded(self, decision: Decision, source: int, day: int) -> np.random.Generator:
+        """The generator of (decision, source, day) as the one shared generator, valid until the next call.
+
+        Its state equals ``generator``'s (privsim.model.seeds), without building a SeedSequence a day.
+        """
+        key = (int(decision), source)
+        start = self._prefixes.get(key)
+        if start is None:
+            start = self._prefixes[key] = seeds.prefix(self.seed, (self.replicate, *key))
+        self._bits.state = seeds.pcg64_state(start, day)   # also drops any half-word left from a raw draw
+        return self._shared
+
     def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:
         """Fill ``out`` (float32, one per customer) with U[0, 1) draws."""
-        self.generator(decision, source, day).random(out=out, dtype=np.float32)
+        self.reseeded(decision, source, day).random(out=out, dtype=np.float32)
         self.draws[decision] += out.size
         return out
 
     def words(self, decision: Decision, source: int, day: int, n: int) -> np.ndarray:
         """The raw 32-bit words behind ``uniform``'s ``n`` draws (``kernels`` turns word i into draw i).
 
-        Taken from a fresh generator that is then dropped: after an odd count it would hold the unused
-        half-word, so no later draw may reuse it.
+        After an odd count a generator holds the unused half-word: the shared one is reseeded before its
+        next use, which drops it.
         """
         self.draws[decision] += n
-        raw = self.generator(decision, source, day).bit_generator.random_raw((n + 1) // 2)
+        raw = self.reseeded(decision, source, day).bit_generator.random_raw((n + 1) // 2)
         return raw.view(np.uint32)
 
     def scalar(self, decision: Decision, source: int, day: int) -> float:
