@@ -63,3 +63,26 @@ def test_an_exception_in_on_point_stops_the_run(scenario):
 
     with pytest.raises(StopError):
         frontier(scenario, f"{CONTACTS}=[1, 4]", reps=1, on_point=cancel)
+
+
+def test_sensitivity_points_that_change_nothing_the_baseline_read_share_it_bit_for_bit(scenario):
+    """A point's baseline is reused only when the base point's baselines never read what it changes."""
+    params = ["behavior.consent.intercept", "behavior.churn.say_do", "economics.cost_per_complaint",
+              "economics.discount_rate"]
+    runs: list[tuple[str, int]] = []
+
+    class Counting(Serial):
+        def each(self, fn, tasks, progress=no_progress, stage="replications"):
+            runs.append((fn.__name__, len(tasks)))
+            yield from super().each(fn, tasks, progress, stage)
+
+    ours = sensitivity(scenario, "tornado", params=params, kpis=["npv", "privacy_churn", "opt_outs"], reps=2,
+                       executor=Counting())
+    # the base point pairs; consent and the complaint cost (no complaint without practices) reuse its baselines,
+    # the say-do gap and the discount rate (read by every baseline) run their own: 2 points x 2 each
+    assert runs == [("paired_task", 2), ("paired_task", 8), ("arm_task", 8)]
+    rows = [{}] + [{p: ours.factors[p][i]} for p in ours.factors for i in (1, 2)]
+    ref = reference([override(scenario, row, source="sensitivity") for row in rows], 2, scenario.seed)
+    ref = ref[ref["segment"] == "all"].groupby(["point", "kpi"])["value"].mean().unstack()
+    for kpi in ("npv", "privacy_churn", "opt_outs"):
+        assert ours.points[kpi].tolist() == ref[kpi].tolist()

@@ -44,13 +44,19 @@ def baseline_key(scenario: Scenario) -> str:
 
 def arm(scenario: Scenario, replicate: int, seed: int | None, with_strategy: bool = True,
         base: ReplicationResult | None = None, *, exclusions: dict[str, Any] | None = None,
-        probe: Probe | None = None) -> ReplicationResult:
-    """One arm of one replication; ``base`` is the no-practice arm of the same replicate, if any."""
-    eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe)
+        probe: Probe | None = None, record: bool = False) -> ReplicationResult:
+    """One arm of one replication; ``base`` is the no-practice arm of the same replicate, if any.
+
+    ``record``: the result also says which scenario values the run read (``reads``).
+    """
+    reads: set[str] | None = set() if record else None
+    eng = Replication(scenario, replicate, seed=seed, with_strategy=with_strategy, exclusions=exclusions, probe=probe,
+                      reads=reads)
     rec = eng.run()
     return finite(ReplicationResult(replicate=replicate, segments=rec.segments, series=rec.series,
                                     company=rec.company, marks=rec.marks,
-                                    kpis=kpis_of(rec, base, np.diff(eng.pop.bounds))))
+                                    kpis=kpis_of(rec, base, np.diff(eng.pop.bounds)),
+                                    reads=None if reads is None else frozenset(reads)))
 
 
 def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) -> ReplicationResult:
@@ -58,24 +64,35 @@ def arm_task(task: tuple[Scenario, int, int, bool, ReplicationResult | None]) ->
     scenario, replicate, seed, with_strategy, base = task
     if base is not None and base.failed:
         return ReplicationResult(replicate=replicate, segments=[], error=f"baseline arm failed: {base.error}")
+    return _guarded(lambda: arm(scenario, replicate, seed, with_strategy, base), replicate)
+
+
+def _guarded(run: Callable[[], ReplicationResult], replicate: int) -> ReplicationResult:
     try:
-        return arm(scenario, replicate, seed, with_strategy, base)
+        return run()
     except Exception as exc:  # a failed replication is recorded; the rest go on
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return ReplicationResult(replicate=replicate, segments=[], error=detail)
 
 
-def paired_task(task: tuple[Scenario, int, int]) -> tuple[ReplicationResult, ReplicationResult]:
-    """Worker entry point: the no-practice baseline arm of a cell, then its strategy arm against it."""
-    scenario, replicate, seed = task
-    base = arm_task((scenario, replicate, seed, False, None))
+def paired_task(task: tuple[Scenario, int, int, bool]) -> tuple[ReplicationResult, ReplicationResult]:
+    """Worker entry point: a cell's no-practice baseline arm (recording its reads if asked), then its strategy arm."""
+    scenario, replicate, seed, record = task
+    base = _guarded(lambda: arm(scenario, replicate, seed, False, record=record), replicate)
     return base, arm_task((scenario, replicate, seed, True, base))
 
 
 def run_cells(cells: Sequence[Cell], seed: int, runner: Executor, *, baseline: bool = True,
               progress: Progress = no_progress, stage: str = "replications",
-              on_result: OnResult | None = None) -> list[ReplicationResult]:
-    """Run every cell on ``seed``; results in cell order. ``on_result(i, result)`` sees each as it finishes."""
+              on_result: OnResult | None = None, keys: Sequence[str] | None = None,
+              bases: dict[tuple[str, int], ReplicationResult] | None = None,
+              record: bool = False) -> list[ReplicationResult]:
+    """Run every cell on ``seed``; results in cell order. ``on_result(i, result)`` sees each as it finishes.
+
+    Cells share a baseline arm per replicate when their ``keys`` are equal (default :func:`baseline_key`);
+    ``bases`` holds baselines already run, by (key, replicate), and gets the new ones; ``record``: new
+    baselines say what they read.
+    """
     out: list[Any] = [None] * len(cells)
 
     def done(i: int, result: ReplicationResult) -> None:
@@ -87,19 +104,22 @@ def run_cells(cells: Sequence[Cell], seed: int, runner: Executor, *, baseline: b
         for i, result in runner.each(arm_task, [(s, r, seed, True, None) for s, r in cells], progress, stage):
             done(i, result)
         return out
-    keys = [(baseline_key(s), r) for s, r in cells]
+    keys_of = [(baseline_key(s) if keys is None else keys[i], r) for i, (s, r) in enumerate(cells)]
+    bases = {} if bases is None else bases
     owner: dict[tuple[str, int], int] = {}
-    for i, key in enumerate(keys):
-        owner.setdefault(key, i)                            # the first cell of each distinct baseline runs it
+    for i, key in enumerate(keys_of):
+        if key not in bases:
+            owner.setdefault(key, i)                        # the first cell of each distinct baseline runs it
     first = list(owner.values())
-    rest = [i for i in range(len(cells)) if owner[keys[i]] != i]
-    bases: dict[tuple[str, int], ReplicationResult] = {}
+    rest = [i for i in range(len(cells)) if owner.get(keys_of[i]) != i]
     total = len(cells)
-    paired = [(*cells[i], seed) for i in first]
-    for j, (base, result) in runner.each(paired_task, paired, lambda d, _, s: progress(d, total, s), stage):
-        bases[keys[first[j]]] = base
-        done(first[j], result)
-    tasks = [(*cells[i], seed, True, bases[keys[i]]) for i in rest]
-    for j, result in runner.each(arm_task, tasks, lambda d, _, s: progress(len(first) + d, total, s), stage):
-        done(rest[j], result)
+    if first:
+        paired = [(*cells[i], seed, record) for i in first]
+        for j, (base, result) in runner.each(paired_task, paired, lambda d, _, s: progress(d, total, s), stage):
+            bases[keys_of[first[j]]] = base
+            done(first[j], result)
+    if rest:
+        tasks = [(*cells[i], seed, True, bases[keys_of[i]]) for i in rest]
+        for j, result in runner.each(arm_task, tasks, lambda d, _, s: progress(len(first) + d, total, s), stage):
+            done(rest[j], result)
     return out

@@ -35,6 +35,7 @@ class ReplicationResult:
     marks: list[tuple[int, str, str]] = field(default_factory=list)
     kpis: dict[tuple[str, str], float] = field(default_factory=dict)   # (segment, kpi) -> value
     error: str | None = None
+    reads: frozenset[str] | None = None    # scenario paths the run read, when asked (privsim.model.reads)
 
     @property
     def failed(self) -> bool:

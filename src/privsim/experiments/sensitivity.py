@@ -11,9 +11,11 @@ seed and replicates (CRN), so a few replications rank effects reliably.
   μ (mean effect), μ* (mean absolute effect, the ranking) and σ (spread: interaction or
   non-linearity). Effects are in KPI units per full range of the factor.
 
-All design points go to the executor as one batch; ``on_point(point, partial)`` sees a partial
-result each time a point's replications are all in (tornado: the factors whose three points
-have landed; Morris: the complete trajectories), so a face can draw each bar as it lands.
+The scenario as written runs first, its no-practice baselines recording which scenario values they
+read (``privsim.model.reads``); every point that changes none of those shares them, bit for bit, and
+the other points go to the executor as one batch. ``on_point(point, partial)`` sees a partial result
+each time a point's replications are all in (tornado: the factors whose three points have landed;
+Morris: the complete trajectories), so a face can draw each bar as it lands.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from privsim.errors import InputError, did_you_mean
-from privsim.experiments.arms import run_cells
+from privsim.experiments.arms import baseline_key, run_cells
 from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.results import ReplicationResult, kpi_frame
 from privsim.model import vocabulary
+from privsim.model.reads import touches
 from privsim.model.rng import Decision, Streams, source_key
 from privsim.model.vocabulary import is_kpi
 from privsim.scenario.coefficients import coefficient_ranges
@@ -133,8 +136,24 @@ def _means(scenario: Scenario, rows: list[dict[str, float]], kpis: Sequence[str]
             means[p], done[p] = _point_means(pending.pop(p), kpis), True
             landed(p, means, done)
 
-    results = run_cells(cells, seed, runner, baseline=baseline, progress=progress, stage="points", on_result=finished)
-    return means, sum(r.failed for r in results)
+    if not baseline:
+        results = run_cells(cells, seed, runner, baseline=False, progress=progress, stage="points",
+                            on_result=finished)
+        return means, sum(r.failed for r in results)
+    # the first point (the scenario as written) runs first, its baselines recording what they read; a point that
+    # changes none of that shares them (privsim.model.reads), and the rest go to the executor as one batch
+    keys = [baseline_key(s) for s in built]
+    bases: dict[tuple[str, int], ReplicationResult] = {}
+    first = run_cells(cells[:reps], seed, runner, progress=lambda d, _, st: progress(d, len(cells), st),
+                      stage="points", on_result=finished, keys=keys[:1] * reps, bases=bases, record=True)
+    read: set[str] = set()
+    for base in bases.values():
+        read |= base.reads or {""}           # a failed baseline read everything: nothing shares it
+    keys = [keys[0] if not touches(row, read) else key for row, key in zip(rows, keys, strict=True)]
+    rest = run_cells(cells[reps:], seed, runner, progress=lambda d, _, st: progress(reps + d, len(cells), st),
+                     stage="points", on_result=lambda i, r: finished(reps + i, r),
+                     keys=[k for k in keys[1:] for _ in range(reps)], bases=bases)
+    return means, sum(r.failed for r in [*first, *rest])
 
 
 def sensitivity(scenario: Scenario, method: str = "tornado", *, params: Sequence[str] | None = None,

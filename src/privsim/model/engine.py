@@ -42,6 +42,7 @@ from privsim.model.flows import Flow, compile_flows
 from privsim.model.network import build as build_network
 from privsim.model.population import Population, build_population
 from privsim.model.practices import Practices
+from privsim.model.reads import recorded
 from privsim.model.recorder import Recorder
 from privsim.model.regulator import Regulator
 from privsim.model.rng import Decision, Streams
@@ -103,7 +104,10 @@ class Replication:
 
     def __init__(self, scenario: Scenario, replicate: int = 0, *, seed: int | None = None,
                  with_strategy: bool = True, exclusions: dict[str, Any] | None = None,
-                 profile: bool = False, probe: Probe | None = None, engine: str | None = None):
+                 profile: bool = False, probe: Probe | None = None, engine: str | None = None,
+                 reads: set[str] | None = None):
+        if reads is not None:        # write down every scenario value this run reads (privsim.model.reads)
+            scenario = recorded(scenario, reads)
         self.s, self.b = scenario, scenario.behavior
         self.fast = kernels.choose(engine) == "numba"   # fused kernels, or the numpy reference (same results)
         self.horizon = scenario.horizon_days

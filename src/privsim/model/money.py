@@ -36,7 +36,8 @@ def stage_money(eng: Replication, day: int) -> None:
             data = data + f.one_off_price * eng.practices.reach_count[k]
     eng.revenue = (sales + data) * eng.represents
     complaints = float(eng.day_counts["complaints"].sum())
-    eng.costs["complaints"] += complaints * eng.s.economics.cost_per_complaint * eng.represents
+    if complaints:      # a unit cost nothing incurs is not read (privsim.model.reads): runs without it stay shared
+        eng.costs["complaints"] += complaints * eng.s.economics.cost_per_complaint * eng.represents
     eng.cost_total = float(sum(eng.costs.values()))
     eng.cash = float((eng.s.economics.margin * sales + data).sum()) * eng.represents - eng.cost_total + eng.savings
     r = eng.s.economics.discount_rate
@@ -85,7 +86,7 @@ def contribution(eng: Replication, idx: np.ndarray) -> np.ndarray:
     """cᵢ: yearly contribution of customers ``idx`` on the last day, with what the live practices reaching them add."""
     e = eng.s.economics
     sales = eng.pop.value[idx].astype(np.float64)
-    yearly, data, contacts = sales.copy(), np.zeros(idx.size), np.zeros(idx.size)
+    yearly, data, contacts = sales.copy(), np.zeros(idx.size), None
     for k, f in enumerate(eng.flows):
         reached = eng.practices.reach[k, idx]
         if not f.live or not reached.any():
@@ -97,8 +98,9 @@ def contribution(eng: Replication, idx: np.ndarray) -> np.ndarray:
             saving = service.saving_per_contact(ops, eng.controls, eng.b)
             data += ops.service.contacts_per_customer_year * saving * reached
         if f.contacts:
-            contacts += f.per_month * 12.0 * reached
-    return e.margin * yearly + data - e.cost_per_contact * contacts
+            contacts = (0.0 if contacts is None else contacts) + f.per_month * 12.0 * reached
+    value = e.margin * yearly + data
+    return value if contacts is None else value - e.cost_per_contact * contacts
 
 
 def discounted_survival(eng: Replication, idx: np.ndarray, years: np.ndarray) -> np.ndarray:
