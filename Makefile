@@ -15,9 +15,10 @@ HINT     := The privsim command is in .venv/bin, not on PATH: call .venv/bin/pri
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# What the dashboard and the command line need (pyproject's dependencies), and no more.
+# What the dashboard and the command line need (pyproject's dependencies) and the engine's fused kernels (the
+# fast extra: numba), and no more.
 $(RUNTIME): pyproject.toml | $(BIN)/python
-	$(PIP) -e .
+	$(PIP) -e ".[fast]"
 	touch $@
 
 # The runtime plus the dev extra (pytest, hypothesis, ruff, playwright, dask …): it covers $(RUNTIME) too, so a

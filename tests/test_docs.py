@@ -93,7 +93,7 @@ def test_dashboard_links_in_the_docs_open_real_pages():
 DOCS_WITH_LINKS = ["README.md", *(p.relative_to(ROOT) for p in sorted((ROOT / "docs").glob("*.md")))]
 
 
-def test_make_run_installs_the_runtime_only_and_both_targets_say_how_privsim_gets_on_path():
+def test_make_run_installs_the_runtime_and_kernels_only_and_both_targets_say_how_privsim_gets_on_path():
     import subprocess
 
     def dry(target: str) -> str:
@@ -101,7 +101,7 @@ def test_make_run_installs_the_runtime_only_and_both_targets_say_how_privsim_get
                               check=True).stdout
 
     run, test = dry("run"), dry("test")
-    assert "pip install --quiet --disable-pip-version-check -e .\n" in run and "[dev]" not in run
+    assert 'pip install --quiet --disable-pip-version-check -e ".[fast]"\n' in run and "[dev]" not in run
     assert '-e ".[dev]"' in test
     for out in (run, test):
         assert "source .venv/bin/activate" in out and ".venv/bin/privsim" in out

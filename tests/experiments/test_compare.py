@@ -67,9 +67,9 @@ def test_baseline_arm_runs_once_per_replicate_when_only_practices_differ(newslet
     calls = []
     real = arms.arm
 
-    def counting(scenario, replicate, seed, with_strategy=True, base=None):
+    def counting(scenario, replicate, seed, with_strategy=True, base=None, **options):
         calls.append(with_strategy)
-        return real(scenario, replicate, seed, with_strategy, base)
+        return real(scenario, replicate, seed, with_strategy, base, **options)
 
     monkeypatch.setattr(arms, "arm", counting)
     compare(list(newsletters), 2)

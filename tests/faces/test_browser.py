@@ -539,6 +539,6 @@ def test_the_calibrate_page_fits_the_bundled_history_in_the_browser(browser, ser
     button.click()
     page.get_by_text("How well it fits, and how well it predicts the held-out dates").wait_for(timeout=WAIT)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=WAIT)
-    assert page.get_by_role("button", name="Fitted behaviour (overlay YAML)").is_visible()
+    page.get_by_role("button", name="Fitted behaviour (overlay YAML)").wait_for(timeout=WAIT)   # below the chart
     shoot(page, "calibrate-bundled-history")
     page.close()

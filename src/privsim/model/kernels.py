@@ -1,9 +1,10 @@
 """Fused numba kernels for the hot daily stages, and the switch between them and the numpy reference.
 
-``PRIVSIM_ENGINE=numpy`` (the default) runs the plain-numpy stages, the reference; ``PRIVSIM_ENGINE=numba``
-the kernels (``pip install privsim[fast]``). numba is imported and the kernels compiled only when chosen: it
-costs ≈115 MB and a second per process, which the numpy path, the CLI and the dashboard never pay. Both paths give
-bit-identical results (tests/model/test_engine_paths.py), because:
+With numba installed (``pip install privsim[fast]``; ``make run`` and ``make test`` install it) replications run
+the kernels; ``PRIVSIM_ENGINE=numpy`` runs the plain-numpy stages, the reference, and is the path without numba.
+numba is imported and the kernels loaded (compiled once, then from the on-disk cache) on a process's first
+replication, not on import: it costs ≈70–120 MB and about half a second per process, which a command that
+simulates nothing never pays. Both paths give bit-identical results (tests/model/test_engine_paths.py), because:
 
 - each kernel does the reference's float32 arithmetic in the reference's order, with numpy's
   ``maximum``/``minimum`` semantics, and no fast-math (so no fused multiply-adds);
@@ -27,8 +28,8 @@ KERNELS: list[str] = []          # the functions compiled together once numba is
 
 
 def choose(engine: str | None = None) -> str:
-    """The engine path to run: ``engine``, else ``$PRIVSIM_ENGINE``, else the numpy reference."""
-    name = engine or os.environ.get("PRIVSIM_ENGINE", "").strip().lower() or "numpy"
+    """The engine path to run: ``engine``, else ``$PRIVSIM_ENGINE``, else numba where installed, else numpy."""
+    name = engine or os.environ.get("PRIVSIM_ENGINE", "").strip().lower() or ("numba" if available() else "numpy")
     if name not in ENGINES:
         raise ValueError(f"PRIVSIM_ENGINE={name!r}: choose one of {', '.join(ENGINES)}")
     if name == "numba":
