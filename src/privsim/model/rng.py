@@ -92,14 +92,14 @@ class Streams:
     def scalar(self, decision: Decision, source: int, day: int) -> float:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
         self.draws[decision] += 1
-        return float(self.generator(decision, source, day).random())
+        return float(self.reseeded(decision, source, day).random())
 
     def normal(self, decision: Decision, source: int, index: int) -> float:
         """One standard normal draw (the log-size of an incident), keyed by an index."""
         self.draws[decision] += 1
-        return float(self.generator(decision, source, index).standard_normal())
+        return float(self.reseeded(decision, source, index).standard_normal())
 
     def exponential(self, decision: Decision, source: int, index: int, mean: float) -> float:
         """One exponential gap (e.g. between yearly-rate events), keyed by arrival index."""
         self.draws[decision] += 1
-        return float(self.generator(decision, source, index).exponential(mean))
+        return float(self.reseeded(decision, source, index).exponential(mean))
