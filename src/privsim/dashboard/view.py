@@ -43,7 +43,6 @@ def result(key: str, compute: Callable[..., Any], *, label: str, auto: bool = Fa
         del st.session_state[REQUEST]
     if stored is None and (auto or requested):
         bar = st.progress(0.0, text=f"starting the {what}")
-        warm = warm_charts()
         slot = st.empty() if preview is not None else None
 
         def progress(done: int, total: int, stage: str) -> None:
@@ -62,7 +61,6 @@ def result(key: str, compute: Callable[..., Any], *, label: str, auto: bool = Fa
             fresh = True
         finally:
             bar.empty()
-            warm.empty()
             if slot is not None:
                 slot.empty()
     if not auto:
@@ -75,19 +73,6 @@ def result(key: str, compute: Callable[..., Any], *, label: str, auto: bool = Fa
     note = "Simulated" if fresh else "From the result cache (nothing was rerun); simulated"
     st.caption(f"{note} in {stored.seconds:.1f} s · run key {key[:12]}")
     return stored.value
-
-
-def warm_charts() -> Any:
-    """An empty chart nobody sees, so the browser loads its chart library while the run computes; returns its slot.
-
-    The library (plotly.js, a few MB) loads with the page's first chart; without this, the charts of a
-    fresh page waited for it after the results were in. The caller empties the slot when the run ends.
-    """
-    slot = st.empty()
-    with slot.container(key="chart-warmup"):
-        st.html("<style>.st-key-chart-warmup {display: none}</style>")
-        st.plotly_chart(go.Figure(), key="chart-warmup-figure", config=CHART_CONFIG)
-    return slot
 
 
 def chart(fig: go.Figure, key: str) -> None:
