@@ -20,7 +20,9 @@ RSS (with the per-stage nanoseconds and random draws when profiled). Only the st
 
 Usage: ``python benchmarks/engine.py [--quick] [--json FILE]`` (``--quick``: 100k instead of 1M, naive at
 2k). The machine has 2 cores shared with other work: the background CPU used by other processes during
-each run is printed beside it. Speed is never asserted in tests.
+each run is printed beside it. Up to 50,000 customers the loop is timed five times in its process and the fastest
+kept (a loop of a tenth of a second is at the mercy of the host); the fixed overhead rests on those. Speed is never
+asserted in tests.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ DAYS = 365
 OLD = "bb9078d"                  # the engine the speed-up is measured against
 TARGET_SPEEDUP, TARGET_LIMIT, TARGET_MB, TARGET_OVERHEAD_MS = 2.4, 0.30, 350.0, 0.06
 TARGET_NAIVE, TARGET_MESA = 300, 200        # engine customer-days/s over the per-customer models at 10k
+SMALL, SMALL_REPEATS = 50_000, 5            # loops this small (a tenth of a second) are timed 5 times, the fastest kept
 COVERT = {"id": "covert_feed", "purpose": "third_party_sharing", "data": ["contact", "purchase_history"],
           "consent": "none", "disclosed": False, "data_revenue_per_record": 4.0}
 STORY = {"type": "media_story", "day": 90, "practices": ["covert_feed"], "intensity": 0.8}
@@ -74,11 +77,15 @@ def run_old(size: int) -> dict[str, Any]:
     assert tree != ROOT, "the old engine must come from its worktree"
     s = override(load_scenario(tree / "benchmarks" / "three_practices.yaml"),
                  {"population.size": size, "horizon_days": DAYS})
-    t0 = time.perf_counter()
-    eng = Replication(s, 0)
-    t1 = time.perf_counter()
-    eng.run()
-    return {"setup": t1 - t0, "sim": time.perf_counter() - t1}
+    runs = []
+    for _ in range(SMALL_REPEATS if size <= SMALL else 1):    # timed as this checkout's engine is
+        t0 = time.perf_counter()
+        eng = Replication(s, 0)
+        t1 = time.perf_counter()
+        eng.run()
+        runs.append((time.perf_counter() - t1, t1 - t0))
+    sim, setup = min(runs)
+    return {"setup": setup, "sim": sim}
 
 
 def run_engine(variant: str, size: int, profile: bool) -> dict[str, Any]:
@@ -95,12 +102,18 @@ def run_engine(variant: str, size: int, profile: bool) -> dict[str, Any]:
             spreading.append(day)
 
     s = scenario(variant, size)
-    t0 = time.perf_counter()
-    eng = Replication(s, 0, profile=profile, probe=probe if variant != "three" else None)
-    drawn, opted = sum(eng.streams.draws.values()), eng.streams.draws[Decision.OPT_OUT]
-    t1 = time.perf_counter()
-    rec = eng.run()
-    out = {"setup": t1 - t0, "sim": time.perf_counter() - t1, "path": "numba" if eng.fast else "numpy",
+    best = None
+    for _ in range(SMALL_REPEATS if size <= SMALL else 1):    # short loops: the fastest of a few, as noise only adds
+        spreading.clear()
+        t0 = time.perf_counter()
+        eng = Replication(s, 0, profile=profile, probe=probe if variant != "three" else None)
+        drawn, opted = sum(eng.streams.draws.values()), eng.streams.draws[Decision.OPT_OUT]
+        t1 = time.perf_counter()
+        rec = eng.run()
+        t2 = time.perf_counter()
+        if best is None or t2 - t1 < best[1]:
+            best = (t1 - t0, t2 - t1)
+    out = {"setup": best[0], "sim": best[1], "path": "numba" if eng.fast else "numpy",
            "draws": int(sum(eng.streams.draws.values()) - drawn),
            "opt_out_draws": int(eng.streams.draws[Decision.OPT_OUT] - opted),
            "discovered": [d for d, what, _ in rec.marks if what == "discovery"],
