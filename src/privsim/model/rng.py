@@ -53,7 +53,7 @@ class Streams:
         self.replicate = int(replicate)
         self.draws: dict[Decision, int] = dict.fromkeys(Decision, 0)
         self._prefixes: dict[tuple[int, int], seeds.Prefix] = {}
-        self._bits = np.random.PCG64(0)             # reseeded for each per-customer draw, used at once
+        self._bits = np.random.PCG64(0)             # reseeded for each draw and used at once
         self._shared = np.random.Generator(self._bits)
 
     def generator(self, decision: Decision, source: int = 0, day: int = 0) -> np.random.Generator:
