@@ -18,9 +18,9 @@ def test_segments_are_contiguous_and_attributes_plausible():
     s = small("newsletter_opt_in.yaml", 4000)
     pop = build_population(s.population, s.behavior, Streams(1, 0))
     assert list(pop.names) == ["fundamentalist", "pragmatist", "unconcerned"]
-    for j, sl in enumerate(pop.slices()):
+    for j, sl in enumerate(pop.slices):
         assert (pop.segment[sl] == j).all()
-    f, p, u = (pop.concern[sl].mean() for sl in pop.slices())
+    f, p, u = (pop.concern[sl].mean() for sl in pop.slices)
     assert f > p > u
     assert 0.25 < pop.privacy_active.mean() < 0.40
     assert pop.concern.dtype == np.float32 and pop.trust.min() > 0 and pop.trust.max() <= 1

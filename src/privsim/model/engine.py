@@ -232,6 +232,11 @@ class Replication:
             self.day_counts[metric] += np.bincount(self.pop.segment[idx], weights=weights,
                                                    minlength=len(self.pop.names))
 
+    def total(self, metric: str) -> float:
+        """Today's count of ``metric`` over every segment (0 when nothing was counted)."""
+        counts = self.day_counts.get(metric)
+        return 0.0 if counts is None else float(counts.sum())
+
     def hazards(self, default: bool = False) -> dict[str, float]:
         """Today's yearly incident hazards; ``default``: of the default operations when the scenario states none."""
         ops = self.operations if self.operations is not None or not default else Operations()

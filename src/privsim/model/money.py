@@ -26,7 +26,7 @@ def stage_money(eng: Replication, day: int) -> None:
     On the last day the customers still here are valued past the horizon (:func:`terminal_value`).
     """
     sales = eng.active_value / 365.0
-    data = np.zeros_like(sales)
+    data: np.ndarray | float = 0.0
     for k, f in enumerate(eng.flows):
         if f.lift:
             sales = sales + f.lift * f.deliverability * eng.practices.reach_value[k] / 365.0
@@ -35,7 +35,7 @@ def stage_money(eng: Replication, day: int) -> None:
         if f.one_off_price and day == f.start:   # a sale: paid once for the records it reached today
             data = data + f.one_off_price * eng.practices.reach_count[k]
     eng.revenue = (sales + data) * eng.represents
-    complaints = float(eng.day_counts["complaints"].sum())
+    complaints = eng.total("complaints")
     if complaints:      # a unit cost nothing incurs is not read (privsim.model.reads): runs without it stay shared
         eng.costs["complaints"] += complaints * eng.s.economics.cost_per_complaint * eng.represents
     eng.cost_total = float(sum(eng.costs.values()))

@@ -10,6 +10,7 @@ block from the file's customers of that segment, who bring their value, measured
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,8 +50,9 @@ class Population:
         """Number of simulated customers."""
         return int(self.segment.size)
 
+    @functools.cached_property
     def slices(self) -> list[slice]:
-        """One slice per segment."""
+        """One slice per segment (the bounds never change: customers who join later have their places already)."""
         return [slice(int(a), int(b)) for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True)]
 
 

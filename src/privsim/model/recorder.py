@@ -43,7 +43,7 @@ class Recorder:
         self.company = {m: np.zeros(days) for m in COMPANY_SERIES}
         self.marks: list[tuple[int, str, str]] = []
         self.tallies: dict[str, np.ndarray] = {}   # horizon totals of every daily count, per segment
-        self._slices = eng.pop.slices()
+        self._slices = eng.pop.slices
         self._targeted = np.asarray([[t[sl].any() for sl in self._slices] for t in eng.practices.targets],
                                     dtype=bool).reshape(len(self.flow_ids), s)
 

@@ -206,8 +206,8 @@ class Regulator:
 def stage_regulator(eng: Replication, day: int) -> None:
     """Uses are judged against the law of the day; what reaches the regulator may open an investigation."""
     record_flow_violations(eng, day)
-    formal = float(eng.day_counts["formal_expected"].sum()) * eng.represents
-    notified = float(eng.day_counts["notified"].sum()) * eng.represents
+    formal = eng.total("formal_expected") * eng.represents
+    notified = eng.total("notified") * eng.represents
     reg = eng.regulator
     outcome = reg.step(day, formal, eng.backlash.salience(day), notified)
     if outcome is None:
