@@ -3,7 +3,7 @@
 With numba installed (``pip install privsim[fast]``; ``make run`` and ``make test`` install it) replications run
 the kernels; ``PRIVSIM_ENGINE=numpy`` runs the plain-numpy stages, the reference, and is the path without numba.
 numba is imported and the kernels loaded (compiled once, then from the on-disk cache) on a process's first
-replication, not on import: it costs ≈70–120 MB and about half a second per process, which a command that
+replication, not on import: it costs ≈120 MB and about half a second per process, which a command that
 simulates nothing never pays. Both paths give bit-identical results (tests/model/test_engine_paths.py), because:
 
 - each kernel does the reference's float32 arithmetic in the reference's order, with numpy's

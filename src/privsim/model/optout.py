@@ -65,8 +65,7 @@ def stage_opt_out(eng: Replication, day: int) -> None:
         leave, spam, complaint = draw(eng, k, day, sends, factor)
         if sends:
             eng.count("complaints", spam)
-            if (eng.practices.requested[k] & eng.practices.reach[k]).any():
-                formal(eng, k, day, sends, spam, complaint)
+            formal(eng, k, day, sends, spam, complaint)
             deliverability(eng.b, f, float(eng.practices.reach_count[k].sum() * sends), float(spam.size))
         request_opt_out(eng, k, leave, day)
 
@@ -115,13 +114,13 @@ def draw(eng: Replication, k: int, day: int, sends: int,
 def formal(eng: Replication, k: int, day: int, sends: int, spam: np.ndarray, complaint: np.ndarray) -> None:
     """Complaints of customers still messaged after asking to leave, where that is unlawful: the regulator hears."""
     f = eng.flows[k]
-    if not unlawful(eng, f, day):
-        return
     asked = eng.practices.requested[k]
+    still = np.flatnonzero(asked & eng.practices.reach[k])
+    if still.size == 0 or not unlawful(eng, f, day):
+        return
     share = eng.b.regulator.formal_share
     ignored = spam[asked[spam]]
     eng.count("formal_complaints", ignored, np.full(ignored.size, share))
-    still = np.flatnonzero(asked & eng.practices.reach[k])
     eng.count("formal_expected", still, complaint[still] * F32(share))   # expected, not drawn
     late = float(still.size) * sends * eng.represents
     eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=eng.controls.opt_out_latency_days),
