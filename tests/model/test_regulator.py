@@ -130,7 +130,7 @@ def test_flow_violations_by_jurisdiction(practice, jurisdictions, kinds):
     eng = replication(f"strategy: {{practices: [{practice}]}}\n" + QUIET, until=2, size=300,
                       jurisdictions=jurisdictions)
     eng.regulator.violations.clear()
-    eng.flows[0].extra.clear()
+    eng.flows[0].counted, eng.flows[0].judged = 0, ()      # as if never judged
     record_flow_violations(eng, 2)
     assert {v.rule.kind for v in eng.regulator.violations.values()} == kinds
     for v in eng.regulator.violations.values():

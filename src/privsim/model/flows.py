@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from privsim.model import operations
 from privsim.model.rng import source_key
@@ -61,7 +61,9 @@ class Flow:
     sends_total: float = 0.0     # for the rolling complaint rate
     spam_total: float = 0.0
     weight: float = 1.0          # outrage weight when customers learn of it
-    extra: dict = field(default_factory=dict)
+    counted: int = 0             # customers touched whose persons are on the regulator's record
+    judged: tuple = ()           # what the flow was last judged under (its reading, company, era of law, publicity)
+    reading: law.Use | None = None   # use(), kept until an order changes the consent or the disclosure
 
     def __post_init__(self) -> None:
         self.key = source_key(self.id)
@@ -96,9 +98,9 @@ class Flow:
     def use(self) -> law.Use:
         """What the law reads about this flow as it runs now (an order may have changed its consent)."""
         assert self.facts is not None
-        now = self.extra.get("use")
+        now = self.reading
         if now is None or (now.consent, now.disclosed) != (self.mode, self.disclosed):
-            now = self.extra["use"] = dataclasses.replace(self.facts, consent=self.mode, disclosed=self.disclosed)
+            now = self.reading = dataclasses.replace(self.facts, consent=self.mode, disclosed=self.disclosed)
         return now
 
 

@@ -232,15 +232,15 @@ def record_flow_violations(eng: Replication, day: int) -> None:
         if not f.live:
             continue
         touched = int(eng.practices.touched_count[k])
-        new = touched - f.extra.get("counted", 0)
+        new = touched - f.counted
         public = f.disclosed or eng.backlash.sources[k].story_day is not None
         judged = (f.use(), reg.company, law.era(reg.date(day)), public)
-        if new == 0 and f.extra.get("judged") == judged:
+        if new == 0 and f.judged == judged:
             continue
-        f.extra["judged"] = judged
+        f.judged = judged
         broken = reg.judge(law.Act("use", f.use()), f.id, day, persons=new * eng.represents, public=public)
         if broken or not reg.violations:
-            f.extra["counted"] = touched
+            f.counted = touched
 
 
 def judged_subjects(eng: Replication) -> set[str]:
