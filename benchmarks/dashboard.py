@@ -41,10 +41,10 @@ FINAL_CARD = ".st-key-kpi-1-npv [data-testid='stMetricValue']"
 # Every chart on the page has drawn its plot, and the page has got past its last chart: on Run & compare the
 # Downloads heading below the charts is there (the run folder is written after it), elsewhere the script run ended
 CHARTS_DRAWN = """(below) => {
-  const text = document.body.innerText;
+  const text = document.body.textContent;     // not innerText: no layout forced every 50 ms
   if (!text.includes('Simulated in')) return false;
   if (below ? !text.includes(below) : document.querySelector('[data-testid="stStatusWidget"] button')) return false;
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(c => c.checkVisibility());
   return charts.length > 0 && charts.every(c => c.querySelector('.main-svg .draglayer'));
 }"""
 ROWS = (("compare_first_cards", "Run & compare, fresh server: click → first cards"),
@@ -76,6 +76,7 @@ def run_compare(browser: Any, url: str) -> dict[str, float]:
     page.goto(url, wait_until="domcontentloaded")
     button = page.get_by_role("button", name="Run comparison")
     button.wait_for(state="visible", timeout=WAIT)
+    page.wait_for_load_state("networkidle", timeout=WAIT)   # clicked on a loaded page, as a person would
     start = time.perf_counter()
     button.click()
     page.locator(ANY_CARD).first.wait_for(timeout=WAIT)
@@ -94,6 +95,7 @@ def run_page(browser: Any, url: str, label: str) -> float:
     page.goto(url, wait_until="domcontentloaded")
     button = page.get_by_role("button", name=label)
     button.wait_for(state="visible", timeout=WAIT)
+    page.wait_for_load_state("networkidle", timeout=WAIT)   # clicked on a loaded page, as a person would
     start = time.perf_counter()
     button.click()
     page.wait_for_function(CHARTS_DRAWN, arg=None, timeout=WAIT, polling=50)

@@ -13,7 +13,7 @@ import pytest
 
 from privsim.errors import InputError
 from privsim.experiments.compare import compare
-from privsim.experiments.executors import Dask, Processes, Serial, make_executor
+from privsim.experiments.executors import Dask, Kept, Processes, Serial, make_executor
 from privsim.experiments.sweep import sweep
 from privsim.scenario.overrides import override
 from tests.conftest import SCENARIOS, small
@@ -56,6 +56,53 @@ def test_each_yields_every_index_once_and_map_keeps_order(runner):
 def test_processes_equal_serial_for_any_worker_count(pair, serial_compare):
     for workers in (1, 2):
         same(serial_compare, compare(pair, 3, executor="processes", workers=workers))
+
+
+def pid(_):
+    return os.getpid()
+
+
+def marked(path):
+    time.sleep(0.2)
+    Path(path).touch()
+    return path
+
+
+def crash(_):
+    os._exit(3)
+
+
+@pytest.fixture
+def kept():
+    pool = Kept(2)
+    yield pool
+    pool.shutdown()
+
+
+def test_a_kept_pool_outlives_its_runs_on_the_same_warm_workers(pair, serial_compare, kept):
+    kept.prime(pid, None)
+    with kept:
+        first = set(kept.map(pid, range(8)))
+    same(serial_compare, compare(pair, 3, executor=kept))      # a run ending does not stop its workers
+    again = set(kept.map(pid, range(8)))
+    assert len(first | again) <= 2 and os.getpid() not in first       # no worker was started anew
+
+
+def test_an_interrupted_run_leaves_nothing_of_its_batch_queued_on_a_kept_pool(kept, tmp_path):
+    marks = [tmp_path / f"{i}.done" for i in range(16)]
+    batch = kept.each(marked, marks)
+    next(batch)
+    batch.close()                               # as a rerun or Cancel on the dashboard interrupts it
+    assert kept.map(square, [4]) == [16]        # the pool still runs, and what was queued was dropped
+    time.sleep(1.0)
+    assert len(list(tmp_path.glob("*.done"))) < len(marks)
+
+
+def test_a_kept_pool_whose_worker_died_starts_afresh(kept):
+    assert kept.map(square, [2]) == [4]
+    with pytest.raises(Exception, match="terminated abruptly"):
+        kept.map(crash, [0])
+    assert kept.map(square, [3, 5]) == [9, 25]
 
 
 def test_make_executor():

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import privsim
-from privsim.dashboard import downloads, imports, settings, workspace
+from privsim.dashboard import downloads, imports, settings, view, workspace
 from privsim.dashboard.cache import ResultStore, run_key
 from privsim.errors import InputError
 from privsim.experiments.compare import compare
@@ -33,6 +33,11 @@ def page_app(module: str, size: int = 500, reps: int = 2, **state: object) -> Ap
     return at
 
 
+def charts(at: AppTest) -> list:
+    """The charts a page shows (not the hidden one every page draws to load the charting library)."""
+    return [c for c in at.get("plotly_chart") if c.key != view.PRELOAD_CHART]
+
+
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
@@ -45,7 +50,10 @@ def test_the_app_opens_on_run_and_compare_with_the_default_scenarios_and_setting
     assert at.sidebar.number_input(key=settings.SIZE).value == settings.DEFAULT_SIZE == 20_000
     assert at.sidebar.number_input(key=settings.REPS).value == settings.DEFAULT_REPS
     assert at.button(key="run-Run comparison").disabled is False
-    assert not at.get("plotly_chart"), "nothing is simulated before the user asks"
+    assert not charts(at), "nothing is simulated before the user asks"
+    preload = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.key == view.PRELOAD_CHART]
+    assert len(preload) == 1 and not preload[0]["data"]     # the hidden chart that loads the library: no data
+    assert any(view.PRELOAD_CSS in h.proto.body for h in at.get("html"))
 
 
 def test_run_key_depends_on_scenario_seed_reps_options_and_version(monkeypatch):

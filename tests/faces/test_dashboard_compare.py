@@ -14,7 +14,7 @@ from privsim.dashboard.pages import compare as page_compare
 from privsim.experiments.compare import compare
 from privsim.output.formatting import fmt, signed
 from privsim.scenario.overrides import resize
-from tests.faces.test_dashboard import page_app, texts
+from tests.faces.test_dashboard import charts, page_app, texts
 
 SIZE, REPS = 600, 2
 
@@ -66,8 +66,18 @@ def test_cards_state_their_three_uncertainty_figures(ran):
 
 
 def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran, expected):
-    specs = [json.loads(c.proto.spec) for c in ran.get("plotly_chart")]
-    assert len(specs) == 4
+    assert [t.label for t in ran.tabs] == list(page_compare.CHARTS)
+    computed, specs = STORE.computed, []
+    for tab in page_compare.CHARTS:                 # only the chosen tab's chart is drawn, from the cache
+        ran.session_state["compare-charts"] = tab
+        ran.run()
+        assert not ran.exception
+        drawn = charts(ran)
+        assert len(drawn) == 1, tab
+        specs.append(json.loads(drawn[0].proto.spec))
+    ran.session_state["compare-charts"] = page_compare.CHARTS[0]
+    ran.run()
+    assert STORE.computed == computed and len(charts(ran)) == 1
     series, segments, differences, npv = specs
     assert {t.get("name") for t in series["data"]} >= set(expected.names)
     marks = {a["text"] for a in series["layout"]["annotations"]}
@@ -89,7 +99,7 @@ def test_changing_a_view_never_reruns_the_simulation(ran):
     assert not ran.exception and STORE.computed == computed
     assert any(c.startswith("From the result cache (nothing was rerun)") for c in texts(ran.caption))
     assert ran.button(key="run-Run comparison").disabled
-    spec = json.loads(ran.get("plotly_chart")[0].proto.spec)
+    spec = json.loads(charts(ran)[0].proto.spec)
     assert spec["layout"]["annotations"][0]["text"] == "Mean trust"
     assert spec["layout"]["yaxis"]["tickformat"] == ".2f"          # a score, not a share
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from privsim.dashboard import settings, workspace
 from privsim.experiments.compare import Comparison
+from privsim.experiments.executors import Kept
 from privsim.output import runfolders
 from privsim.output.folders import write_comparison
 from privsim.output.report import write_report
@@ -28,12 +30,23 @@ def comparison(cmp: Comparison, labels: Sequence[str], cfg: settings.Settings) -
         changed = overrides(cmp, labels, cfg)
         target = runfolders.new_folder(name(labels), [run.scenario for run in cmp.runs], cfg.reps, cfg.seed,
                                        runs_dir=home)
-        write_comparison(cmp, target, runs_dir=home, extra={
-            "title": runfolders.titled(" vs ".join(cmp.names), changed), "overrides": changed, "made_by": "dashboard"})
-        write_report(target)
+        job = (cmp, target, home, {"title": runfolders.titled(" vs ".join(cmp.names), changed),
+                                   "overrides": changed, "made_by": "dashboard"})
+        runner = cfg.runner()
+        if isinstance(runner, Kept):   # in a worker, so this process goes on serving the page while it is written
+            runner.submit(write, job).result()
+        else:
+            write(job)
     except Exception as exc:      # whatever the disk does, the page shows its result
         return f"Not kept in the run history: {target} could not be written ({_reason(exc)})."
     return f"Kept as {target}: reopen it on the History page."
+
+
+def write(job: tuple[Comparison, Path, Path, dict[str, Any]]) -> None:
+    """Write a comparison's folder, recorded in the catalog of its runs folder, and its report (a worker's task)."""
+    cmp, target, home, extra = job
+    write_comparison(cmp, target, runs_dir=home, extra=extra)
+    write_report(target)
 
 
 def name(labels: Sequence[str]) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from privsim.dashboard import settings
+from privsim.dashboard import pool, settings, view
 from privsim.dashboard.pages import calibrate, check, compare, editor, frontier, gallery, history, sensitivity
 
 # A local image: with a ":material/…:" page icon the browser fetches the favicon from fonts.gstatic.com.
@@ -34,4 +34,7 @@ def main() -> None:
         ],
     })
     settings.sidebar()
+    if settings.current().executor == "processes":
+        pool.shared()                 # started with the first page, so a first run finds its workers warm
     nav.run()
+    view.preload_charts()

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from privsim.dashboard import pool
+from privsim.experiments.executors import Executor
 from privsim.scenario.overrides import resize
 from privsim.scenario.schema import Scenario
 
 DEFAULT_SIZE = 20_000      # simulated customers; ``represents`` keeps the real population
-DEFAULT_REPS = 5           # a 2-strategy compare at these defaults takes about 7 s here
-EXECUTORS = ("serial", "processes")
+DEFAULT_REPS = 5           # a 2-strategy compare at these defaults takes about 1.5 s here, on the kept pool
+# The server's kept worker pool where there are cores to share (privsim.dashboard.pool), else this process
+EXECUTORS = ("processes", "serial") if pool.usable() else ("serial", "processes")
 SIZE, REPS, SEED, EXECUTOR = "size", "reps", "seed", "executor"
 
 
@@ -27,7 +30,7 @@ class Settings:
     size: int = DEFAULT_SIZE
     reps: int = DEFAULT_REPS
     seed: int | None = None          # None: the (first) scenario's own seed
-    executor: str = "serial"
+    executor: str = EXECUTORS[0]
 
     def fit(self, scenario: Scenario) -> Scenario:
         """The scenario at ``size`` simulated customers (never more than it has), same real population."""
@@ -38,12 +41,16 @@ class Settings:
         """The seed to run ``scenario`` on."""
         return scenario.seed if self.seed is None else self.seed
 
+    def runner(self) -> str | Executor:
+        """What runs the replications: the server's kept pool for ``processes``, else the executor's name."""
+        return pool.runner(self.executor)
+
 
 def current() -> Settings:
     """The settings chosen in the sidebar (defaults where it has not been drawn)."""
     s = st.session_state
     return Settings(size=int(s.get(SIZE) or DEFAULT_SIZE), reps=int(s.get(REPS) or DEFAULT_REPS),
-                    seed=None if s.get(SEED) is None else int(s[SEED]), executor=s.get(EXECUTOR) or "serial")
+                    seed=None if s.get(SEED) is None else int(s[SEED]), executor=s.get(EXECUTOR) or EXECUTORS[0])
 
 
 def sidebar() -> None:

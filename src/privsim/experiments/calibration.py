@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
 from privsim.errors import InputError, Problem, did_you_mean
-from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.executors import Executor, Progress, no_progress
 from privsim.experiments.intervals import mean_ci
 from privsim.experiments.runs import replicate
 from privsim.scenario.base import Strict
@@ -126,7 +126,7 @@ def scenario_for(target: Target, base: Path) -> Scenario:
 
 
 def measure(target: Target, scenario: Scenario, reps: int | None = None, seed: int | None = None,
-            executor: str = "serial", workers: int | None = None, progress: Progress = no_progress,
+            executor: str | Executor = "serial", workers: int | None = None, progress: Progress = no_progress,
             versus: Scenario | None = None) -> Check:
     """Run the calibration scenario and measure the target's metric per replication (paired if ``versus``)."""
     values = _values(target, scenario, reps, seed, executor, workers, progress)
@@ -137,7 +137,7 @@ def measure(target: Target, scenario: Scenario, reps: int | None = None, seed: i
     return Check(target, float(values.mean()) if values.size else float("nan"), mean_ci(values), values)
 
 
-def _values(target: Target, scenario: Scenario, reps: int | None, seed: int | None, executor: str,
+def _values(target: Target, scenario: Scenario, reps: int | None, seed: int | None, executor: str | Executor,
             workers: int | None, progress: Progress) -> np.ndarray:
     baseline = target.metric.kpi in ("privacy_churn", "npv_vs_baseline", "total_vs_baseline")
     run = replicate(scenario, reps or target.replications, seed=seed, executor=executor, workers=workers,
@@ -161,7 +161,7 @@ def metric_value(metric: Metric, result: Any, scenario: Scenario) -> float:
 
 
 def check_all(path: str | Path = DEFAULT_TARGETS, *, reps: int | None = None, size: int | None = None,
-              only: list[str] | None = None, executor: str = "serial", workers: int | None = None,
+              only: list[str] | None = None, executor: str | Executor = "serial", workers: int | None = None,
               progress: Progress = no_progress) -> list[Check]:
     """Measure every target in a file (optionally a subset, smaller or with fewer replications)."""
     targets = select(load_targets(path), only)

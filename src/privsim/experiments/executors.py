@@ -16,7 +16,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from types import TracebackType
 from typing import Any
 
@@ -133,17 +133,59 @@ class Processes(Executor):
             self.open()
             self.workers = full
         assert self._pool is not None
+        futures: dict[Any, int] = {}
         try:
             futures = {self._pool.submit(fn, task): i for i, task in enumerate(tasks)}
             for done, future in enumerate(as_completed(futures), start=1):
                 yield futures[future], future.result()
                 progress(done, len(tasks), stage)
         except BaseException:
+            for future in futures:            # interrupted: nothing of this batch is left queued
+                future.cancel()
             if owned:
                 self.close(abort=True)
             raise
         if owned:
             self.close()
+
+
+class Kept(Processes):
+    """Worker processes that outlive the runs using them (a server's): a run ending, even in error, keeps them.
+
+    Workers start once and stay warm (imports done, kernels loaded), so a run does not wait for them;
+    :meth:`prime` warms each in the background, :meth:`shutdown` stops them. A broken pool (a worker
+    killed) is started afresh by the next run.
+    """
+
+    def close(self, abort: bool = False) -> None:
+        """Keep the workers: one run is over, not the pool's life (its queued tasks were cancelled)."""
+
+    def shutdown(self) -> None:
+        """Stop the workers now."""
+        super().close(abort=True)
+
+    def open(self) -> None:
+        """Start the workers, or start them afresh if the pool broke."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self.shutdown()
+        super().open()
+
+    def each(self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress = no_progress,
+             stage: str = "replications") -> Iterator[tuple[int, Any]]:
+        """As :meth:`Processes.each`, on the kept workers."""
+        self.open()
+        yield from super().each(fn, tasks, progress, stage)
+
+    def submit(self, fn: Callable[[Any], Any], task: Any) -> Future:
+        """Run ``fn(task)`` on a worker; its future."""
+        self.open()
+        assert self._pool is not None
+        return self._pool.submit(fn, task)
+
+    def prime(self, fn: Callable[[Any], Any], task: Any) -> None:
+        """Run ``fn(task)`` once per worker without waiting, so each has imported and loaded what a run needs."""
+        for _ in range(self.workers):
+            self.submit(fn, task)
 
 
 class Dask(Executor):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from privsim.errors import InputError, did_you_mean
 from privsim.experiments.compare import Comparison, compare
-from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.executors import Executor, Progress, no_progress
 from privsim.experiments.history_sim import for_history
 from privsim.scenario.history import History, load_history, variant_name
 from privsim.scenario.overrides import override, parse_assignment, resize
@@ -55,8 +55,8 @@ class Replay:
 
 
 def replay_variants(scenario: Scenario, history: str | Path | History, variants: dict[str, dict[str, Any]], *,
-                    reps: int = 3, seed: int | None = None, size: int | None = None, executor: str = "serial",
-                    workers: int | None = None, scheduler: str | None = None,
+                    reps: int = 3, seed: int | None = None, size: int | None = None,
+                    executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
                     progress: Progress = no_progress) -> Replay:
     """Run each banner variant of the history for its whole span on the same seeds.
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from privsim.experiments.arms import arm, run_cells
-from privsim.experiments.executors import Progress, make_executor, no_progress
+from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.results import ReplicationResult, company_frame, kpi_frame, summarize, timeseries_frame
 from privsim.model.engine import Probe
 from privsim.scenario.schema import Scenario
@@ -72,7 +72,7 @@ class RunResult:
 
 
 def replicate(scenario: Scenario, reps: int | None = None, *, seed: int | None = None,
-              executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
+              executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
               progress: Progress = no_progress, baseline: bool = True) -> RunResult:
     """Run ``reps`` replications of a scenario on the chosen executor.
 

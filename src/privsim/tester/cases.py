@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from privsim.errors import InputError, Problem, did_you_mean
-from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.executors import Executor, Progress, no_progress
 from privsim.experiments.runs import RunResult, replicate
 from privsim.model.vocabulary import BOUNDED, KPIS, PROBABILITY, is_kpi, term
 from privsim.scenario.load import read_scenario
@@ -168,7 +168,7 @@ def agrees(kpi: str, observed: float, simulated: float) -> bool:
 
 
 def run_case(case: CaseFile, reps: int | None = None, *, size: int | None = None, seed: int | None = None,
-             counterfactual: bool = True, executor: str = "serial", workers: int | None = None,
+             counterfactual: bool = True, executor: str | Executor = "serial", workers: int | None = None,
              scheduler: str | None = None, progress: Progress = no_progress) -> CaseRun:
     """Replay a case (and its counterfactual, paired by seed) and compare with what happened.
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from privsim.experiments.executors import Progress, no_progress
+from privsim.experiments.executors import Executor, Progress, no_progress
 from privsim.experiments.results import SPREAD_MIN_REPS
 from privsim.experiments.runs import RunResult, replicate
 from privsim.model.vocabulary import CURRENCY, PROBABILITY, SHARE
@@ -129,7 +129,7 @@ class GateResult:
 
 
 def stress(scenario: Scenario, gate: Gate | None = None, reps: int | None = None, *, seed: int | None = None,
-           executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
+           executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
            progress: Progress = no_progress) -> GateResult:
     """Run the strategy under adverse draws and judge it against the gate thresholds.
 

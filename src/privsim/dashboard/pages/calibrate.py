@@ -105,7 +105,7 @@ def run(scenario: Scenario, history: History, fit: list[str], holdout: float, cf
         progress: Progress) -> HistoryFit:
     """The fit, with the sidebar's replications and executor."""
     return calibrate_history(scenario, history, fit, reps=cfg.reps, holdout=holdout, seed=seed,
-                             executor=cfg.executor, progress=progress)
+                             executor=cfg.runner(), progress=progress)
 
 
 def shown(fit: HistoryFit) -> None:

@@ -55,7 +55,7 @@ def priced_report(scenario: Scenario, juris: list[str], entry: workspace.Entry, 
                   progress: Progress) -> Report:
     """Lint again and attach a simulated price to every finding."""
     report = lint(scenario, jurisdictions=juris or None, source=entry.source, lines=workspace.lines(entry))
-    price(report, size=cfg.size, reps=cfg.reps, seed=seed, executor=cfg.executor, progress=progress)
+    price(report, size=cfg.size, reps=cfg.reps, seed=seed, executor=cfg.runner(), progress=progress)
     return report
 
 
@@ -93,7 +93,7 @@ def gate_section(scenario: Scenario, seed: int, cfg: settings.Settings) -> None:
     st.caption("Thresholds and adverse draws (the scenario's `gate:` block, or the defaults): " + " · ".join(
         f"{name.replace('_', ' ')} {'off' if v is None else value(v)}" for name, v in gate.model_dump().items()))
     key = run_key("gate", [scenario], seed, cfg.reps)
-    result = view.result(key, lambda progress: stress(scenario, reps=cfg.reps, seed=seed, executor=cfg.executor,
+    result = view.result(key, lambda progress: stress(scenario, reps=cfg.reps, seed=seed, executor=cfg.runner(),
                                                       progress=progress),
                          label="Run the stress test", what="stress test")
     if result is not None:

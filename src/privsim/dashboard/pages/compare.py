@@ -27,6 +27,7 @@ SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "r
 # A scenario's cell takes the width its figures need and moves under the other where the box is narrow,
 # instead of cutting its name or value ("Dark-pattern con…", "$3…")
 CARDS_CSS = """<style>[class*="st-key-kpi-row"] > div {flex: 1 1 auto; width: max-content; max-width: 100%}</style>"""
+CHARTS = ("Over time", "By segment", "Differences", "NPV per replication")     # one tab each, drawn when chosen
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
 
 
@@ -56,7 +57,7 @@ def page() -> None:
 
     def run(progress: Progress, show: Callable[[Comparison], None]) -> Shown:
         """The comparison in two steps, with provisional cards after the first."""
-        for cmp in compare_steps(scenarios, cfg.reps, seed=seed, executor=cfg.executor, progress=progress,
+        for cmp in compare_steps(scenarios, cfg.reps, seed=seed, executor=cfg.runner(), progress=progress,
                                  first=first_step(cfg.reps)):
             if replications(cmp) < cfg.reps:
                 show(cmp)
@@ -81,11 +82,16 @@ def draw(shown: Shown) -> None:
         st.warning(f"Replication {replicate} of {name} failed: {error}")
     changed(cmp)
     cards(cmp, shown.summary, shown.differences)
-    over_time(shown)
     currency = cmp.runs[0].scenario.economics.currency
-    view.chart(charts.segment_figure(shown.summary, by="scenario", currency=currency), "compare-segments")
-    differences(shown)
-    view.chart(npv_figure(cmp), "compare-npv")
+    views = {CHARTS[0]: lambda: over_time(shown),
+             CHARTS[1]: lambda: view.chart(charts.segment_figure(shown.summary, by="scenario", currency=currency),
+                                           "compare-segments"),
+             CHARTS[2]: lambda: differences(shown),
+             CHARTS[3]: lambda: view.chart(npv_figure(cmp), "compare-npv")}
+    for tab, show in zip(st.tabs(CHARTS, key="compare-charts", on_change="rerun"), views.values(), strict=True):
+        if tab.open:                  # only the chosen tab is drawn; choosing another draws it from the cache
+            with tab:
+                show()
     files(cmp)
 
 
@@ -209,7 +215,6 @@ def series_labels(metrics: set[str]) -> dict[str, str]:
 
 def over_time(shown: Shown) -> None:
     """Daily series with P5–P95 bands and event markers, the metrics and segment chosen by the user."""
-    st.subheader("Over time")
     bands = shown.bands
     left, right = st.columns([3, 1])
     segments = sorted(set(bands["segment"]), key=lambda s: (s != "all", s))

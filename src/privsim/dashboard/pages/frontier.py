@@ -52,7 +52,7 @@ def page() -> None:
     key = run_key("frontier", [scenario], seed, cfg.reps, param=param)
     currency = scenario.economics.currency
     result = live.result("frontier", key, lambda progress, on_point: frontier(
-        scenario, param, reps=cfg.reps, seed=seed, executor=cfg.executor, progress=progress, on_point=on_point),
+        scenario, param, reps=cfg.reps, seed=seed, executor=cfg.runner(), progress=progress, on_point=on_point),
         lambda partial: figure(partial, currency) if len(partial.table) else None,
         label="Run frontier", what="frontier sweep")
     if result is None:

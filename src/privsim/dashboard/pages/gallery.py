@@ -70,7 +70,7 @@ def case(case_id: str) -> CaseFile:
 
 def replay(c: CaseFile, cfg: settings.Settings, seed: int, progress: Progress) -> Replay:
     """Run the case and its counterfactual on the same seeds."""
-    run = run_case(c, cfg.reps, size=cfg.fit(c.scenario).population.size, seed=seed, executor=cfg.executor,
+    run = run_case(c, cfg.reps, size=cfg.fit(c.scenario).population.size, seed=seed, executor=cfg.runner(),
                    progress=progress)
     assert run.better is not None
     frames = [charts.joined(r.to_frame(), r.company_frame()).assign(arm=arm)

@@ -61,7 +61,7 @@ def page() -> None:
 
     result = live.result("sensitivity", key, lambda progress, on_point: sensitivity(
         scenario, method, params=picked, kpis=kpis, reps=cfg.reps, seed=seed, trajectories=trajectories,
-        levels=levels, executor=cfg.executor, progress=progress, on_point=on_point),
+        levels=levels, executor=cfg.runner(), progress=progress, on_point=on_point),
         lambda partial: figure(partial, kpis[0]) if len(partial.table) else None,
         label="Run sensitivity", what="sensitivity analysis")
     if result is None:

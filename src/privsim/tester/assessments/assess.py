@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from privsim.experiments.arms import run_cells
-from privsim.experiments.executors import Progress, make_executor, no_progress
+from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.results import ReplicationResult
 from privsim.scenario.schema import Gate, Scenario
 from privsim.scenario.yamlmap import LineMap
@@ -146,7 +146,7 @@ def problematic(action: DataAction, with_it: ReplicationResult, without_it: Repl
 
 
 def assess(scenario: Scenario, report: Report, lines: LineMap | None = None, reps: int | None = None, *,
-           seed: int | None = None, executor: str = "serial", workers: int | None = None,
+           seed: int | None = None, executor: str | Executor = "serial", workers: int | None = None,
            scheduler: str | None = None, progress: Progress = no_progress) -> Assessment:
     """Stress-test a strategy and measure each data action's part in it (same seeds, paired).
 

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from privsim.experiments.arms import run_cells
-from privsim.experiments.executors import Progress, make_executor, no_progress
+from privsim.experiments.executors import Executor, Progress, make_executor, no_progress
 from privsim.experiments.intervals import mean_ci
 from privsim.experiments.results import ReplicationResult
 from privsim.scenario.overrides import override, resize
@@ -52,7 +52,7 @@ def _strip(model: BaseModel, data: dict[str, Any]) -> None:
 
 
 def price(report: Report, *, size: int = 2000, reps: int = 3, seed: int | None = None,
-          executor: str = "serial", workers: int | None = None, scheduler: str | None = None,
+          executor: str | Executor = "serial", workers: int | None = None, scheduler: str | None = None,
           progress: Progress = no_progress) -> None:
     """Attach a :class:`~privsim.tester.lint.base.Price` to every failed finding of ``report``."""
     s = report.scenario
