@@ -46,3 +46,13 @@ def test_company_series_and_markers(eng):
     assert c["npv"][-1] == pytest.approx(eng.npv) and c["investigation"].max() == 0.0
     assert [(d, w) for d, k, w in eng.recorder.marks if k == "start"] == [(0, "newsletter"), (20, "offers"),
                                                                           (45, "sharing")]
+
+
+def test_a_run_in_pieces_records_what_one_run_records():
+    whole = replication(THREE_PRACTICES + QUIET, until=121, size=900, represents=7.0).recorder
+    parts = replication(THREE_PRACTICES + QUIET, until=1, size=900, represents=7.0)
+    for end in (2, 30, 31, 90, 121):           # shares and "all" columns are made for the days each call ran
+        parts.run(until=end)
+        assert np.array_equal(parts.recorder.series["consent.newsletter"][:end],
+                              whole.series["consent.newsletter"][:end])
+    assert np.array_equal(parts.recorder.block, whole.block)

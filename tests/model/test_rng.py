@@ -56,6 +56,28 @@ def test_a_stream_reseeded_from_its_prefix_is_numpys_generator_of_that_key(seed)
         seeds.pcg64_state(seeds.prefix(seed, (0,)), 2**32)
 
 
+@pytest.mark.parametrize("seed", [0, 2**40 + 5])
+def test_a_block_of_days_gives_each_days_own_state(seed):
+    from privsim.model import seeds
+
+    start = seeds.prefix(seed, (2, 4, 17))
+    for first in (0, seeds.BLOCK, 2**32 - seeds.BLOCK):
+        words = seeds.block_words(start, first)
+        for row in (0, 1, 200, seeds.BLOCK - 1):
+            assert seeds.state_of(words[row]) == seeds.pcg64_state(start, first + row)
+    numpy_state = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(2, 4, 17, 700))).state
+    assert seeds.state_of(seeds.block_words(start, seeds.BLOCK)[700 - seeds.BLOCK]) == numpy_state
+    with pytest.raises(ValueError):
+        seeds.block_words(start, 2**32 - seeds.BLOCK + 1)
+
+
+def test_a_stream_drawn_day_after_day_is_numpys_generator_on_every_day():
+    s = Streams(9, 1)
+    for day in [3, 3, *range(0, 1100, 7), 5]:       # first and later uses of each block, out of order too
+        expected = s.generator(Decision.CHURN, 0, day).random(5, dtype=np.float32)
+        assert np.array_equal(s.uniform(Decision.CHURN, 0, day, np.empty(5, dtype=np.float32)), expected), day
+
+
 def test_the_shared_generator_draws_what_a_fresh_one_would_even_after_an_odd_raw_draw():
     s = Streams(42, 3)
     out = np.empty(7, dtype=np.float32)

@@ -188,6 +188,7 @@ class Replication:
         end = self.horizon + 1 if until is None else min(until, self.horizon + 1)
         if end > self.env.now:
             self.env.run(until=end)
+        self.recorder.settle(min(end, self.horizon))
         return self.recorder
 
     def _clock(self) -> Any:

@@ -46,24 +46,25 @@ class Recorder:
         self._slices = eng.pop.slices
         self._targeted = np.asarray([[t[sl].any() for sl in self._slices] for t in eng.practices.targets],
                                     dtype=bool).reshape(len(self.flow_ids), s)
+        self._active = np.zeros((days, s))                       # active customers per day and segment
+        self._reached = np.zeros((days, len(self.flow_ids), s))  # reached customers per day, flow and segment
+        self._settled = 0                                        # days whose shares and "all" column are done
 
     def mark(self, day: int, kind: str, what: str) -> None:
         """An event marker for charts and reports."""
         self.marks.append((day, kind, what))
 
     def record(self, day: int) -> None:
-        """Copy today's state into the block: per-segment values, then the "all" column of every metric at once."""
+        """Copy today's state into the block, per segment; :meth:`settle` makes the shares and "all" columns."""
         eng, r, row = self.eng, self.eng.represents, self.row
-        today = self.block[:, day, :]
-        seg = today[:, :-1]
-        active = eng.active_count.astype(np.float64)
-        safe = np.maximum(active, 1.0)
+        seg = self.block[:, day, :-1]
+        active = self._active[day]
+        active[:] = eng.active_count
         seg[row["active"]] = active * r
         seg[row["trust"]] = [float(eng.pop.trust[sl].sum()) for sl in self._slices]
         seg[row["intent"]] = eng.intent_sum
         if eng.backlash.any_outrage:
             seg[row["backlash"]] = [np.count_nonzero(eng.backlash.offended_any[sl]) for sl in self._slices]
-        seg[self._means] /= safe
         for key, counts in eng.day_counts.items():
             if key in COUNTS:
                 np.multiply(counts, r, out=seg[row[key]])
@@ -72,14 +73,8 @@ class Recorder:
             else:
                 self.tallies[key] = counts * r
         seg[row["revenue"]] = eng.revenue
-        today[self._sums, -1] = seg[self._sums].sum(axis=1)
-        today[self._means, -1] = (seg[self._means] * active).sum(axis=1) / max(active.sum(), 1.0)
         if self.flow_ids:
-            targeted = np.where(self._targeted, active, 0.0)
-            reached = eng.practices.reach_count.astype(np.float64)
-            share = np.divide(reached, targeted, out=np.zeros_like(reached), where=targeted > 0)
-            seg[self._consent] = share
-            today[self._consent, -1] = (share * targeted).sum(axis=1) / np.maximum(targeted.sum(axis=1), 1.0)
+            self._reached[day] = eng.practices.reach_count
         c = self.company
         c["salience"][day] = eng.backlash.salience(day)
         c["costs"][day] = eng.cost_total
@@ -90,6 +85,30 @@ class Recorder:
         c["npv"][day] = eng.npv
         c["terminal_value"][day] = eng.terminal
         c["investigation"][day] = 1.0 if eng.regulator.opened is not None else 0.0
+
+
+    def settle(self, end: int) -> None:
+        """Means, consent shares and the "all" column of every metric for the recorded days before ``end``.
+
+        One pass over those days instead of a few array operations a day; each value is the same operation
+        on the same numbers as on its own day (every sum runs over a day's segments, contiguous).
+        """
+        days = slice(self._settled, end)
+        if end <= self._settled:
+            return
+        block, active = self.block[:, days], self._active[days]          # (metric, day, segment + 1), (day, s)
+        block[self._means, :, :-1] /= np.maximum(active, 1.0)
+        block[self._sums, :, -1] = np.ascontiguousarray(block[self._sums, :, :-1]).sum(axis=2)
+        block[self._means, :, -1] = ((block[self._means, :, :-1] * active).sum(axis=2)
+                                     / np.maximum(active.sum(axis=1), 1.0))
+        if self.flow_ids:
+            targeted = np.where(self._targeted, active[:, None, :], 0.0)      # (day, flow, s)
+            reached = self._reached[days]
+            share = np.divide(reached, targeted, out=np.zeros_like(reached), where=targeted > 0)
+            block[self._consent, :, :-1] = share.transpose(1, 0, 2)
+            block[self._consent, :, -1] = ((share * targeted).sum(axis=2)
+                                           / np.maximum(targeted.sum(axis=2), 1.0)).T
+        self._settled = end
 
 
 def stage_record(eng: Replication, day: int) -> None:

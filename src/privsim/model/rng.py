@@ -53,6 +53,7 @@ class Streams:
         self.replicate = int(replicate)
         self.draws: dict[Decision, int] = dict.fromkeys(Decision, 0)
         self._prefixes: dict[tuple[int, int], seeds.Prefix] = {}
+        self._blocks: dict[tuple[int, int, int], list[list[int]]] = {}   # (decision, source, block) -> words
         self._bits = np.random.PCG64(0)             # reseeded for each draw and used at once
         self._shared = np.random.Generator(self._bits)
 
@@ -70,7 +71,16 @@ class Streams:
         start = self._prefixes.get(key)
         if start is None:
             start = self._prefixes[key] = seeds.prefix(self.seed, (self.replicate, *key))
-        self._bits.state = seeds.pcg64_state(start, day)   # also drops any half-word left from a raw draw
+        block, row = divmod(day, seeds.BLOCK)
+        words = self._blocks.get((*key, block))
+        if words is None:             # a block's first use: this day alone; its second: the whole block
+            self._blocks[(*key, block)] = []
+            state = seeds.pcg64_state(start, day)
+        else:
+            if not words:
+                words = self._blocks[(*key, block)] = seeds.block_words(start, block * seeds.BLOCK).tolist()
+            state = seeds.state_of(words[row])
+        self._bits.state = state      # also drops any half-word left from a raw draw
         return self._shared
 
     def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:

@@ -3,20 +3,26 @@
 A daily draw needs the generator of ``SeedSequence(seed, spawn_key=(replicate, decision, source, day))``;
 building one costs ≈15 µs, a large share of the engine's fixed cost per day. Keys that differ only in
 their last word (the day) share every step of numpy's hash before that word, so :func:`prefix` runs
-those steps once per stream and :func:`pcg64_state` finishes one day's in a few integer operations.
+those steps once per stream and :func:`pcg64_state` finishes one day's in a few integer operations;
+:func:`block_words` finishes a block of days at once, as arrays, for a stream drawn day after day.
 The algorithm is numpy's (numpy/random/bit_generator.pyx: ``mix_entropy``, ``generate_state``; PCG64's
 ``pcg64_set_seed``); tests/model/test_rng.py checks the states against numpy's for many keys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 INIT_A, MULT_A, INIT_B, MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
 MIX_MULT_L, MIX_MULT_R, XSHIFT = 0xCA01F9DD, 0x4973F715, 16
 POOL = 4
 MASK32, MASK128 = (1 << 32) - 1, (1 << 128) - 1
 PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645    # PCG's default 128-bit multiplier
+BLOCK = 512                                      # last key words (days) whose states are made together
 
 
 def words32(n: int) -> list[int]:
@@ -31,15 +37,15 @@ def words32(n: int) -> list[int]:
     return out
 
 
-def _hashmix(value: int, const: int) -> tuple[int, int]:
-    """One word through the running hash; returns it and the next hash constant."""
-    value ^= const
+def _hashmix(value: Any, const: int) -> tuple[Any, int]:
+    """One word (an int or a uint64 array) through the running hash; returns it and the next hash constant."""
+    value = value ^ const                 # not in place: an array is the caller's
     const = (const * MULT_A) & MASK32
     value = (value * const) & MASK32
     return value ^ (value >> XSHIFT), const
 
 
-def _mix(x: int, y: int) -> int:
+def _mix(x: Any, y: Any) -> Any:
     r = (MIX_MULT_L * x - MIX_MULT_R * y) & MASK32
     return r ^ (r >> XSHIFT)
 
@@ -78,18 +84,40 @@ def pcg64_state(start: Prefix, last: int) -> dict:
     """The PCG64 state of ``SeedSequence(entropy, spawn_key=(*spawn_key, last))``, ``last`` one uint32 word."""
     if not 0 <= last <= MASK32:
         raise ValueError("the last key word must fit 32 bits")
+    return state_of(_words(start, last))
+
+
+def block_words(start: Prefix, first: int, count: int = BLOCK) -> np.ndarray:
+    """The four uint64 state words of every ``last`` in ``first … first + count − 1`` at once, shape (count, 4).
+
+    The same integer steps as :func:`pcg64_state` on uint64 arrays (every product of two 32-bit words fits
+    64 bits and only the low 32 bits are kept), so a stream's days cost one pass per block, not one each.
+    """
+    if first < 0 or first + count - 1 > MASK32:
+        raise ValueError("the last key word must fit 32 bits")
+    last = np.arange(first, first + count, dtype=np.uint64)
+    return np.stack(_words(start, last), axis=1)
+
+
+def state_of(w: Sequence[int]) -> dict:
+    """The PCG64 state of ``generate_state``'s four uint64 words (``pcg64_set_seed``)."""
+    w0, w1, w2, w3 = (int(x) for x in w)
+    initstate, initseq = (w0 << 64) | w1, (w2 << 64) | w3
+    inc = ((initseq << 1) | 1) & MASK128
+    state = (((inc + initstate) & MASK128) * PCG_MULT + inc) & MASK128
+    return {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0, "uinteger": 0}
+
+
+def _words(start: Prefix, last: Any) -> list[Any]:
+    """The last key word (an int, or a uint64 array of them) through the pool, then ``generate_state(4, uint64)``."""
     mixer, const = list(start.mixer), start.const
     for dst in range(POOL):
         word, const = _hashmix(last, const)
         mixer[dst] = _mix(mixer[dst], word)
     const, out = INIT_B, []
-    for i in range(8):                                   # generate_state(4, uint64): 8 words, little-endian
+    for i in range(8):                                   # 8 uint32 words, little-endian pairs
         value = mixer[i % POOL] ^ const
         const = (const * MULT_B) & MASK32
         value = (value * const) & MASK32
         out.append(value ^ (value >> XSHIFT))
-    w = [out[i] | (out[i + 1] << 32) for i in range(0, 8, 2)]
-    initstate, initseq = (w[0] << 64) | w[1], (w[2] << 64) | w[3]
-    inc = ((initseq << 1) | 1) & MASK128
-    state = (((inc + initstate) & MASK128) * PCG_MULT + inc) & MASK128
-    return {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0, "uinteger": 0}
+    return [out[i] | (out[i + 1] << 32) for i in range(0, 8, 2)]
