@@ -157,6 +157,10 @@ class Kept(Processes):
     killed) is started afresh by the next run.
     """
 
+    def __init__(self, workers: int | None = None):
+        super().__init__(workers)
+        self._lock = threading.Lock()     # sessions of one server share the pool: one of them restarts it
+
     def close(self, abort: bool = False) -> None:
         """Keep the workers: one run is over, not the pool's life (its queued tasks were cancelled)."""
 
@@ -166,9 +170,10 @@ class Kept(Processes):
 
     def open(self) -> None:
         """Start the workers, or start them afresh if the pool broke."""
-        if self._pool is not None and getattr(self._pool, "_broken", False):
-            self.shutdown()
-        super().open()
+        with self._lock:
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                self.shutdown()
+            super().open()
 
     def each(self, fn: Callable[[Any], Any], tasks: Sequence[Any], progress: Progress = no_progress,
              stage: str = "replications") -> Iterator[tuple[int, Any]]:
