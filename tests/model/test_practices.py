@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from privsim.model import kernels
 from privsim.model.practices import GRANTED
-from tests.model.sim import replication
+from tests.model.sim import THREE_PRACTICES, replication
 
 TWO = """
 strategy:
@@ -98,3 +99,29 @@ strategy:
     p.refresh(np.arange(100))
     assert p.felt[0, 0] == pytest.approx(eng.b.outrage.dark_pattern) and p.felt[0, 50] == pytest.approx(
         eng.b.trust.consented)
+
+
+DARK = THREE_PRACTICES.replace("consent: opt_in,\n       revenue_lift: 0.04",
+                               "consent: opt_in, ui_patterns: [pre_ticked],\n       revenue_lift: 0.04")
+
+
+@pytest.mark.skipif(not kernels.available(), reason="numba is not installed (pip install 'privsim[fast]')")
+@pytest.mark.parametrize("body", [THREE_PRACTICES, DARK], ids=["three practices", "a dark pattern"])
+def test_the_refresh_kernel_feels_what_the_numpy_refresh_feels(body):
+    kernels.compile_kernels()
+    eng = replication(body, until=60, size=3000)
+    p, rng = eng.practices, np.random.default_rng(4)
+    for name in ("reach", "learned", "informed"):            # every combination, customer by customer
+        getattr(p, name)[:] = rng.random(getattr(p, name).shape) < 0.5
+    p.consent[:] = rng.integers(0, 3, p.consent.shape)
+    idx = np.flatnonzero(rng.random(p.pop.size) < 0.7)
+    states = []
+    for fast in (False, True):
+        p.fast = fast
+        p.felt[:], p.load[:], p.good[:] = 9.0, 9.0, 9.0
+        p.any_load = p.any_good = False
+        p.refresh(idx)
+        states.append((p.felt.copy(), p.load.copy(), p.good.copy(), p.any_load, p.any_good))
+    for a, b in zip(*states, strict=True):
+        assert np.array_equal(a, b)
+    assert states[0][1][idx].any() and states[0][2][idx].any()     # loads and good loads were felt

@@ -119,7 +119,7 @@ class Replication:
         draws = {f.id: self.streams.uniform(Decision.TARGET, f.key, 0, np.empty(self.n, dtype=F32))
                  for f in self.flows if f.share < 1.0}       # the same customers in every arm and replicate day
         self.practices = Practices(self.flows, self.pop, self.b,
-                                   {k: np.asarray(v) for k, v in (exclusions or {}).items()}, draws)
+                                   {k: np.asarray(v) for k, v in (exclusions or {}).items()}, draws, fast=self.fast)
         network = scenario.population.network
         if not with_strategy:   # nothing company-caused can spread; skip building a graph
             network = network.model_copy(update={"kind": "mean_field"})

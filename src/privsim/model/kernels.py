@@ -180,6 +180,36 @@ def opt_out_draws(words, reach, asked, neg_unsub, complaint, sends, out):
 
 
 @kernel
+def refresh_rows(idx, reach, learned, informed, consent, granted, consented, dark, level, dark_level, x, g,
+                 felt, load, good):
+    """Felt intrusion m_ik of customers ``idx`` in every flow, their load W = Σ x_k·m_ik and good load G.
+
+    As ``Practices.refresh``: m is 0 unless reached and known (heard of or told), a flow's level otherwise,
+    the dark-pattern weight for a consent given in a dark pattern and then learned of; returns whether any
+    W and any G are not 0.
+    """
+    zero = F32(0.0)
+    any_load, any_good = False, False
+    for j in range(idx.size):
+        i = idx[j]
+        w, v = zero, zero
+        for k in range(reach.shape[0]):
+            m = zero
+            if reach[k, i] and (learned[k, i] or informed[k, i]):
+                m = dark_level if (consented[k] and dark[k] and learned[k, i] and consent[k, i] == granted) \
+                    else level[k]
+            felt[k, i] = m
+            w = w + x[k] * m
+            if g[k] != zero:
+                v = v + g[k] * (F32(1.0) if (reach[k, i] and consent[k, i] == granted) else zero)
+        load[i] = w
+        good[i] = v
+        any_load = any_load or w != zero
+        any_good = any_good or v != zero
+    return any_load, any_good
+
+
+@kernel
 def grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching, intent_trust, loyalty,
                 loyalty_max, step, delta_at, h_prev, h, cumulative, neg_arg):
     """One grid point of the terminal value's survival (money.discounted_survival), float64.

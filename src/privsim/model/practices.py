@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from privsim.model import kernels
 from privsim.model.flows import Flow
 from privsim.model.population import Population
 from privsim.scenario.coefficients import Behavior
@@ -21,9 +22,11 @@ class Practices:
     """Consent, reach and felt intrusion of every flow for every customer."""
 
     def __init__(self, flows: list[Flow], pop: Population, behavior: Behavior,
-                 exclusions: dict[str, np.ndarray] | None = None, draws: dict[str, np.ndarray] | None = None):
+                 exclusions: dict[str, np.ndarray] | None = None, draws: dict[str, np.ndarray] | None = None,
+                 fast: bool = False):
         k, n, s = len(flows), pop.size, len(pop.names)
         self.flows, self.pop, self.b = flows, pop, behavior
+        self.fast = fast                                # refresh with the fused kernel (same results)
         self.consent = np.zeros((k, n), dtype=np.int8)
         self.reach = np.zeros((k, n), dtype=bool)
         self.touched = np.zeros((k, n), dtype=bool)
@@ -98,17 +101,25 @@ class Practices:
         weight of its kind, a disclosed use never chosen felt at ``trust.noticed`` and one consented to at
         ``trust.consented`` (a dark pattern only weighs on those who granted and later learned of it).
         """
-        f, t = self.flows[k], self.b.trust
         learned = self.learned[k, idx]
         known = learned | self.informed[k, idx]
-        kind = self.kind(k)
-        if kind == "dark_pattern" or (kind == "consented" and f.mode == "opt_in"):
-            m = np.full(idx.size, F32(t.consented))
-            if f.dark:
+        consented, level = self.felt_level(k)
+        if consented:
+            m = np.full(idx.size, level)
+            if self.flows[k].dark:
                 m[learned & (self.consent[k, idx] == GRANTED)] = F32(self.b.outrage.dark_pattern)
             return np.where(known, m, F32(0.0))
-        level = t.noticed if kind == "disclosed" else self.weight(kind)
-        return np.where(known, F32(level), F32(0.0))
+        return np.where(known, level, F32(0.0))
+
+    def felt_level(self, k: int) -> tuple[bool, np.float32]:
+        """Flow k's felt level m for a customer who knows of it, and whether it is felt as consented to.
+
+        Consented to, a dark pattern's weight goes to those who granted and later learned of it.
+        """
+        kind, t = self.kind(k), self.b.trust
+        if kind == "dark_pattern" or (kind == "consented" and self.flows[k].mode == "opt_in"):
+            return True, F32(t.consented)
+        return False, F32(t.noticed if kind == "disclosed" else self.weight(kind))
 
     def outrage_weight(self, k: int) -> float:
         """Weight of what customers learn about flow k: its kind, × (1 + v) when visible to all at once."""
@@ -119,6 +130,15 @@ class Practices:
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute felt intrusion, load W and good load G of customers ``idx`` across all flows."""
         if idx.size == 0 or not self.flows:
+            return
+        if self.fast:
+            levels = [self.felt_level(k) for k in range(len(self.flows))]
+            any_load, any_good = kernels.refresh_rows(
+                idx, self.reach, self.learned, self.informed, self.consent, GRANTED,
+                np.asarray([c for c, _ in levels]), np.asarray([f.dark for f in self.flows]),
+                np.asarray([m for _, m in levels], dtype=F32), F32(self.b.outrage.dark_pattern), self._x, self._g,
+                self.felt, self.load, self.good)
+            self.any_load, self.any_good = self.any_load or any_load, self.any_good or any_good
             return
         for k in range(len(self.flows)):
             on = self.reach[k, idx]
