@@ -43,3 +43,16 @@ def test_long_series_are_thinned_and_the_band_keeps_its_extremes():
     assert len(thin) <= charts.MAX_POINTS and thin["day"].iloc[0] == 0
     assert thin["p95"].max() == 9.0 and thin["p5"].min() == band["p5"].min()
     assert len(charts.thin(band.head(400))) == 400                # short ones keep every day
+
+
+def test_each_difference_panel_reads_in_its_unit_with_enough_decimals_for_small_scores():
+    from privsim.experiments.compare import compare
+    from tests.conftest import small
+
+    cmp = compare([small("newsletter_opt_in.yaml", 400), small("dark_pattern_consent.yaml", 400)], 2)
+    fig = charts.differences_figure(cmp.differences())
+    titles = [a.text for a in fig.layout.annotations]
+    axes = {t: fig.layout[f"xaxis{'' if i == 0 else i + 1}"] for i, t in enumerate(titles)}
+    assert axes["Trust at the end"].tickformat == ".3~f"            # a difference of 0.005 is not "0.01"
+    assert axes["Opt-outs"].tickformat == "~s" and axes["Privacy-driven churn"].ticksuffix == " pp"
+    assert axes["NPV within the horizon"].tickprefix == "$"

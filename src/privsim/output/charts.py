@@ -214,7 +214,9 @@ def differences_figure(diff: pd.DataFrame, segment: str = "all", kpis: Sequence[
                              "array": [(r[high] - r["diff"]) * points],
                              "arrayminus": [(r["diff"] - r[low]) * points]}), row=row, col=1)
         fig.add_vline(x=0, line={"color": "#888", "width": 1}, row=row, col=1)
-        axis = {"ticksuffix": " pp", "tickformat": ".2~f"} if points == 100.0 else axis_format(kpi, currency)
+        axis = ({"ticksuffix": " pp", "tickformat": ".2~f"} if points == 100.0 else
+                {"tickformat": ".3~f"} if term(kpi).unit == SCORE else    # a difference of scores is small
+                axis_format(kpi, currency))
         fig.update_xaxes(**axis, row=row, col=1)
     reference = str(d["reference"].iloc[0]) if len(d) else "the reference"
     fig.update_layout(template=TEMPLATE, title=f"Difference from {reference} (paired and unpaired 95% CIs)",
