@@ -55,4 +55,11 @@ def test_each_difference_panel_reads_in_its_unit_with_enough_decimals_for_small_
     axes = {t: fig.layout[f"xaxis{'' if i == 0 else i + 1}"] for i, t in enumerate(titles)}
     assert axes["Trust at the end"].tickformat == ".3~f"            # a difference of 0.005 is not "0.01"
     assert axes["Opt-outs"].tickformat == "~s" and axes["Privacy-driven churn"].ticksuffix == " pp"
-    assert axes["NPV within the horizon"].tickprefix == "$"
+    assert axes["NPV within the horizon"].tickprefix == "$" and axes["Fines"].tickformat == ",.2~f"   # none paid
+
+
+def test_money_under_a_thousand_is_written_out_not_with_a_milli_prefix():
+    assert charts.axis_format("fines", "USD", 0.0)["tickformat"] == ",.2~f"      # $0.5, never "$500m"
+    assert charts.axis_format("fines", "USD", 2.5e6)["tickformat"] == "~s"       # $2.5M
+    assert charts.axis_format("fines", "USD")["tickformat"] == "~s"
+    assert charts.largest(pd.Series([1.0, -3.0]), np.array([np.nan, 2.0])) == 3.0 and charts.largest() == 0.0

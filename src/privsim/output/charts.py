@@ -21,6 +21,7 @@ TEMPLATE = "plotly_white"
 COLORS = qualitative.Plotly
 TIMESERIES = tuple((m, label(m)) for m in ("backlash", "trust", "active", "opt_outs", "complaints", "npv"))
 PER_ROW = 3          # panels a row in multi-KPI figures
+SMALL_MONEY = 1000   # money axes up to this are written out ($0.5), larger ones with SI prefixes ($1.5M)
 MAX_POINTS = 1000     # days a time-series trace draws at most (longer horizons are thinned)
 GAP = 60             # px between stacked panels: tick labels above, the next panel's title below
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
@@ -29,16 +30,29 @@ DIFFERENCE_KPIS = ("total_value", "npv", "privacy_churn", "pushback", "opt_outs"
                    "regulator_action", "fines", "trust_end")
 
 
-def axis_format(name: str, currency: str) -> dict[str, str]:
-    """Plotly tick settings for a KPI or series axis: %, a score's decimals, money with its symbol."""
+def axis_format(name: str, currency: str, extent: float | None = None) -> dict[str, str]:
+    """Plotly tick settings for a KPI or series axis: %, a score's decimals, money with its symbol.
+
+    ``extent``, the largest absolute value the axis shows: money under 1,000 is written out, since SI
+    prefixes would print $0.5 as "$500m", which reads as half a billion.
+    """
     unit = term(name).unit
     if unit in PERCENT:
         return {"tickformat": ".1%"}
     if unit == SCORE:
         return {"tickformat": ".2f"}
     if unit == CURRENCY:
-        return {"tickformat": "~s", "tickprefix": symbol(currency)}
+        small = extent is not None and extent < SMALL_MONEY
+        return {"tickformat": ",.2~f" if small else "~s", "tickprefix": symbol(currency)}
     return {"tickformat": "~s"}
+
+
+def largest(*values: object) -> float:
+    """The largest finite absolute value among arrays, series or numbers (0 if there is none)."""
+    parts = [np.abs(np.asarray(v, dtype=float)).ravel() for v in values]
+    finite = np.concatenate(parts) if parts else np.empty(0)
+    finite = finite[np.isfinite(finite)]
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _rgba(color: str, alpha: float) -> str:
@@ -151,7 +165,8 @@ def band_figure(table: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESE
                 drawn = _band(thin(part), name, COLORS[k % len(COLORS)], row == 1)
                 traces += drawn
                 rows += [row] * len(drawn)
-        fig.update_yaxes(**axis_format(metric, currency), row=row, col=1)
+        shown = [p for p in (parts.get((metric, g) if by else (metric,)) for g in groups) if p is not None]
+        fig.update_yaxes(**axis_format(metric, currency, largest(*(p[["p5", "p95"]] for p in shown))), row=row, col=1)
     if traces:
         fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
     shapes, notes = _marks(marks, len(metrics))
@@ -177,7 +192,8 @@ def segment_figure(summary: pd.DataFrame, kpis: Sequence[str] = SEGMENT_KPIS, by
                                  marker_color=COLORS[k % len(COLORS)], legendgroup=str(group), showlegend=c == 1,
                                  error_y={"type": "data", "symmetric": False, "array": s["ci_high"] - s["mean"],
                                           "arrayminus": s["mean"] - s["ci_low"]}), row=r, col=c)
-        fig.update_yaxes(**axis_format(kpi, currency), row=r, col=c)
+        k = summary[summary["kpi"] == kpi]
+        fig.update_yaxes(**axis_format(kpi, currency, largest(k["ci_low"], k["ci_high"])), row=r, col=c)
     fig.update_layout(template=TEMPLATE, title=title, height=120 + 300 * max(rows, 1), barmode="group",
                       showlegend=by is not None, legend={"orientation": "h", "y": -0.12})
     return fig
@@ -216,7 +232,8 @@ def differences_figure(diff: pd.DataFrame, segment: str = "all", kpis: Sequence[
         fig.add_vline(x=0, line={"color": "#888", "width": 1}, row=row, col=1)
         axis = ({"ticksuffix": " pp", "tickformat": ".2~f"} if points == 100.0 else
                 {"tickformat": ".3~f"} if term(kpi).unit == SCORE else    # a difference of scores is small
-                axis_format(kpi, currency))
+                axis_format(kpi, currency, largest(g["unpaired_ci_low"], g["unpaired_ci_high"], g["ci_low"],
+                                                   g["ci_high"])))
         fig.update_xaxes(**axis, row=row, col=1)
     reference = str(d["reference"].iloc[0]) if len(d) else "the reference"
     fig.update_layout(template=TEMPLATE, title=f"Difference from {reference} (paired and unpaired 95% CIs)",
