@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 
 def stage_discovery(eng: Replication, day: int) -> None:
     """Hidden or unexpected uses surface; stories spread; outrage calms; backlash(t)."""
-    salience = eng.backlash.salience(day)
+    salience = None
     for k, f in enumerate(eng.flows):
         source = eng.backlash.sources[k]
         if source.story_day is not None or not f.live:
             continue
+        if eng.b.discovery.per_year == 0.0:     # nothing surfaces by itself: no hazard to compute
+            break
+        if salience is None:
+            salience = eng.backlash.salience(day)
         unexpected = f.unexpectedness if f.disclosed else 1.0
         if f.disclosed and not (f.dark or f.retroactive):
             unexpected *= f.unexpectedness  # plain disclosed uses surface only when surprising
