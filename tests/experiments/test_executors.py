@@ -1,5 +1,6 @@
 """Executors: results keyed by task index; serial, processes and Dask give identical results bit for bit."""
 
+import importlib.util
 import os
 import signal
 import socket
@@ -248,3 +249,16 @@ def test_without_dask_the_dask_executor_is_bad_input_naming_the_extra(monkeypatc
         monkeypatch.setitem(sys.modules, name, None)          # as if the extra were not installed
     with pytest.raises(InputError, match=r"dask is not installed.*\[dask\]"):
         make_executor("dask").open()
+
+
+def kernels_loaded(_):
+    from privsim.model import kernels
+
+    return kernels.KERNELS and all(getattr(getattr(kernels, name), "signatures", None) for name in
+                                   ("trust_day", "churn_hazard", "churn_draws", "send_hazards", "opt_out_draws"))
+
+
+@pytest.mark.skipif(not importlib.util.find_spec("numba") or os.environ.get("PRIVSIM_ENGINE") == "numpy",
+                    reason="the kernels are not the engine path here")
+def test_workers_fork_with_the_kernels_already_loaded(kept):
+    assert kept.map(kernels_loaded, [0, 1]) == [True, True]      # before any replication ran on them

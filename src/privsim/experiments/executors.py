@@ -25,7 +25,8 @@ from privsim.errors import InputError, did_you_mean
 Progress = Callable[[int, int, str], None]
 # The forkserver imports these once and forks warm workers from it. "__main__" is the calling script (under
 # Streamlit, app.py): its top level must be guarded by ``if __name__ == "__main__"``, as app.py is.
-PRELOAD = ["__main__", "privsim.experiments.runs", "privsim.experiments.arms"]
+# ``warm`` loads the engine's kernels there, so no worker loads them again.
+PRELOAD = ["__main__", "privsim.experiments.runs", "privsim.experiments.arms", "privsim.experiments.warm"]
 
 
 def no_progress(done: int, total: int, stage: str) -> None:
