@@ -68,6 +68,8 @@ def test_cards_state_their_three_uncertainty_figures(ran):
 def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran, expected):
     assert [t.label for t in ran.tabs] == list(page_compare.CHARTS)
     computed, specs = STORE.computed, []
+    kept = [c for c in texts(ran.caption) if c.startswith("Kept as ")]
+    assert len(kept) == 1
     for tab in page_compare.CHARTS:                 # only the chosen tab's chart is drawn, from the cache
         ran.session_state["compare-charts"] = tab
         ran.run()
@@ -75,6 +77,7 @@ def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran,
         drawn = charts(ran)
         assert len(drawn) == 1, tab
         specs.append(json.loads(drawn[0].proto.spec))
+        assert [c for c in texts(ran.caption) if c.startswith("Kept as ")] == kept, tab   # still says where
     ran.session_state["compare-charts"] = page_compare.CHARTS[0]
     ran.run()
     assert STORE.computed == computed and len(charts(ran)) == 1

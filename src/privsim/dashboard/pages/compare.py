@@ -27,6 +27,7 @@ SERIES = ("opt_outs", "trust", "backlash", "aware", "salience", "complaints", "r
 # A scenario's cell takes the width its figures need and moves under the other where the box is narrow,
 # instead of cutting its name or value ("Dark-pattern con…", "$3…")
 CARDS_CSS = """<style>[class*="st-key-kpi-row"] > div {flex: 1 1 auto; width: max-content; max-width: 100%}</style>"""
+KEPT = "compare-kept"      # session key: run key -> where its comparison was kept
 CHARTS = ("Over time", "By segment", "Differences", "NPV per replication")     # one tab each, drawn when chosen
 DEFAULT_SERIES = ("opt_outs", "trust", "backlash", "salience", "complaints", "revenue", "npv")
 
@@ -64,6 +65,7 @@ def page() -> None:
         simulated.append(cmp)
         return Shown.of(cmp)
 
+    shown = None
     try:
         shown = view.result(key, run, label="Run comparison", what="comparison",
                             preview=functools.partial(provisional, total=cfg.reps))
@@ -71,7 +73,10 @@ def page() -> None:
             draw(shown)
     finally:                   # kept once its figures are drawn, and kept even when a new click interrupts them
         kept = [keep.comparison(cmp, labels, cfg) for cmp in simulated]
-    for caption in kept:
+    where = st.session_state.setdefault(KEPT, {})
+    if kept:
+        where[key] = kept
+    for caption in where.get(key, []) if shown is not None else kept:   # still said on a tab or series change
         st.caption(caption)
 
 
@@ -253,6 +258,7 @@ def files(cmp: Comparison) -> None:
              ("Company series (Parquet)", downloads.company_parquet, "company.parquet",
               "application/vnd.apache.parquet"),
              ("HTML report", downloads.report_html, "report.html", "text/html"))
-    for col, (text, build, name, mime) in zip(st.columns(len(items)), items, strict=True):
-        col.download_button(text, functools.partial(build, cmp), file_name=f"privsim-compare-{name}", mime=mime,
+    row = st.container(horizontal=True)          # each button as wide as its label, wrapping where narrow
+    for text, build, name, mime in items:
+        row.download_button(text, functools.partial(build, cmp), file_name=f"privsim-compare-{name}", mime=mime,
                             on_click="ignore", key=f"download-{name}")
