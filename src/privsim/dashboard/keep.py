@@ -14,7 +14,7 @@ from typing import Any
 
 from privsim.dashboard import settings, workspace
 from privsim.experiments.compare import Comparison
-from privsim.experiments.executors import Kept
+from privsim.experiments.executors import make_executor
 from privsim.output import runfolders
 from privsim.output.folders import write_comparison
 from privsim.output.report import write_report
@@ -32,11 +32,7 @@ def comparison(cmp: Comparison, labels: Sequence[str], cfg: settings.Settings) -
                                        runs_dir=home)
         job = (cmp, target, home, {"title": runfolders.titled(" vs ".join(cmp.names), changed),
                                    "overrides": changed, "made_by": "dashboard"})
-        runner = cfg.runner()
-        if isinstance(runner, Kept):   # in a worker, so this process goes on serving the page while it is written
-            runner.submit(write, job).result()
-        else:
-            write(job)
+        make_executor(cfg.runner()).map(write, [job])   # on the pool, this process goes on serving the page
     except Exception as exc:      # whatever the disk does, the page shows its result
         return f"Not kept in the run history: {target} could not be written ({_reason(exc)})."
     return f"Kept as {target}: reopen it on the History page."

@@ -33,6 +33,10 @@ def no_progress(done: int, total: int, stage: str) -> None:
     """The default progress callback: nothing."""
 
 
+def started(_: Any) -> None:
+    """A task that does nothing: it makes the pool start a worker."""
+
+
 def watch_parent(parent: int, every: float = 0.5) -> None:
     """Worker initializer: end this worker as soon as the process that started the pool is gone.
 
@@ -153,8 +157,8 @@ class Processes(Executor):
 class Kept(Processes):
     """Worker processes that outlive the runs using them (a server's): a run ending, even in error, keeps them.
 
-    Workers start once and stay warm (imports done, kernels loaded), so a run does not wait for them;
-    :meth:`prime` warms each in the background, :meth:`shutdown` stops them. A broken pool (a worker
+    Workers start once and stay warm (forked with privsim imported and the kernels loaded), so a run does not
+    wait for them; :meth:`start` starts them in the background, :meth:`shutdown` stops them. A broken pool (a worker
     killed) is started afresh by the next run.
     """
 
@@ -188,10 +192,10 @@ class Kept(Processes):
         assert self._pool is not None
         return self._pool.submit(fn, task)
 
-    def prime(self, fn: Callable[[Any], Any], task: Any) -> None:
-        """Run ``fn(task)`` once per worker without waiting, so each has imported and loaded what a run needs."""
+    def start(self) -> None:
+        """Start every worker now, without waiting (a pool starts them as tasks come, the first run would wait)."""
         for _ in range(self.workers):
-            self.submit(fn, task)
+            self.submit(started, None)
 
 
 class Dask(Executor):

@@ -86,16 +86,15 @@ class Recorder:
         c["terminal_value"][day] = eng.terminal
         c["investigation"][day] = 1.0 if eng.regulator.opened is not None else 0.0
 
-
     def settle(self, end: int) -> None:
         """Means, consent shares and the "all" column of every metric for the recorded days before ``end``.
 
         One pass over those days instead of a few array operations a day; each value is the same operation
         on the same numbers as on its own day (every sum runs over a day's segments, contiguous).
         """
-        days = slice(self._settled, end)
         if end <= self._settled:
             return
+        days = slice(self._settled, end)
         block, active = self.block[:, days], self._active[days]          # (metric, day, segment + 1), (day, s)
         block[self._means, :, :-1] /= np.maximum(active, 1.0)
         block[self._sums, :, -1] = np.ascontiguousarray(block[self._sums, :, :-1]).sum(axis=2)

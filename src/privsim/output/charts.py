@@ -158,6 +158,7 @@ def band_figure(table: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESE
     parts = dict(tuple(t.groupby(["metric", by] if by else ["metric"], sort=False)))
     traces, rows = [], []                     # added at once: one by one, each addition re-validates the figure
     for row, (metric, _) in enumerate(metrics, start=1):
+        shown = []
         for k, group in enumerate(groups):
             name = "mean (band: P5–P95 over replications)" if group is None else str(group)
             part = parts.get((metric, group) if by else (metric,))
@@ -165,8 +166,8 @@ def band_figure(table: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESE
                 drawn = _band(thin(part), name, COLORS[k % len(COLORS)], row == 1)
                 traces += drawn
                 rows += [row] * len(drawn)
-        shown = [p for p in (parts.get((metric, g) if by else (metric,)) for g in groups) if p is not None]
-        fig.update_yaxes(**axis_format(metric, currency, largest(*(p[["p5", "p95"]] for p in shown))), row=row, col=1)
+                shown.append(part[["p5", "p95"]])
+        fig.update_yaxes(**axis_format(metric, currency, largest(*shown)), row=row, col=1)
     if traces:
         fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
     shapes, notes = _marks(marks, len(metrics))
@@ -192,8 +193,8 @@ def segment_figure(summary: pd.DataFrame, kpis: Sequence[str] = SEGMENT_KPIS, by
                                  marker_color=COLORS[k % len(COLORS)], legendgroup=str(group), showlegend=c == 1,
                                  error_y={"type": "data", "symmetric": False, "array": s["ci_high"] - s["mean"],
                                           "arrayminus": s["mean"] - s["ci_low"]}), row=r, col=c)
-        k = summary[summary["kpi"] == kpi]
-        fig.update_yaxes(**axis_format(kpi, currency, largest(k["ci_low"], k["ci_high"])), row=r, col=c)
+        every = summary[summary["kpi"] == kpi]
+        fig.update_yaxes(**axis_format(kpi, currency, largest(every["ci_low"], every["ci_high"])), row=r, col=c)
     fig.update_layout(template=TEMPLATE, title=title, height=120 + 300 * max(rows, 1), barmode="group",
                       showlegend=by is not None, legend={"orientation": "h", "y": -0.12})
     return fig

@@ -88,12 +88,12 @@ def draw(shown: Shown) -> None:
     changed(cmp)
     cards(cmp, shown.summary, shown.differences)
     currency = cmp.runs[0].scenario.economics.currency
-    views = {CHARTS[0]: lambda: over_time(shown),
-             CHARTS[1]: lambda: view.chart(charts.segment_figure(shown.summary, by="scenario", currency=currency),
-                                           "compare-segments"),
-             CHARTS[2]: lambda: differences(shown),
-             CHARTS[3]: lambda: view.chart(npv_figure(cmp), "compare-npv")}
-    for tab, show in zip(st.tabs(CHARTS, key="compare-charts", on_change="rerun"), views.values(), strict=True):
+    views = (lambda: over_time(shown),          # in the order of CHARTS
+             lambda: view.chart(charts.segment_figure(shown.summary, by="scenario", currency=currency),
+                                "compare-segments"),
+             lambda: differences(shown),
+             lambda: view.chart(npv_figure(cmp), "compare-npv"))
+    for tab, show in zip(st.tabs(CHARTS, key="compare-charts", on_change="rerun"), views, strict=True):
         if tab.open:                  # only the chosen tab is drawn; choosing another draws it from the cache
             with tab:
                 show()
