@@ -75,11 +75,10 @@ def decide_exits(eng: Replication, idx: np.ndarray, q: np.ndarray, v: np.ndarray
 def deactivate(eng: Replication, idx: np.ndarray, day: int) -> None:
     """Customers leave: out of every flow, zero state from now on."""
     pop = eng.pop
-    seg, seg_n = pop.segment[idx], len(pop.names)
-    leavers = np.bincount(seg, minlength=seg_n)
+    leavers, value = eng.practices.totals(idx)
     eng.day_counts["churned"] += leavers
     eng.active_count -= leavers
-    eng.active_value -= np.bincount(seg, weights=pop.value[idx], minlength=seg_n)
+    eng.active_value -= value
     pop.active[idx] = False
     eng.churned_day[idx] = day
     eng.practices.leave(idx)

@@ -210,6 +210,50 @@ def refresh_rows(idx, reach, learned, informed, consent, granted, consented, dar
 
 
 @kernel
+def segment_totals(idx, segment, value, counts, values):
+    """Customers ``idx`` per segment into ``counts`` and their ``value`` per segment into ``values``.
+
+    As ``np.bincount`` of their segments, unweighted and weighted: float64 sums in ``idx`` order from 0.
+    """
+    counts[:] = 0
+    values[:] = 0.0
+    for j in range(idx.size):
+        s = segment[idx[j]]
+        counts[s] += 1
+        values[s] += np.float64(value[idx[j]])
+
+
+@kernel
+def leave_flows(idx, segment, value, reach, reach_count, reach_value, felt, load, good, values):
+    """Customers ``idx`` leave every flow (``Practices.leave``); returns whether any flow reached one of them.
+
+    Each flow's per-segment totals lose them as ``np.bincount`` sums them (in ``idx`` order, ``values`` the
+    scratch of one flow's sums).
+    """
+    reached = False
+    for k in range(reach.shape[0]):
+        values[:] = 0.0
+        for j in range(idx.size):
+            i = idx[j]
+            if reach[k, i]:
+                reached = True
+                s = segment[i]
+                reach_count[k, s] -= 1
+                values[s] += np.float64(value[i])
+        for s in range(values.size):
+            reach_value[k, s] -= values[s]
+    if reached:
+        for j in range(idx.size):
+            i = idx[j]
+            for k in range(reach.shape[0]):
+                reach[k, i] = False
+                felt[k, i] = F32(0.0)
+            load[i] = F32(0.0)
+            good[i] = F32(0.0)
+    return reached
+
+
+@kernel
 def grid_hazard(settled, gap, decay, base, inv_base, base_hazard, switching, intent_trust, loyalty,
                 loyalty_max, step, delta_at, h_prev, h, cumulative, neg_arg):
     """One grid point of the terminal value's survival (money.discounted_survival), float64.

@@ -168,18 +168,34 @@ class Practices:
                 self.touched[k, idx] = True
                 if self.flows[k].contacts:       # its messages tell every recipient
                     self.informed[k, idx] = True
-            seg = self.pop.segment[idx]
-            sign = 1 if on else -1
-            n_seg = self.reach_count.shape[1]
-            self.reach_count[k] += sign * np.bincount(seg, minlength=n_seg)
-            self.reach_value[k] += sign * np.bincount(seg, weights=self.pop.value[idx], minlength=n_seg)
+            counts, values = self.totals(idx)
+            if on:
+                self.reach_count[k] += counts
+                self.reach_value[k] += values
+            else:
+                self.reach_count[k] -= counts
+                self.reach_value[k] -= values
             if refresh:
                 self.refresh(idx)
         return idx
 
+    def totals(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Customers ``idx`` per segment and their yearly value per segment (as ``np.bincount``)."""
+        s = len(self.pop.names)
+        if self.fast:
+            counts, values = np.empty(s, dtype=np.int64), np.empty(s)
+            kernels.segment_totals(idx, self.pop.segment, self.pop.value, counts, values)
+            return counts, values
+        seg = self.pop.segment[idx]
+        return np.bincount(seg, minlength=s), np.bincount(seg, weights=self.pop.value[idx], minlength=s)
+
     def leave(self, idx: np.ndarray) -> None:
         """Churned customers leave every flow at once: totals by (flow, segment), felt intrusion and loads zeroed."""
         k, s = self.reach_count.shape
+        if self.fast:
+            kernels.leave_flows(idx, self.pop.segment, self.pop.value, self.reach, self.reach_count, self.reach_value,
+                                self.felt, self.load, self.good, np.empty(s))
+            return
         flow, at = np.nonzero(self.reach[:, idx])
         if flow.size:
             cell = flow * s + self.pop.segment[idx[at]]
