@@ -25,6 +25,7 @@ F32 = np.float32
 ENGINES = ("numpy", "numba")
 SCALE = F32(1.0 / 16777216.0)    # 2⁻²⁴: a 24-bit draw to [0, 1), as numpy's float32 random
 KERNELS: list[str] = []          # the functions compiled together once numba is chosen
+HIT_BLOCK = 64                   # customers checked at once for a rare event before it is looked for one by one
 
 
 def choose(engine: str | None = None) -> str:
@@ -116,14 +117,26 @@ def churn_hazard(trust, base, inv_base, switching, base_hazard, intent, neg_h,
 
 @kernel
 def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
-    """Who leaves (u < p, p = −``neg_p``) into ``gone``, returning how many; stated intent decays into ``intent``."""
+    """Who leaves (u < p, p = −``neg_p``) into ``gone``, returning how many; stated intent decays into ``intent``.
+
+    Leavers are rare: a block of ``HIT_BLOCK`` customers is first checked for any (a loop without stores,
+    which the compiler vectorises) and searched only then (0.69 → 0.51 ns a customer).
+    """
     count = 0
-    one = F32(1.0)
-    for i in range(neg_p.size):
-        if draw(words, i) < -neg_p[i]:
-            gone[count] = i
-            count += 1
-        if has_stated:
+    n = neg_p.size
+    for lo in range(0, n, HIT_BLOCK):
+        hi = min(lo + HIT_BLOCK, n)
+        hit = False
+        for i in range(lo, hi):
+            hit |= draw(words, i) < -neg_p[i]
+        if hit:
+            for i in range(lo, hi):
+                if draw(words, i) < -neg_p[i]:
+                    gone[count] = i
+                    count += 1
+    if has_stated:
+        one = F32(1.0)
+        for i in range(n):
             s = stated[i] * decay
             stated[i] = s
             intent[i] = _minimum(intent[i] + s, one)
@@ -131,9 +144,20 @@ def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
 
 
 @kernel
+def trust_exponent(trust, scale, out):
+    """−β·(T − ½) into ``out``, the exponent of the opt-out hazards' trust factor (behavior.trust_factor)."""
+    half = F32(0.5)
+    for i in range(trust.size):
+        out[i] = (trust[i] - half) * scale
+
+
+@kernel
 def send_hazards(reach, asked, felt, concern, factor, neg_unsub, neg_complaint,
                  intrusion_scale, unsub_scale, complaint_scale, sends_unsub, sends_complaint, after_opt_out):
-    """Per-send hazards of reached customers, negated for ``expm1`` (behavior.per_send_hazards, × today's sends)."""
+    """Per-send hazards of reached customers, negated for ``expm1`` (behavior.per_send_hazards, × today's sends).
+
+    Customers not reached get 0 (``opt_out_draws`` relies on it).
+    """
     one, zero = F32(1.0), F32(0.0)
     for i in range(reach.size):
         if not reach[i]:
@@ -150,23 +174,26 @@ def send_hazards(reach, asked, felt, concern, factor, neg_unsub, neg_complaint,
 
 @kernel
 def review_hazard(reach, felt, concern, factor, neg_h, scale):
-    """Review hazard r·x·m·c·e^(−β(T−½)) of reached customers, negated for ``expm1`` (behavior.review_hazard)."""
+    """Review hazard r·x·m·c·e^(−β(T−½)) of reached customers, negated for ``expm1`` (behavior.review_hazard).
+
+    Customers not reached get 0 (``opt_out_draws`` relies on it).
+    """
     zero = F32(0.0)
     for i in range(reach.size):
         neg_h[i] = -(((factor[i] * felt[i]) * concern[i]) * scale) if reach[i] else zero
 
 
 @kernel
-def opt_out_draws(words, reach, asked, neg_unsub, complaint, sends, out):
+def opt_out_draws(words, asked, neg_unsub, complaint, sends, out):
     """Reached customers who opt out (u < P_unsub, not asked before) and, with ``sends``, who complain (P given).
 
     Opt-outs fill ``out`` from the front, complaints from the back (both in customer order, the
-    complaints reversed); returns both counts.
+    complaints reversed); returns both counts. Customers not reached have both probabilities 0
+    (``send_hazards``, ``review_hazard``), so no draw of theirs passes: the loop never branches on reach,
+    which is as random as consent and would be mispredicted half the time (3.1 → 0.85 ns a customer).
     """
     leave, spam = 0, 0
-    for i in range(reach.size):
-        if not reach[i]:
-            continue
+    for i in range(neg_unsub.size):
         u = draw(words, i)
         unsub = -neg_unsub[i]
         if u < unsub:

@@ -61,13 +61,22 @@ def stage_opt_out(eng: Replication, day: int) -> None:
         if not sends and not review:
             continue
         if factor is None:
-            factor = eq.trust_factor(eng.b, eng.pop.trust, out=eng.scratch.factor)
+            factor = trust_factor(eng)
         leave, spam, complaint = draw(eng, k, day, sends, factor)
         if sends:
             eng.count("complaints", spam)
             formal(eng, k, day, sends, spam, complaint)
             deliverability(eng.b, f, float(eng.practices.reach_count[k].sum() * sends), float(spam.size))
         request_opt_out(eng, k, leave, day)
+
+
+def trust_factor(eng: Replication) -> np.ndarray:
+    """Today's e^(−β(T−½)) of every customer, shared by the flows' opt-out hazards (numpy's exp on both paths)."""
+    out = eng.scratch.factor
+    if not eng.fast:
+        return eq.trust_factor(eng.b, eng.pop.trust, out=out)
+    kernels.trust_exponent(eng.pop.trust, F32(-eng.b.opt_out.trust_elasticity), out)
+    return np.exp(out, out=out)
 
 
 def draw(eng: Replication, k: int, day: int, sends: int,
@@ -91,8 +100,8 @@ def draw(eng: Replication, k: int, day: int, sends: int,
         else:
             kernels.review_hazard(reach, felt, concern, factor, unsub, eq.review_scale(b, f.x))
         np.expm1(unsub, out=unsub)     # as eq.probability: the same exp on both paths
-        leaving, spamming = kernels.opt_out_draws(eng.words(Decision.OPT_OUT, f.key, day), reach, asked, unsub,
-                                                  complaint, bool(sends), s.idx)
+        leaving, spamming = kernels.opt_out_draws(eng.words(Decision.OPT_OUT, f.key, day), asked, unsub, complaint,
+                                                  bool(sends), s.idx)
         return s.idx[:leaving].astype(np.int64), s.idx[s.idx.size - spamming:][::-1].astype(np.int64), complaint
     u = eng.uniform(Decision.OPT_OUT, f.key, day)
     if sends:
