@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from privsim.model import kernels
 from privsim.model.rng import Decision, Streams, source_key
 
 
@@ -78,12 +79,34 @@ def test_a_stream_drawn_day_after_day_is_numpys_generator_on_every_day():
         assert np.array_equal(s.uniform(Decision.CHURN, 0, day, np.empty(5, dtype=np.float32)), expected), day
 
 
-def test_the_shared_generator_draws_what_a_fresh_one_would_even_after_an_odd_raw_draw():
-    s = Streams(42, 3)
-    out = np.empty(7, dtype=np.float32)
+needs_numba = pytest.mark.skipif(not kernels.available(), reason="the raw words are the numba path's")
+
+
+@needs_numba
+def test_raw_words_are_numpys_pcg64_words_of_that_key_for_every_count():
+    """Four interleaved lanes give ``random_raw``'s words in order, for counts on and off the lanes' multiple."""
+    kernels.compile_kernels()
+    s, out = Streams(42, 3), np.zeros(600, dtype=np.uint64)
+    for day in (0, 0, 5, 6, 600, 3, 1100, 2**32 - 1):      # first and later uses of a block, out of order
+        for n in (0, 1, 2, 3, 5, 7, 8, 9, 10, 1001):
+            raw = s.generator(Decision.CHURN, 7, day).bit_generator.random_raw((n + 1) // 2).view(np.uint32)
+            assert np.array_equal(s.words(Decision.CHURN, 7, day, n, out), raw), (day, n)
+
+
+@needs_numba
+def test_a_words_draw_i_is_the_generators_float32_draw_i():
+    kernels.compile_kernels()
+    s, out = Streams(5, 0), np.zeros(50, dtype=np.uint64)
+    words = s.words(Decision.OPT_OUT, 99, 12, 99, out)
+    draws = np.array([kernels.draw(words, i) for i in range(99)], dtype=np.float32)
+    assert np.array_equal(draws, s.generator(Decision.OPT_OUT, 99, 12).random(99, dtype=np.float32))
+
+
+@needs_numba
+def test_the_shared_generator_draws_what_a_fresh_one_would_after_raw_words():
+    kernels.compile_kernels()
+    s, out, draws = Streams(42, 3), np.zeros(3, dtype=np.uint64), np.empty(7, dtype=np.float32)
     for day in (0, 5, 6):
-        s.words(Decision.CHURN, 0, day, 5)          # an odd count leaves a half-word in the shared generator
+        s.words(Decision.CHURN, 0, day, 5, out)
         fresh = s.generator(Decision.OPT_OUT, 99, day).random(7, dtype=np.float32)
-        assert np.array_equal(s.uniform(Decision.OPT_OUT, 99, day, out), fresh)
-        raw = s.generator(Decision.CHURN, 0, day).bit_generator.random_raw(3).view(np.uint32)[:5]
-        assert np.array_equal(s.words(Decision.CHURN, 0, day, 5)[:5], raw)
+        assert np.array_equal(s.uniform(Decision.OPT_OUT, 99, day, draws), fresh)

@@ -92,11 +92,13 @@ class Scratch:
     factor: np.ndarray   # today's trust factor e^(−β(T−½)) of the opt-out hazards
     second: np.ndarray   # a second hazard (complaints beside unsubscribes)
     idx: np.ndarray      # int32 customer indexes a kernel selects (leavers, opt-outs, complaints)
+    words: np.ndarray    # uint64 raw words of a decision's draws, two a word (the kernels' draws)
 
     @classmethod
     def of(cls, n: int) -> Scratch:
         """Buffers for ``n`` customers."""
-        return cls(*(np.zeros(n, dtype=F32) for _ in range(6)), np.zeros(n, dtype=np.int32))
+        return cls(*(np.zeros(n, dtype=F32) for _ in range(6)), np.zeros(n, dtype=np.int32),
+                   np.zeros((n + 1) // 2, dtype=np.uint64))
 
 
 class Replication:
@@ -225,7 +227,7 @@ class Replication:
 
     def words(self, decision: Decision, source: int, day: int) -> np.ndarray:
         """The raw words of ``uniform(decision, source, day)``, for a kernel that draws as it goes."""
-        return self.streams.words(decision, source, day, self.n)
+        return self.streams.words(decision, source, day, self.n, self.scratch.words)
 
     def count(self, metric: str, idx: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add customers ``idx`` (optionally weighted) to today's per-segment count of ``metric``."""

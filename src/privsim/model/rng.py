@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from privsim.model import seeds
+from privsim.model import kernels, seeds
 
 
 class Decision(IntEnum):
@@ -62,10 +62,10 @@ class Streams:
         seq = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, int(decision), source, day))
         return np.random.Generator(np.random.PCG64(seq))
 
-    def reseeded(self, decision: Decision, source: int, day: int) -> np.random.Generator:
-        """The generator of (decision, source, day) as the one shared generator, valid until the next call.
+    def seed_words(self, decision: Decision, source: int, day: int) -> list[int]:
+        """The four uint64 words numpy's seeding makes of (decision, source, day) (privsim.model.seeds).
 
-        Its state equals ``generator``'s (privsim.model.seeds), without building a SeedSequence a day.
+        Without building a SeedSequence a day: a stream's prefix is hashed once, its days a block at a time.
         """
         key = (int(decision), source)
         start = self._prefixes.get(key)
@@ -75,12 +75,17 @@ class Streams:
         words = self._blocks.get((*key, block))
         if words is None:             # a block's first use: this day alone; its second: the whole block
             self._blocks[(*key, block)] = []
-            state = seeds.pcg64_state(start, day)
-        else:
-            if not words:
-                words = self._blocks[(*key, block)] = seeds.block_words(start, block * seeds.BLOCK).tolist()
-            state = seeds.state_of(words[row])
-        self._bits.state = state      # also drops any half-word left from a raw draw
+            return seeds.day_words(start, day)
+        if not words:
+            words = self._blocks[(*key, block)] = seeds.block_words(start, block * seeds.BLOCK).tolist()
+        return words[row]
+
+    def reseeded(self, decision: Decision, source: int, day: int) -> np.random.Generator:
+        """The generator of (decision, source, day) as the one shared generator, valid until the next call.
+
+        Its state equals ``generator``'s.
+        """
+        self._bits.state = seeds.state_of(self.seed_words(decision, source, day))   # drops any half-word left
         return self._shared
 
     def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:
@@ -89,15 +94,14 @@ class Streams:
         self.draws[decision] += out.size
         return out
 
-    def words(self, decision: Decision, source: int, day: int, n: int) -> np.ndarray:
+    def words(self, decision: Decision, source: int, day: int, n: int, out: np.ndarray) -> np.ndarray:
         """The raw 32-bit words behind ``uniform``'s ``n`` draws (``kernels`` turns word i into draw i).
 
-        After an odd count a generator holds the unused half-word: the shared one is reseeded before its
-        next use, which drops it.
+        ``out`` holds at least (n + 1) // 2 uint64 words; the compiled kernels fill it (numba path only).
         """
         self.draws[decision] += n
-        raw = self.reseeded(decision, source, day).bit_generator.random_raw((n + 1) // 2)
-        return raw.view(np.uint32)
+        state, inc = seeds.lcg_of(self.seed_words(decision, source, day))
+        return kernels.fill_words(state, inc, out[:(n + 1) // 2])
 
     def scalar(self, decision: Decision, source: int, day: int) -> float:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""

@@ -82,9 +82,14 @@ def prefix(entropy: int, spawn_key: tuple[int, ...]) -> Prefix:
 
 def pcg64_state(start: Prefix, last: int) -> dict:
     """The PCG64 state of ``SeedSequence(entropy, spawn_key=(*spawn_key, last))``, ``last`` one uint32 word."""
+    return state_of(day_words(start, last))
+
+
+def day_words(start: Prefix, last: int) -> list[int]:
+    """The four uint64 state words (``generate_state``) of the key ending in ``last``, one uint32 word."""
     if not 0 <= last <= MASK32:
         raise ValueError("the last key word must fit 32 bits")
-    return state_of(_words(start, last))
+    return _words(start, last)
 
 
 def block_words(start: Prefix, first: int, count: int = BLOCK) -> np.ndarray:
@@ -100,12 +105,17 @@ def block_words(start: Prefix, first: int, count: int = BLOCK) -> np.ndarray:
 
 
 def state_of(w: Sequence[int]) -> dict:
-    """The PCG64 state of ``generate_state``'s four uint64 words (``pcg64_set_seed``)."""
+    """The PCG64 state of ``generate_state``'s four uint64 words, as numpy's ``PCG64.state`` holds it."""
+    state, inc = lcg_of(w)
+    return {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0, "uinteger": 0}
+
+
+def lcg_of(w: Sequence[int]) -> tuple[int, int]:
+    """The 128-bit LCG state and increment of ``generate_state``'s four uint64 words (``pcg64_set_seed``)."""
     w0, w1, w2, w3 = (int(x) for x in w)
     initstate, initseq = (w0 << 64) | w1, (w2 << 64) | w3
     inc = ((initseq << 1) | 1) & MASK128
-    state = (((inc + initstate) & MASK128) * PCG_MULT + inc) & MASK128
-    return {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0, "uinteger": 0}
+    return (((inc + initstate) & MASK128) * PCG_MULT + inc) & MASK128, inc
 
 
 def _words(start: Prefix, last: Any) -> list[Any]:
