@@ -254,7 +254,7 @@ def kernels_loaded(_):
     from privsim.model import kernels
 
     return kernels.KERNELS and all(getattr(getattr(kernels, name), "signatures", None) for name in
-                                   ("trust_day", "churn_hazard", "churn_draws", "send_hazards", "opt_out_draws"))
+                                   ("trust_day", "churn_draws", "send_hazards", "opt_out_draws"))
 
 
 @pytest.mark.skipif(not importlib.util.find_spec("numba") or os.environ.get("PRIVSIM_ENGINE") == "numpy",

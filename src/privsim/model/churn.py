@@ -26,13 +26,9 @@ def stage_churn(eng: Replication, day: int) -> None:
     pop, scratch = eng.pop, eng.scratch
     intent = scratch.intent
     decay = F32(math.exp(-1.0 / eng.b.churn.leave_delay_days))
-    if eng.fast:
-        c = eng.b.churn
-        kernels.churn_hazard(pop.trust, pop.trust_base, pop.inv_trust_base, pop.switching, pop.base_hazard,
-                             intent, scratch.buf, F32(c.intent_trust), F32(c.intent_loyalty), F32(c.loyalty_max),
-                             F32(1.0 / 365.0))
-        np.expm1(scratch.buf, out=scratch.buf)        # as eq.probability: the same exp on both paths
-        count = kernels.churn_draws(eng.words(Decision.CHURN, 0, day), scratch.buf, scratch.idx, pop.stated,
+    if eng.fast:      # the trust stage's kernel left q_T in ``intent`` and −h in ``hazard`` (trust.stage_trust)
+        np.expm1(scratch.hazard, out=scratch.hazard)  # as eq.probability: the same exp on both paths
+        count = kernels.churn_draws(eng.words(Decision.CHURN, 0, day), scratch.hazard, scratch.idx, pop.stated,
                                     intent, decay, eng.any_stated)
         gone = scratch.idx[:count].astype(np.int64)
     else:

@@ -91,13 +91,14 @@ class Scratch:
     intent: np.ndarray   # today's stated yearly intent to leave
     factor: np.ndarray   # today's trust factor e^(−β(T−½)) of the opt-out hazards
     second: np.ndarray   # a second hazard (complaints beside unsubscribes)
+    hazard: np.ndarray   # today's churn hazard, from the trust stage to the churn stage (numba path)
     idx: np.ndarray      # int32 customer indexes a kernel selects (leavers, opt-outs, complaints)
     words: np.ndarray    # uint64 raw words of a decision's draws, two a word (the kernels' draws)
 
     @classmethod
     def of(cls, n: int) -> Scratch:
         """Buffers for ``n`` customers."""
-        return cls(*(np.zeros(n, dtype=F32) for _ in range(6)), np.zeros(n, dtype=np.int32),
+        return cls(*(np.zeros(n, dtype=F32) for _ in range(7)), np.zeros(n, dtype=np.int32),
                    np.zeros((n + 1) // 2, dtype=np.uint64))
 
 

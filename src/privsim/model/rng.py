@@ -85,7 +85,7 @@ class Streams:
 
         Its state equals ``generator``'s.
         """
-        self._bits.state = seeds.state_of(self.seed_words(decision, source, day))   # drops any half-word left
+        self._bits.state = seeds.state_of(self.seed_words(decision, source, day))
         return self._shared
 
     def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:

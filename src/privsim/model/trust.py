@@ -21,13 +21,15 @@ F32 = np.float32
 def stage_trust(eng: Replication, day: int) -> None:
     """T ← T − λα·T·B + α·(1 − T)·G + ρ·(T̄ − T); concern drifts."""
     drift = eng.s.population.concern_drift_per_year / 365.0
-    if eng.fast:
-        t, pop = eng.b.trust, eng.pop
+    if eng.fast:     # the kernel also leaves the churn stage today's intent and hazard (churn.stage_churn)
+        t, c, pop = eng.b.trust, eng.b.churn, eng.pop
         bad = eng.bad if eng.bad is not None else pop.trust   # an unused stand-in when there is no load
         good = eng.good if eng.good is not None else pop.trust
         kernels.trust_day(pop.trust, pop.trust_base, bad, good, eq.recovery_rate(eng.b), F32(t.learning_rate),
                           F32(t.loss_aversion * t.learning_rate), eng.bad is not None, eng.good is not None,
-                          pop.concern, F32(drift))
+                          pop.concern, F32(drift), pop.inv_trust_base, pop.switching, pop.base_hazard,
+                          (F32(c.intent_trust), F32(c.intent_loyalty), F32(c.loyalty_max), F32(1.0 / 365.0)),
+                          eng.scratch.intent, eng.scratch.hazard)
     else:
         eq.update_trust(eng.b, eng.pop.trust, eng.pop.trust_base, eng.bad, eng.good, eng.scratch.buf)
         if drift:
