@@ -160,7 +160,8 @@ class Replication:
         self.churned_day = np.full(n, -1, dtype=np.int32)
         self.asks: list[consent.Ask] = []            # consent questions answered in the consent stage
         self.sends: list[int] = []                   # messages per reached customer today, per flow
-        self.bad: np.ndarray | None = None           # today's bad load B (None: nobody feels any)
+        self.bad: np.ndarray | None = None           # today's bad load B (None: nobody feels any, or bad_here)
+        self.bad_here = False                          # B is formed in the trust stage's kernel (exposure)
         self.good: np.ndarray | None = None          # today's good load G
         self.intent_sum: list[float] = [0.0] * s
         self.revenue = np.zeros(s)
@@ -232,7 +233,11 @@ class Replication:
 
     def count(self, metric: str, idx: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add customers ``idx`` (optionally weighted) to today's per-segment count of ``metric``."""
-        if idx.size:
+        if not idx.size:
+            return
+        if self.fast and weights is None:
+            kernels.add_counts(idx, self.pop.segment, self.day_counts[metric])
+        else:
             self.day_counts[metric] += np.bincount(self.pop.segment[idx], weights=weights,
                                                    minlength=len(self.pop.names))
 

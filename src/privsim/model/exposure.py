@@ -22,17 +22,24 @@ def stage_exposure(eng: Replication, day: int) -> None:
             sent = eng.practices.reach_count[k] * eng.sends[k]
             eng.day_counts["sends"] += sent
             eng.costs["contacts"] += float(sent.sum()) * eng.s.economics.cost_per_contact * eng.represents
-    bad = eng.scratch.bad
-    eng.bad = None
-    if eng.practices.any_load:
-        np.multiply(eng.pop.concern, eng.practices.load, out=bad)
-        eng.bad = bad
-    if eng.any_shock:
-        if eng.bad is None:
-            np.copyto(bad, eng.bad_shock)
-            eng.bad = bad
-        else:
-            eng.bad += eng.bad_shock
+    # Where nothing before the trust stage can change W or the shocks (no service desk), the numba path's
+    # trust kernel forms B as it reads it: one pass over every customer less.
+    eng.bad_here = eng.fast and not eng.service_flows
+    eng.bad = None if eng.bad_here else bad_load(eng)
     eng.good = eng.practices.good if eng.practices.any_good else None
     if eng.any_shock:
         eng.good = eng.good_shock + (eng.good if eng.good is not None else 0)
+
+
+def bad_load(eng: Replication) -> np.ndarray | None:
+    """B = c·W + shocks in the shared buffer (None when nobody feels any)."""
+    bad = None
+    if eng.practices.any_load:
+        bad = np.multiply(eng.pop.concern, eng.practices.load, out=eng.scratch.bad)
+    if eng.any_shock:
+        if bad is None:
+            bad = eng.scratch.bad
+            np.copyto(bad, eng.bad_shock)
+        else:
+            bad += eng.bad_shock
+    return bad
