@@ -295,16 +295,30 @@ def opt_out_draws(words, asked, neg_unsub, complaint, sends, out):
     which is as random as consent and would be mispredicted half the time (3.1 → 0.85 ns a customer).
     """
     leave, spam = 0, 0
-    for i in range(neg_unsub.size):
-        u = draw(words, i)
-        unsub = -neg_unsub[i]
-        if u < unsub:
-            if not asked[i]:
-                out[leave] = i
-                leave += 1
-        elif sends and u < unsub + complaint[i]:
-            spam += 1
-            out[out.size - spam] = i
+    n = neg_unsub.size
+    for lo in range(0, n, HIT_BLOCK):      # blocks without an opt-out or a complaint are skipped, as in churn
+        hi = min(lo + HIT_BLOCK, n)
+        hit = False
+        if sends:
+            for i in range(lo, hi):
+                j = U64(i)
+                hit |= draw(words, j) < -neg_unsub[j] + complaint[j]
+        else:
+            for i in range(lo, hi):
+                j = U64(i)
+                hit |= draw(words, j) < -neg_unsub[j]
+        if not hit:
+            continue
+        for i in range(lo, hi):
+            u = draw(words, i)
+            unsub = -neg_unsub[i]
+            if u < unsub:
+                if not asked[i]:
+                    out[leave] = i
+                    leave += 1
+            elif sends and u < unsub + complaint[i]:
+                spam += 1
+                out[out.size - spam] = i
     return leave, spam
 
 
