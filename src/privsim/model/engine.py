@@ -161,7 +161,6 @@ class Replication:
         self.asks: list[consent.Ask] = []            # consent questions answered in the consent stage
         self.sends: list[int] = []                   # messages per reached customer today, per flow
         self.bad: np.ndarray | None = None           # today's bad load B (None: nobody feels any, or bad_here)
-        self.bad_here = False                          # B is formed in the trust stage's kernel (exposure)
         self.good: np.ndarray | None = None          # today's good load G
         self.intent_sum: list[float] = [0.0] * s
         self.revenue = np.zeros(s)
@@ -177,6 +176,9 @@ class Replication:
         self.costs: dict[str, float] = {}
         self.savings = 0.0                             # today's handling cost saved by personalised service
         self.service_flows = [k for k, f in enumerate(self.flows) if f.purpose == service.PURPOSE]
+        # Where no service desk can change W or the shocks between exposure and trust, the numba path's trust
+        # kernel forms B as it reads it (exposure.stage_exposure): one pass over every customer less
+        self.bad_here = self.fast and not self.service_flows
         self.npv = 0.0
         self.terminal = 0.0                            # lifetime value past the horizon (last day)
         self.env = simpy.Environment()

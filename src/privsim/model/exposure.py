@@ -22,10 +22,7 @@ def stage_exposure(eng: Replication, day: int) -> None:
             sent = eng.practices.reach_count[k] * eng.sends[k]
             eng.day_counts["sends"] += sent
             eng.costs["contacts"] += float(sent.sum()) * eng.s.economics.cost_per_contact * eng.represents
-    # Where nothing before the trust stage can change W or the shocks (no service desk), the numba path's
-    # trust kernel forms B as it reads it: one pass over every customer less.
-    eng.bad_here = eng.fast and not eng.service_flows
-    eng.bad = None if eng.bad_here else bad_load(eng)
+    eng.bad = None if eng.bad_here else bad_load(eng)     # bad_here: the trust kernel forms B (Replication)
     eng.good = eng.practices.good if eng.practices.any_good else None
     if eng.any_shock:
         eng.good = eng.good_shock + (eng.good if eng.good is not None else 0)

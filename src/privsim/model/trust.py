@@ -23,19 +23,18 @@ def stage_trust(eng: Replication, day: int) -> None:
     drift = eng.s.population.concern_drift_per_year / 365.0
     if eng.fast:     # the kernel also leaves the churn stage today's intent and hazard (churn.stage_churn)
         t, c, pop = eng.b.trust, eng.b.churn, eng.pop
-        if eng.bad_here:       # B = c·W + shocks, formed as it is used (exposure.stage_exposure)
-            load, extra, has_load, has_extra = eng.practices.load, eng.bad_shock, eng.practices.any_load, eng.any_shock
+        if eng.bad_here:       # B = c·W + shocks, formed as it is used (Replication.bad_here)
+            load = eng.practices.load if eng.practices.any_load else None
+            extra = eng.bad_shock if eng.any_shock else None
         else:
-            load, extra, has_load, has_extra = None, eng.bad, False, eng.bad is not None
+            load, extra = None, eng.bad
+        terms = (load, extra, eng.good)
         # An absent term is read from T̄ instead, which the kernel only reads: a stand-in it writes (T) fails the
         # vectoriser's overlap check (a scalar loop), and masked-off loads from untouched zero pages crawl.
-        unused = pop.trust_base
-        load, extra = (load if has_load else unused), (extra if has_extra else unused)
-        good = eng.good if eng.good is not None else unused
-        kernels.trust_day(pop.trust, pop.trust_base, load, extra, good, eq.recovery_rate(eng.b),
-                          F32(t.learning_rate), F32(t.loss_aversion * t.learning_rate), has_load, has_extra,
-                          eng.good is not None, pop.concern, F32(drift), pop.inv_trust_base, pop.switching,
-                          pop.base_hazard,
+        kernels.trust_day(pop.trust, pop.trust_base, *(pop.trust_base if a is None else a for a in terms),
+                          eq.recovery_rate(eng.b), F32(t.learning_rate), F32(t.loss_aversion * t.learning_rate),
+                          *(a is not None for a in terms), pop.concern, F32(drift), pop.inv_trust_base,
+                          pop.switching, pop.base_hazard,
                           (F32(c.intent_trust), F32(c.intent_loyalty), F32(c.loyalty_max), F32(1.0 / 365.0)),
                           eng.scratch.intent, eng.scratch.hazard)
     else:
