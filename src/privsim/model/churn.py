@@ -48,7 +48,7 @@ def stage_churn(eng: Replication, day: int) -> None:
     if gone.size:
         deactivate(eng, gone, day)
         intent[gone] = 0.0
-    eng.intent_sum = [float(intent[sl].sum()) for sl in pop.slices]
+    eng.segment_sums(intent, eng.intent_sum)
 
 
 def decide_exits(eng: Replication, idx: np.ndarray, q: np.ndarray, v: np.ndarray, key: int, day: int) -> None:

@@ -162,7 +162,7 @@ class Replication:
         self.sends: list[int] = []                   # messages per reached customer today, per flow
         self.bad: np.ndarray | None = None           # today's bad load B (None: nobody feels any, or bad_here)
         self.good: np.ndarray | None = None          # today's good load G
-        self.intent_sum: list[float] = [0.0] * s
+        self.intent_sum = np.zeros(s)                 # today's Σ stated intent per segment (the churn stage's)
         self.revenue = np.zeros(s)
         self.cash = 0.0
         self.cost_total = 0.0
@@ -242,6 +242,14 @@ class Replication:
         else:
             self.day_counts[metric] += np.bincount(self.pop.segment[idx], weights=weights,
                                                    minlength=len(self.pop.names))
+
+    def segment_sums(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``out[s] = float(x[segment s].sum())`` for every segment (one kernel call on the numba path)."""
+        if self.fast:
+            kernels.segment_sums(x, self.pop.bounds, out)
+        else:
+            out[:] = [float(x[sl].sum()) for sl in self.pop.slices]
+        return out
 
     def total(self, metric: str) -> float:
         """Today's count of ``metric`` over every segment (0 when nothing was counted)."""

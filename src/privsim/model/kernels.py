@@ -160,11 +160,19 @@ def pcg64_words(state_hi, state_lo, inc_hi, inc_lo, out):
         out[t + 2] = _output(h2, l2)
 
 
-def fill_words(state: int, inc: int, out: np.ndarray) -> np.ndarray:
-    """``out`` (uint64) filled with the words of the PCG64 state (``state``, ``inc``), as uint32 half-words."""
-    mask = 2**64 - 1
-    pcg64_words(U64(state >> 64), U64(state & mask), U64(inc >> 64), U64(inc & mask), out)
-    return out.view(np.uint32)
+@kernel
+def seeded_words(seed, out):
+    """``out`` filled with the words of numpy's PCG64 seeded from ``generate_state``'s four uint64 words ``seed``.
+
+    As ``pcg64_set_seed``: inc = 2·(seed₂, seed₃) + 1, state = (inc + (seed₀, seed₁))·MULT + inc, mod 2¹²⁸,
+    in one call with the words (the Python 128-bit arithmetic and four scalar conversions cost ≈ 3 µs a draw).
+    """
+    one = U64(1)
+    inc_hi, inc_lo = (seed[2] << one) | (seed[3] >> U64(63)), (seed[3] << one) | one
+    lo = inc_lo + seed[1]
+    hi = inc_hi + seed[0] + (one if lo < inc_lo else U64(0))
+    state_hi, state_lo = _step(hi, lo, MULT_HI, MULT_LO, inc_hi, inc_lo)
+    pcg64_words(state_hi, state_lo, inc_hi, inc_lo, out)
 
 
 @kernel
@@ -360,6 +368,41 @@ def add_counts(idx, segment, into):
         counts[segment[idx[j]]] += 1
     for s in range(into.size):
         into[s] += np.float64(counts[s])
+
+
+@kernel
+def pairwise_sum(x, lo, n):
+    """float32 sum of ``x[lo:lo + n]`` in numpy's order (its pairwise ``add.reduce``: 8 accumulators, blocks of 128)."""
+    if n < 8:
+        total = F32(-0.0)
+        for i in range(lo, lo + n):
+            total += x[i]
+        return total
+    if n <= 128:
+        r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
+        r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
+        i, whole = lo + 8, lo + n - n % 8
+        while i < whole:
+            r0, r1, r2, r3 = r0 + x[i], r1 + x[i + 1], r2 + x[i + 2], r3 + x[i + 3]
+            r4, r5, r6, r7 = r4 + x[i + 4], r5 + x[i + 5], r6 + x[i + 6], r7 + x[i + 7]
+            i += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        for j in range(i, lo + n):
+            total += x[j]
+        return total
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(x, lo, half) + pairwise_sum(x, lo + half, n - half)
+
+
+@kernel
+def segment_sums(x, bounds, out):
+    """``out[s] = float(x[bounds[s]:bounds[s + 1]].sum())`` for every segment, bit for bit, in one call.
+
+    numpy's reduction adds the pairwise sum to the identity +0 (so an empty or all −0 segment sums to +0).
+    """
+    for s in range(out.size):
+        out[s] = np.float64(F32(0.0) + pairwise_sum(x, bounds[s], bounds[s + 1] - bounds[s]))
 
 
 @kernel

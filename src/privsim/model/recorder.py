@@ -61,7 +61,7 @@ class Recorder:
         active = self._active[day]
         active[:] = eng.active_count
         seg[row["active"]] = active * r
-        seg[row["trust"]] = [float(eng.pop.trust[sl].sum()) for sl in self._slices]
+        eng.segment_sums(eng.pop.trust, seg[row["trust"]])
         seg[row["intent"]] = eng.intent_sum
         if eng.backlash.any_outrage:
             seg[row["backlash"]] = [np.count_nonzero(eng.backlash.offended_any[sl]) for sl in self._slices]

@@ -45,6 +45,9 @@ def source_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
+UNUSED = np.empty((0, 4), dtype=np.uint64)   # a block used for one day only so far
+
+
 class Streams:
     """Generators for one replicate; counts the draws made, per decision, for the benchmark."""
 
@@ -53,7 +56,7 @@ class Streams:
         self.replicate = int(replicate)
         self.draws: dict[Decision, int] = dict.fromkeys(Decision, 0)
         self._prefixes: dict[tuple[int, int], seeds.Prefix] = {}
-        self._blocks: dict[tuple[int, int, int], list[list[int]]] = {}   # (decision, source, block) -> words
+        self._blocks: dict[tuple[int, int, int], np.ndarray] = {}   # (decision, source, block) -> (days, 4) words
         self._bits = np.random.PCG64(0)             # reseeded for each draw and used at once
         self._shared = np.random.Generator(self._bits)
 
@@ -62,7 +65,7 @@ class Streams:
         seq = np.random.SeedSequence(self.seed, spawn_key=(self.replicate, int(decision), source, day))
         return np.random.Generator(np.random.PCG64(seq))
 
-    def seed_words(self, decision: Decision, source: int, day: int) -> list[int]:
+    def seed_words(self, decision: Decision, source: int, day: int) -> np.ndarray:
         """The four uint64 words numpy's seeding makes of (decision, source, day) (privsim.model.seeds).
 
         Without building a SeedSequence a day: a stream's prefix is hashed once, its days a block at a time.
@@ -74,10 +77,10 @@ class Streams:
         block, row = divmod(day, seeds.BLOCK)
         words = self._blocks.get((*key, block))
         if words is None:             # a block's first use: this day alone; its second: the whole block
-            self._blocks[(*key, block)] = []
-            return seeds.day_words(start, day)
-        if not words:
-            words = self._blocks[(*key, block)] = seeds.block_words(start, block * seeds.BLOCK).tolist()
+            self._blocks[(*key, block)] = UNUSED
+            return np.array(seeds.day_words(start, day), dtype=np.uint64)
+        if words is UNUSED:
+            words = self._blocks[(*key, block)] = seeds.block_words(start, block * seeds.BLOCK)
         return words[row]
 
     def reseeded(self, decision: Decision, source: int, day: int) -> np.random.Generator:
@@ -85,7 +88,7 @@ class Streams:
 
         Its state equals ``generator``'s.
         """
-        self._bits.state = seeds.state_of(self.seed_words(decision, source, day))
+        self._bits.state = seeds.state_of(self.seed_words(decision, source, day).tolist())
         return self._shared
 
     def uniform(self, decision: Decision, source: int, day: int, out: np.ndarray) -> np.ndarray:
@@ -100,8 +103,9 @@ class Streams:
         ``out`` holds at least (n + 1) // 2 uint64 words; the compiled kernels fill it (numba path only).
         """
         self.draws[decision] += n
-        state, inc = seeds.lcg_of(self.seed_words(decision, source, day))
-        return kernels.fill_words(state, inc, out[:(n + 1) // 2])
+        out = out[:(n + 1) // 2]
+        kernels.seeded_words(self.seed_words(decision, source, day), out)
+        return out.view(np.uint32)
 
     def scalar(self, decision: Decision, source: int, day: int) -> float:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
