@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 
 import numpy as np
@@ -81,7 +82,7 @@ def test_segment_sums_are_numpys_float32_sums_bit_for_bit():
         bounds = np.array([0, n // 3, n // 3, n], dtype=np.int64)
         out = np.empty(3)
         kernels.segment_sums(x, bounds, out)
-        expected = np.array([float(x[a:b].sum()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)])
+        expected = np.array([float(x[a:b].sum()) for a, b in itertools.pairwise(bounds)])
         assert out.tobytes() == expected.tobytes(), n
     zeros = np.full(20, -0.0, dtype=np.float32)
     out = np.empty(1)

@@ -25,7 +25,7 @@ def stage_churn(eng: Replication, day: int) -> None:
     """Churn p = h_seg + s·q_T/365 (one draw a customer), plus exits decided on learning of a violation."""
     pop, scratch = eng.pop, eng.scratch
     intent = scratch.intent
-    decay = F32(math.exp(-1.0 / eng.b.churn.leave_delay_days))
+    decay = eng.constant("churn", lambda e: F32(math.exp(-1.0 / e.b.churn.leave_delay_days)))
     if eng.fast:      # the trust stage's kernel left q_T in ``intent`` and −h in ``hazard`` (trust.stage_trust)
         np.expm1(scratch.hazard, out=scratch.hazard)  # as eq.probability: the same exp on both paths
         count = kernels.churn_draws(eng.words(Decision.CHURN, 0, day), scratch.hazard, scratch.idx, pop.stated,

@@ -173,6 +173,7 @@ class Replication:
         self.response_step: dict[int, int] = {}      # target (flow, or −1 the company) -> its next response step
         self.response_next: dict[int, int] = {}      # target -> first day its next step may be taken
         self.day_counts: dict[str, Any] = {}
+        self.constants: dict[str, Any] = {}           # a stage's constants, made on first use (constant)
         self.costs: dict[str, float] = {}
         self.savings = 0.0                             # today's handling cost saved by personalised service
         self.service_flows = [k for k, f in enumerate(self.flows) if f.purpose == service.PURPOSE]
@@ -250,6 +251,13 @@ class Replication:
         else:
             out[:] = [float(x[sl].sum()) for sl in self.pop.slices]
         return out
+
+    def constant(self, name: str, make: Callable[[Replication], Any]) -> Any:
+        """A stage's constants for the whole run, made on first use (the behaviour never changes in a run)."""
+        value = self.constants.get(name)
+        if value is None:
+            value = self.constants[name] = make(self)
+        return value
 
     def total(self, metric: str) -> float:
         """Today's count of ``metric`` over every segment (0 when nothing was counted)."""

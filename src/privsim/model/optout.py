@@ -54,11 +54,11 @@ def stage_opt_out(eng: Replication, day: int) -> None:
     o = eng.b.opt_out
     factor = None
     for k, f in enumerate(eng.flows):
-        if not f.live or not eng.practices.reach_count[k].any():
+        if not f.live:
             continue
         sends = eng.sends[k]
         review = not f.contacts and day > f.start and (day - f.start) % o.review_interval_days == 0
-        if not sends and not review:
+        if not (sends or review) or not eng.practices.reach_count[k].any():
             continue
         if factor is None:
             factor = trust_factor(eng)

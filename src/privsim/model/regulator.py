@@ -73,13 +73,17 @@ class Regulator:
     ordered: bool = False              # an earlier order binds the company: a new violation is a repeat
     actions: list[tuple[int, str, float]] = field(default_factory=list)
     hazard_today: float = 0.0
+    dates: dict[int, date] = field(default_factory=dict, repr=False)   # day -> its date, made once
 
     def __post_init__(self) -> None:
         self.ordered = self.ordered or self.company.under_order
 
     def date(self, day: int) -> date:
         """The calendar date of a simulated day."""
-        return self.start + timedelta(days=day)
+        when = self.dates.get(day)
+        if when is None:
+            when = self.dates[day] = self.start + timedelta(days=day)
+        return when
 
     def opt_out_limit(self, day: int, use: law.Use | None = None) -> int | None:
         """The strictest legal limit in days for honouring an opt-out on ``day`` (None: no rule sets one)."""
