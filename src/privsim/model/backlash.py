@@ -103,6 +103,8 @@ class Backlash:
         self.weights = audience_weights(b)
         self.sources: list[Source] = []
         self.general: list[tuple[int, int, float]] = []   # stories about privacy in general (day, tier, I)
+        self.stories = 0                                   # stories run so far, of every kind
+        self._salience: tuple[tuple[int, int], float] = ((-1, 0), 0.0)   # ((day, stories), S) last worked out
         self.offended_any = np.zeros(n, dtype=bool)
         m = streams.uniform(Decision.MEDIA, 0, 0, np.empty(n, dtype=F32))   # one place in the audience each
         self.reach_class = sum((m < F32(a)).astype(np.int8) for a in audiences(b))  # 3: all tiers … 0: none
@@ -120,14 +122,24 @@ class Backlash:
     def salience(self, day: int) -> float:
         """S(t) = min(1, Σ stories I·shape(t − t_story)·audience weight), 0–1."""
         w = self.weights
+        told = (day, self.stories)
+        if self._salience[0] == told:        # asked again today with no story since (several stages read it)
+            return self._salience[1]
         total = sum(s.salience(self.b, day, w) for s in self.sources if s.stories)
         total += sum(i * w[t] * eq.salience_shape(self.b, day - d) for d, t, i in self.general)
-        return min(1.0, total)
+        self._salience = (told, min(1.0, total))
+        return self._salience[1]
+
+    def general_story(self, day: int, tier: int, intensity: float) -> None:
+        """A story about privacy in general, naming no practice of the company's."""
+        self.general.append((day, tier, intensity))
+        self.stories += 1
 
     def story(self, source: Source, day: int, intensity: float, tier: int) -> None:
         """A story about ``source`` in an outlet of ``tier`` on ``day`` (a discovery, notice, follow-up …)."""
         if (day, tier) not in {(d, t) for d, t, _ in source.stories}:
             source.stories.append((day, tier, min(1.0, intensity)))
+            self.stories += 1
         source.spreading = True
         self.track(source)
 

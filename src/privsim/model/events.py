@@ -332,7 +332,7 @@ def media_story(eng: Replication, e: MediaStory | ClassAction, i: int, day: int)
     for k in exposed:
         reveal(eng, k, day, intensity=e.intensity, tier=tier)
     if not exposed:
-        eng.backlash.general.append((day, tier, e.intensity))
+        eng.backlash.general_story(day, tier, e.intensity)
         eng.recorder.mark(day, "media_story", "")
     if e.type == "class_action":
         eng.recorder.mark(day, "class_action", ",".join(e.practices))

@@ -73,17 +73,26 @@ class Regulator:
     ordered: bool = False              # an earlier order binds the company: a new violation is a repeat
     actions: list[tuple[int, str, float]] = field(default_factory=list)
     hazard_today: float = 0.0
-    dates: dict[int, date] = field(default_factory=dict, repr=False)   # day -> its date, made once
+    days: dict[int, tuple[date, int]] = field(default_factory=dict, repr=False)   # day -> (date, era), made once
 
     def __post_init__(self) -> None:
         self.ordered = self.ordered or self.company.under_order
 
     def date(self, day: int) -> date:
         """The calendar date of a simulated day."""
-        when = self.dates.get(day)
-        if when is None:
-            when = self.dates[day] = self.start + timedelta(days=day)
-        return when
+        return self.calendar(day)[0]
+
+    def era(self, day: int) -> int:
+        """The stretch between two changes of the law that ``day`` falls in (law.era)."""
+        return self.calendar(day)[1]
+
+    def calendar(self, day: int) -> tuple[date, int]:
+        """A day's date and era, worked out once (every live use is judged against them every day)."""
+        known = self.days.get(day)
+        if known is None:
+            when = self.start + timedelta(days=day)
+            known = self.days[day] = (when, law.era(when))
+        return known
 
     def opt_out_limit(self, day: int, use: law.Use | None = None) -> int | None:
         """The strictest legal limit in days for honouring an opt-out on ``day`` (None: no rule sets one)."""
@@ -238,7 +247,7 @@ def record_flow_violations(eng: Replication, day: int) -> None:
         touched = int(eng.practices.touched_count[k])
         new = touched - f.counted
         public = f.disclosed or eng.backlash.sources[k].story_day is not None
-        judged = (f.use(), reg.company, law.era(reg.date(day)), public)
+        judged = (f.use(), reg.company, reg.era(day), public)
         if new == 0 and f.judged == judged:
             continue
         f.judged = judged
@@ -261,7 +270,7 @@ def publicise(eng: Replication, day: int) -> None:
     for k, f in enumerate(eng.flows):
         if f.id in found:
             reveal(eng, k, day, intensity=intensity, tier=NATIONAL)
-    eng.backlash.general.append((day, NATIONAL, intensity * 0.5))
+    eng.backlash.general_story(day, NATIONAL, intensity * 0.5)
 
 
 def force_opt_in(eng: Replication, day: int) -> None:
