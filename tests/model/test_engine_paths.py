@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 
 import numpy as np
@@ -70,21 +69,3 @@ def test_raw_words_make_the_same_float32_draws_as_the_generator():
         got = np.asarray([kernels.draw(words, i) for i in range(n)], dtype=np.float32)
         assert np.array_equal(got, expected)
 
-
-@needs_numba
-def test_segment_sums_are_numpys_float32_sums_bit_for_bit():
-    """The kernel's pairwise order is numpy's, signed zeros and block edges included."""
-    kernels.compile_kernels()
-    rng = np.random.default_rng(2)
-    x = (rng.random(40_000, dtype=np.float32) - np.float32(0.3)) * np.float32(3.7)
-    x[rng.random(x.size) < 0.2] = -0.0
-    for n in (0, 1, 7, 8, 9, 127, 128, 129, 136, 1000, 39_999):
-        bounds = np.array([0, n // 3, n // 3, n], dtype=np.int64)
-        out = np.empty(3)
-        kernels.segment_sums(x, bounds, out)
-        expected = np.array([float(x[a:b].sum()) for a, b in itertools.pairwise(bounds)])
-        assert out.tobytes() == expected.tobytes(), n
-    zeros = np.full(20, -0.0, dtype=np.float32)
-    out = np.empty(1)
-    kernels.segment_sums(zeros, np.array([0, 20]), out)
-    assert not np.signbit(out[0])              # numpy adds the sum to +0

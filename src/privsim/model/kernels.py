@@ -371,41 +371,6 @@ def add_counts(idx, segment, into):
 
 
 @kernel
-def pairwise_sum(x, lo, n):
-    """float32 sum of ``x[lo:lo + n]`` in numpy's order (its pairwise ``add.reduce``: 8 accumulators, blocks of 128)."""
-    if n < 8:
-        total = F32(-0.0)
-        for i in range(lo, lo + n):
-            total += x[i]
-        return total
-    if n <= 128:
-        r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
-        r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
-        i, whole = lo + 8, lo + n - n % 8
-        while i < whole:
-            r0, r1, r2, r3 = r0 + x[i], r1 + x[i + 1], r2 + x[i + 2], r3 + x[i + 3]
-            r4, r5, r6, r7 = r4 + x[i + 4], r5 + x[i + 5], r6 + x[i + 6], r7 + x[i + 7]
-            i += 8
-        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        for j in range(i, lo + n):
-            total += x[j]
-        return total
-    half = n // 2
-    half -= half % 8
-    return pairwise_sum(x, lo, half) + pairwise_sum(x, lo + half, n - half)
-
-
-@kernel
-def segment_sums(x, bounds, out):
-    """``out[s] = float(x[bounds[s]:bounds[s + 1]].sum())`` for every segment, bit for bit, in one call.
-
-    numpy's reduction adds the pairwise sum to the identity +0 (so an empty or all −0 segment sums to +0).
-    """
-    for s in range(out.size):
-        out[s] = np.float64(F32(0.0) + pairwise_sum(x, bounds[s], bounds[s + 1] - bounds[s]))
-
-
-@kernel
 def segment_totals(idx, segment, value, counts, values):
     """Customers ``idx`` per segment into ``counts`` and their ``value`` per segment into ``values``.
 
