@@ -71,13 +71,19 @@ def decide_exits(eng: Replication, idx: np.ndarray, q: np.ndarray, v: np.ndarray
 def deactivate(eng: Replication, idx: np.ndarray, day: int) -> None:
     """Customers leave: out of every flow, zero state from now on."""
     pop = eng.pop
-    leavers, value = eng.practices.totals(idx)
-    eng.day_counts["churned"] += leavers
-    eng.active_count -= leavers
-    eng.active_value -= value
-    pop.active[idx] = False
-    eng.churned_day[idx] = day
+    state = (pop.trust, pop.trust_base, pop.inv_trust_base, pop.base_hazard, pop.switching, pop.stated)
+    if eng.fast:          # one pass over the leavers for their totals, status and state
+        s = eng.active_count.size
+        kernels.retire(idx, day, pop.segment, pop.value, eng.day_counts["churned"], eng.active_count,
+                       eng.active_value, pop.active, eng.churned_day, state, np.empty(s, dtype=np.int64), np.empty(s))
+    else:
+        leavers, value = eng.practices.totals(idx)
+        eng.day_counts["churned"] += leavers
+        eng.active_count -= leavers
+        eng.active_value -= value
+        pop.active[idx] = False
+        eng.churned_day[idx] = day
+        for arr in state:
+            arr[idx] = 0.0
     eng.practices.leave(idx)
     eng.backlash.forget(idx)
-    for arr in (pop.trust, pop.trust_base, pop.inv_trust_base, pop.base_hazard, pop.switching, pop.stated):
-        arr[idx] = 0.0
