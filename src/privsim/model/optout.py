@@ -30,8 +30,7 @@ def request_opt_out(eng: Replication, k: int, idx: np.ndarray, day: int) -> None
     eng.count(f"opt_outs.{eng.flows[k].id}", idx)
     latency = eng.controls.opt_out_latency_days
     f = eng.flows[k]
-    eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=latency), f.id, day,
-                        persons=idx.size * eng.represents, public=True)
+    eng.regulator.judge(opt_out_act(eng, f), f.id, day, persons=idx.size * eng.represents, public=True)
     if latency == 0:
         eng.practices.set_reach(k, idx, False)
     elif latency is not None:
@@ -40,8 +39,12 @@ def request_opt_out(eng: Replication, k: int, idx: np.ndarray, day: int) -> None
 
 def unlawful(eng: Replication, f: Flow, day: int) -> bool:
     """Opt-outs from ``f`` are never honoured, or later than a legal limit in force on ``day``."""
-    act = law.Act("opt_out", f.use(), eng.regulator.company, latency_days=eng.controls.opt_out_latency_days)
-    return bool(law.breaches(act, eng.regulator.jurisdictions, eng.regulator.date(day)))
+    return bool(law.breaches(opt_out_act(eng, f), eng.regulator.jurisdictions, eng.regulator.date(day)))
+
+
+def opt_out_act(eng: Replication, f: Flow) -> law.Act:
+    """Honouring opt-outs from ``f`` as the law reads it today (the company's own, so judging needs no copy)."""
+    return law.Act("opt_out", f.use(), eng.regulator.company, latency_days=eng.controls.opt_out_latency_days)
 
 
 def stage_opt_out(eng: Replication, day: int) -> None:
@@ -132,8 +135,7 @@ def formal(eng: Replication, k: int, day: int, sends: int, spam: np.ndarray, com
     eng.count("formal_complaints", ignored, np.full(ignored.size, share))
     eng.count("formal_expected", still, complaint[still] * F32(share))   # expected, not drawn
     late = float(still.size) * sends * eng.represents
-    eng.regulator.judge(law.Act("opt_out", f.use(), latency_days=eng.controls.opt_out_latency_days),
-                        f.id, day, messages=late, public=True)
+    eng.regulator.judge(opt_out_act(eng, f), f.id, day, messages=late, public=True)
 
 
 def deliverability(b: Behavior, f: Flow, sent: float, spam: float) -> None:

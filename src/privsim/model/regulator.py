@@ -108,7 +108,9 @@ class Regulator:
             act = dataclasses.replace(act, company=self.company)
         broken = law.breaches(act, self.jurisdictions, self.date(day))
         for rule in broken:
-            v = self.violations.setdefault((rule.id, subject), Violation(rule, subject, day))
+            v = self.violations.get((rule.id, subject))
+            if v is None:
+                v = self.violations[(rule.id, subject)] = Violation(rule, subject, day)
             v.persons += persons
             v.messages += messages
             if public and not v.public and (v.judged_persons or v.judged_messages):
