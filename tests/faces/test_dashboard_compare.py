@@ -83,8 +83,8 @@ def test_charts_time_series_with_event_markers_segments_differences_and_npv(ran,
     assert STORE.computed == computed and len(charts(ran)) == 1
     series, segments, differences, npv = specs
     assert {t.get("name") for t in series["data"]} >= set(expected.names)
-    marks = {a["text"] for a in series["layout"]["annotations"]}
-    assert {"start newsletter", "discovery ad_profiling", "reversal ad_profiling"} <= marks
+    marks = " ".join(a.get("hovertext", "") for a in series["layout"]["annotations"])
+    assert all(m in marks for m in ("start newsletter", "discovery ad_profiling", "reversal ad_profiling"))
     assert "segment" in segments["layout"]["title"]["text"].lower()
     assert "Difference from" in differences["layout"]["title"]["text"]
     line = {t["name"]: t["line"]["color"] for t in series["data"] if t.get("name") in expected.names}

@@ -63,3 +63,15 @@ def test_money_under_a_thousand_is_written_out_not_with_a_milli_prefix():
     assert charts.axis_format("fines", "USD", 2.5e6)["tickformat"] == "~s"       # $2.5M
     assert charts.axis_format("fines", "USD")["tickformat"] == "~s"
     assert charts.largest(pd.Series([1.0, -3.0]), np.array([np.nan, 2.0])) == 3.0 and charts.largest() == 0.0
+
+
+def test_events_on_nearby_days_share_one_label_and_keep_a_line_each(series):
+    """Five events on one day printed five vertical labels over each other: now one, with all five on hover."""
+    marks = [(3, "discovery", "feed"), (3, "apology", "feed"), (3, "discovery", "feed"), (4, "reversal", "feed"),
+             (20, "regulator_order", "")]
+    fig = charts.band_figure(charts.band_table(series, "scenario"), [("trust", "Trust"), ("opt_outs", "Opt-outs")],
+                             by="scenario", marks=marks)
+    notes = [a for a in fig.layout.annotations if a.hovertext]
+    assert [(a.x, a.text) for a in notes] == [(3, "discovery feed + 2 more"), (20, "regulator_order")]
+    assert notes[0].hovertext == "day 3: discovery feed<br>day 3: apology feed<br>day 4: reversal feed"
+    assert sorted({s.x0 for s in fig.layout.shapes}) == [3, 4, 20] and len(fig.layout.shapes) == 3 * 2   # per panel

@@ -23,6 +23,7 @@ TIMESERIES = tuple((m, label(m)) for m in ("backlash", "trust", "active", "opt_o
 PER_ROW = 3          # panels a row in multi-KPI figures
 SMALL_MONEY = 1000   # money axes up to this are written out ($0.5), larger ones with SI prefixes ($1.5M)
 MAX_POINTS = 1000     # days a time-series trace draws at most (longer horizons are thinned)
+MARK_GAP = 1 / 20     # events closer than this share of the days shown share one label (no overprinting)
 GAP = 60             # px between stacked panels: tick labels above, the next panel's title below
 SEGMENT_KPIS = ("churn", "privacy_churn", "trust_end", "backlash_peak", "opt_outs", "complaints")
 SWEEP_KPIS = ("total_value", "npv", "opt_outs", "complaints", "backlash_peak")
@@ -122,14 +123,29 @@ def _band(b: pd.DataFrame, name: str, color: str, legend: bool) -> list[go.Scatt
             go.Scatter(**x, y=mean, name=name, line={"color": color}, legendgroup=name, showlegend=legend)]
 
 
-def _marks(marks: Sequence[tuple[int, str, str]], rows: int) -> tuple[list[dict], list[dict]]:
-    """A dotted line through every panel and a label per event, as layout shapes and annotations."""
-    shapes, notes = [], []
-    for day, kind, what in dict.fromkeys(marks):
-        shapes += [{"type": "line", "x0": day, "x1": day, "xref": f"x{r if r > 1 else ''}", "y0": 0, "y1": 1,
-                    "yref": f"y{r if r > 1 else ''} domain", "line": {"dash": "dot", "color": "#888", "width": 1}}
-                   for r in range(1, rows + 1)]
-        notes.append({"x": day, "y": 1.0, "yref": "paper", "text": f"{kind} {what}".strip(), "showarrow": False,
+def _marks(marks: Sequence[tuple[int, str, str]], rows: int, span: float) -> tuple[list[dict], list[dict]]:
+    """A dotted line through every panel on each event's day, and one label per run of nearby events.
+
+    Events on the same or nearby days (within ``MARK_GAP`` of the ``span`` of days shown) would print their
+    vertical labels over each other: a run is labelled by its first event and "+ n more", every event of it
+    with its day in the label's hover text.
+    """
+    events = sorted(dict.fromkeys(marks), key=lambda m: m[0])       # stable: a day's events keep their order
+    shapes = [{"type": "line", "x0": day, "x1": day, "xref": f"x{r if r > 1 else ''}", "y0": 0, "y1": 1,
+               "yref": f"y{r if r > 1 else ''} domain", "line": {"dash": "dot", "color": "#888", "width": 1}}
+              for day in dict.fromkeys(d for d, _, _ in events) for r in range(1, rows + 1)]
+    runs: list[list[tuple[int, str, str]]] = []
+    for event in events:
+        if runs and event[0] - runs[-1][0][0] <= max(1.0, span * MARK_GAP):
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    notes = []
+    for run in runs:
+        texts = list(dict.fromkeys(f"{kind} {what}".strip() for _, kind, what in run))
+        notes.append({"x": run[0][0], "y": 1.0, "yref": "paper", "showarrow": False,
+                      "text": texts[0] if len(texts) == 1 else f"{texts[0]} + {len(texts) - 1} more",
+                      "hovertext": "<br>".join(f"day {day}: {kind} {what}".strip() for day, kind, what in run),
                       "textangle": -90, "xanchor": "left", "yanchor": "top", "font": {"size": 10, "color": "#555"}})
     return shapes, notes
 
@@ -170,7 +186,7 @@ def band_figure(table: pd.DataFrame, metrics: Sequence[tuple[str, str]] = TIMESE
         fig.update_yaxes(**axis_format(metric, currency, largest(*shown)), row=row, col=1)
     if traces:
         fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
-    shapes, notes = _marks(marks, len(metrics))
+    shapes, notes = _marks(marks, len(metrics), float(t["day"].max() - t["day"].min()) if len(t) else 0.0)
     fig.update_xaxes(title_text="day", row=max(len(metrics), 1), col=1)
     fig.update_layout(template=TEMPLATE, title=title, height=230 * len(metrics) + 80, legend={"orientation": "h"},
                       shapes=shapes, annotations=[*fig.layout.annotations, *notes])
