@@ -194,7 +194,7 @@ def test_a_catalog_locked_by_another_process_is_passed_over(runs, monkeypatch, c
             catalog.rebuild(runs)
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()              # reaps it and closes its pipe
 
 
 RECORD = """
