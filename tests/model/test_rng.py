@@ -90,14 +90,17 @@ def test_raw_words_are_numpys_pcg64_words_of_that_key_for_every_count():
     for day in (0, 0, 5, 6, 600, 3, 1100, 2**32 - 1):      # first and later uses of a block, out of order
         for n in (0, 1, 2, 3, 5, 7, 8, 9, 10, 1001):
             raw = s.generator(Decision.CHURN, 7, day).bit_generator.random_raw((n + 1) // 2).view(np.uint32)
-            assert np.array_equal(s.words(Decision.CHURN, 7, day, n, out), raw), (day, n)
+            words = out[:(n + 1) // 2]
+            kernels.seeded_words(s.raw(Decision.CHURN, 7, day, n), words)
+            assert np.array_equal(words.view(np.uint32), raw), (day, n)
 
 
 @needs_numba
 def test_a_words_draw_i_is_the_generators_float32_draw_i():
     kernels.compile_kernels()
     s, out = Streams(5, 0), np.zeros(50, dtype=np.uint64)
-    words = s.words(Decision.OPT_OUT, 99, 12, 99, out)
+    kernels.seeded_words(s.raw(Decision.OPT_OUT, 99, 12, 99), out)
+    words = out.view(np.uint32)
     draws = np.array([kernels.draw(words, i) for i in range(99)], dtype=np.float32)
     assert np.array_equal(draws, s.generator(Decision.OPT_OUT, 99, 12).random(99, dtype=np.float32))
 
@@ -105,8 +108,28 @@ def test_a_words_draw_i_is_the_generators_float32_draw_i():
 @needs_numba
 def test_the_shared_generator_draws_what_a_fresh_one_would_after_raw_words():
     kernels.compile_kernels()
-    s, out, draws = Streams(42, 3), np.zeros(3, dtype=np.uint64), np.empty(7, dtype=np.float32)
+    s, draws = Streams(42, 3), np.empty(7, dtype=np.float32)
     for day in (0, 5, 6):
-        s.words(Decision.CHURN, 0, day, 5, out)
+        s.raw(Decision.CHURN, 0, day, 5)
         fresh = s.generator(Decision.OPT_OUT, 99, day).random(7, dtype=np.float32)
         assert np.array_equal(s.uniform(Decision.OPT_OUT, 99, day, draws), fresh)
+
+
+@needs_numba
+def test_the_draw_kernels_draw_a_block_at_a_time_what_the_generator_draws():
+    """Churn's and opt-out's kernels make their draws as they go: the same customers as the generator's draws."""
+    kernels.compile_kernels()
+    s, rng = Streams(8, 1), np.random.default_rng(4)
+    for n in (1, 63, 64, 65, 127, 1000, 4097):          # on and off the block and lane multiples
+        p = (rng.random(n, dtype=np.float32) * np.float32(0.3)).astype(np.float32)
+        u = s.generator(Decision.CHURN, 3, 9).random(n, dtype=np.float32)
+        gone = np.empty(n, dtype=np.int32)
+        count = kernels.churn_draws(s.raw(Decision.CHURN, 3, 9, n), -p, gone, np.zeros(n, np.float32),
+                                    np.zeros(n, np.float32), np.float32(1.0), False)
+        assert np.array_equal(gone[:count], np.flatnonzero(u < p)), n
+        asked, complaint = rng.random(n) < 0.3, (rng.random(n, dtype=np.float32) * np.float32(0.2)).astype(np.float32)
+        out = np.empty(n, dtype=np.int32)
+        leave, spam = kernels.opt_out_draws(s.raw(Decision.CHURN, 3, 9, n), asked, -p, complaint, True, out)
+        assert np.array_equal(out[:leave], np.flatnonzero((u < p) & ~asked)), n
+        assert np.array_equal(out[n - spam:][::-1], np.flatnonzero((u >= p) & (u < p + complaint))), n
+

@@ -28,7 +28,7 @@ def stage_churn(eng: Replication, day: int) -> None:
     decay = eng.constant("churn", lambda e: F32(math.exp(-1.0 / e.b.churn.leave_delay_days)))
     if eng.fast:      # the trust stage's kernel left q_T in ``intent`` and −h in ``hazard`` (trust.stage_trust)
         np.expm1(scratch.hazard, out=scratch.hazard)  # as eq.probability: the same exp on both paths
-        count = kernels.churn_draws(eng.words(Decision.CHURN, 0, day), scratch.hazard, scratch.idx, pop.stated,
+        count = kernels.churn_draws(eng.seed(Decision.CHURN, 0, day), scratch.hazard, scratch.idx, pop.stated,
                                     intent, decay, eng.any_stated)
         gone = scratch.idx[:count].astype(np.int64)
     else:

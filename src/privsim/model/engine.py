@@ -93,13 +93,11 @@ class Scratch:
     second: np.ndarray   # a second hazard (complaints beside unsubscribes)
     hazard: np.ndarray   # today's churn hazard, from the trust stage to the churn stage (numba path)
     idx: np.ndarray      # int32 customer indexes a kernel selects (leavers, opt-outs, complaints)
-    words: np.ndarray    # uint64 raw words of a decision's draws, two a word (the kernels' draws)
 
     @classmethod
     def of(cls, n: int) -> Scratch:
         """Buffers for ``n`` customers."""
-        return cls(*(np.zeros(n, dtype=F32) for _ in range(7)), np.zeros(n, dtype=np.int32),
-                   np.zeros((n + 1) // 2, dtype=np.uint64))
+        return cls(*(np.zeros(n, dtype=F32) for _ in range(7)), np.zeros(n, dtype=np.int32))
 
 
 class Replication:
@@ -230,9 +228,9 @@ class Replication:
         """U[0, 1) draws of one (decision, source, day) for every customer, in the shared buffer."""
         return self.streams.uniform(decision, source, day, self.scratch.u)
 
-    def words(self, decision: Decision, source: int, day: int) -> np.ndarray:
-        """The raw words of ``uniform(decision, source, day)``, for a kernel that draws as it goes."""
-        return self.streams.words(decision, source, day, self.n, self.scratch.words)
+    def seed(self, decision: Decision, source: int, day: int) -> np.ndarray:
+        """The seed of ``uniform(decision, source, day)``'s draws, for a kernel that makes them as it goes."""
+        return self.streams.raw(decision, source, day, self.n)
 
     def count(self, metric: str, idx: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add customers ``idx`` (optionally weighted) to today's per-segment count of ``metric``."""

@@ -12,8 +12,9 @@ simulates nothing never pays. Both paths give bit-identical results (tests/model
   and numpy's SIMD ``exp`` may differ in the last bit;
 - draws come from raw PCG64 words of a fresh generator: word ``w`` gives ``(w >> 8) · 2⁻²⁴``, exactly what
   ``Generator.random(dtype=float32)`` makes of it, two draws per 64-bit word, low half first. The words
-  themselves come from :func:`pcg64_words`, numpy's PCG64 (128-bit LCG, XSL-RR output) run as four
-  interleaved lanes (tests/model/test_rng.py checks it word for word against ``random_raw``).
+  themselves come from numpy's PCG64 (128-bit LCG, XSL-RR output) run as four interleaved lanes (``_lanes``,
+  ``_fill``), a block at a time inside the kernel that draws (tests/model/test_rng.py checks them word for word
+  against ``random_raw``).
 """
 
 from __future__ import annotations
@@ -131,48 +132,59 @@ def _output(hi, lo):
 
 
 @kernel
-def pcg64_words(state_hi, state_lo, inc_hi, inc_lo, out):
-    """Fill ``out`` as numpy's ``PCG64.random_raw`` does from that state: word t is the state stepped t + 1 times.
+def _lanes(seed):
+    """The PCG64 numpy seeds from ``generate_state``'s four uint64 words ``seed``, as four interleaved lanes.
 
-    Four lanes, each LANES steps ahead by the jump (JUMP, and the increment of LANES steps): the four
-    multiplies run side by side instead of one after another (0.79 → 0.41 ns a draw).
+    As ``pcg64_set_seed``: inc = 2·(seed₂, seed₃) + 1, state = (inc + (seed₀, seed₁))·MULT + inc, mod 2¹²⁸.
+    Lane k starts k + 1 steps on (its first word is word k) and jumps LANES steps at a time: returns the lanes'
+    (high, low) states and the increment of LANES steps.
     """
-    h0, l0 = _step(state_hi, state_lo, MULT_HI, MULT_LO, inc_hi, inc_lo)
+    one = U64(1)
+    inc_hi, inc_lo = (seed[2] << one) | (seed[3] >> U64(63)), (seed[3] << one) | one
+    lo = inc_lo + seed[1]
+    hi = inc_hi + seed[0] + (one if lo < inc_lo else U64(0))
+    h, low = _step(hi, lo, MULT_HI, MULT_LO, inc_hi, inc_lo)
+    h0, l0 = _step(h, low, MULT_HI, MULT_LO, inc_hi, inc_lo)
     h1, l1 = _step(h0, l0, MULT_HI, MULT_LO, inc_hi, inc_lo)
     h2, l2 = _step(h1, l1, MULT_HI, MULT_LO, inc_hi, inc_lo)
     h3, l3 = _step(h2, l2, MULT_HI, MULT_LO, inc_hi, inc_lo)
     add_hi, add_lo = inc_hi, inc_lo                     # the increment of LANES steps: LANES steps from 0
     for _ in range(LANES - 1):
         add_hi, add_lo = _step(add_hi, add_lo, MULT_HI, MULT_LO, inc_hi, inc_lo)
-    n, t = out.size, 0
-    while t + LANES <= n:
+    return (h0, l0, h1, l1, h2, l2, h3, l3), (add_hi, add_lo)
+
+
+@kernel
+def _fill(lanes, add, out, count):
+    """The lanes' next ``count`` words into ``out[:count]``; returns the lanes after them.
+
+    ``count`` is a multiple of LANES, or the last words wanted. The four multiplies run side by side instead of
+    one after another (0.79 → 0.41 ns a draw).
+    """
+    h0, l0, h1, l1, h2, l2, h3, l3 = lanes
+    add_hi, add_lo = add
+    t = 0
+    while t + LANES <= count:
         out[t], out[t + 1], out[t + 2], out[t + 3] = _output(h0, l0), _output(h1, l1), _output(h2, l2), _output(h3, l3)
         h0, l0 = _step(h0, l0, JUMP_HI, JUMP_LO, add_hi, add_lo)
         h1, l1 = _step(h1, l1, JUMP_HI, JUMP_LO, add_hi, add_lo)
         h2, l2 = _step(h2, l2, JUMP_HI, JUMP_LO, add_hi, add_lo)
         h3, l3 = _step(h3, l3, JUMP_HI, JUMP_LO, add_hi, add_lo)
         t += LANES
-    if t < n:
+    if t < count:
         out[t] = _output(h0, l0)
-    if t + 1 < n:
+    if t + 1 < count:
         out[t + 1] = _output(h1, l1)
-    if t + 2 < n:
+    if t + 2 < count:
         out[t + 2] = _output(h2, l2)
+    return h0, l0, h1, l1, h2, l2, h3, l3
 
 
 @kernel
 def seeded_words(seed, out):
-    """``out`` filled with the words of numpy's PCG64 seeded from ``generate_state``'s four uint64 words ``seed``.
-
-    As ``pcg64_set_seed``: inc = 2·(seed₂, seed₃) + 1, state = (inc + (seed₀, seed₁))·MULT + inc, mod 2¹²⁸,
-    in one call with the words (the Python 128-bit arithmetic and four scalar conversions cost ≈ 3 µs a draw).
-    """
-    one = U64(1)
-    inc_hi, inc_lo = (seed[2] << one) | (seed[3] >> U64(63)), (seed[3] << one) | one
-    lo = inc_lo + seed[1]
-    hi = inc_hi + seed[0] + (one if lo < inc_lo else U64(0))
-    state_hi, state_lo = _step(hi, lo, MULT_HI, MULT_LO, inc_hi, inc_lo)
-    pcg64_words(state_hi, state_lo, inc_hi, inc_lo, out)
+    """``out`` (uint64) filled with the words numpy's ``random_raw`` gives of the PCG64 seeded from ``seed``."""
+    lanes, add = _lanes(seed)
+    _fill(lanes, add, out, out.size)
 
 
 @kernel
@@ -223,25 +235,31 @@ def trust_day(trust, base, load, extra, good, rho, gain, loss, has_load, has_ext
 
 
 @kernel
-def churn_draws(words, neg_p, gone, stated, intent, decay, has_stated):
+def churn_draws(seed, neg_p, gone, stated, intent, decay, has_stated):
     """Who leaves (u < p, p = −``neg_p``) into ``gone``, returning how many; stated intent decays into ``intent``.
 
-    Leavers are rare: a block of ``HIT_BLOCK`` customers is first checked for any (a loop without stores,
-    which the compiler vectorises) and searched only then. The check indexes with an unsigned ``j``: a signed
-    index from a stepped range gets numba's negative-index wrap, which the vectoriser can only do with
-    gathers (2.1 → 0.18 ms for 1M customers).
+    The draws are made a block of ``HIT_BLOCK`` at a time from the generator's ``seed`` words (no buffer of
+    every customer's words written and read back: 1.0 → 0.75 ms for 1M customers). Leavers are rare: a block
+    is first checked for any (a loop without stores, which the compiler vectorises) and searched only then.
+    The check indexes with an unsigned ``j``: a signed index from a stepped range gets numba's negative-index
+    wrap, which the vectoriser can only do with gathers (2.1 → 0.18 ms for 1M customers).
     """
+    lanes, add = _lanes(seed)
+    buf = np.empty(HIT_BLOCK // 2, dtype=np.uint64)
+    words = buf.view(np.uint32)
     count = 0
     n = neg_p.size
     for lo in range(0, n, HIT_BLOCK):
         hi = min(lo + HIT_BLOCK, n)
+        lanes = _fill(lanes, add, buf, (hi - lo + 1) // 2)
+        start = U64(lo)
         hit = False
         for i in range(lo, hi):
             j = U64(i)
-            hit |= draw(words, j) < -neg_p[j]
+            hit |= draw(words, j - start) < -neg_p[j]
         if hit:
             for i in range(lo, hi):
-                if draw(words, i) < -neg_p[i]:
+                if draw(words, i - lo) < -neg_p[i]:
                     gone[count] = i
                     count += 1
     if has_stated:
@@ -294,31 +312,37 @@ def review_hazard(reach, felt, concern, factor, neg_h, scale):
 
 
 @kernel
-def opt_out_draws(words, asked, neg_unsub, complaint, sends, out):
+def opt_out_draws(seed, asked, neg_unsub, complaint, sends, out):
     """Reached customers who opt out (u < P_unsub, not asked before) and, with ``sends``, who complain (P given).
 
     Opt-outs fill ``out`` from the front, complaints from the back (both in customer order, the
     complaints reversed); returns both counts. Customers not reached have both probabilities 0
     (``send_hazards``, ``review_hazard``), so no draw of theirs passes: the loop never branches on reach,
     which is as random as consent and would be mispredicted half the time (3.1 → 0.85 ns a customer).
+    The draws come a block at a time from the generator's ``seed`` words, as in ``churn_draws``.
     """
+    lanes, add = _lanes(seed)
+    buf = np.empty(HIT_BLOCK // 2, dtype=np.uint64)
+    words = buf.view(np.uint32)
     leave, spam = 0, 0
     n = neg_unsub.size
     for lo in range(0, n, HIT_BLOCK):      # blocks without an opt-out or a complaint are skipped, as in churn
         hi = min(lo + HIT_BLOCK, n)
+        lanes = _fill(lanes, add, buf, (hi - lo + 1) // 2)
+        start = U64(lo)
         hit = False
         if sends:
             for i in range(lo, hi):
                 j = U64(i)
-                hit |= draw(words, j) < -neg_unsub[j] + complaint[j]
+                hit |= draw(words, j - start) < -neg_unsub[j] + complaint[j]
         else:
             for i in range(lo, hi):
                 j = U64(i)
-                hit |= draw(words, j) < -neg_unsub[j]
+                hit |= draw(words, j - start) < -neg_unsub[j]
         if not hit:
             continue
         for i in range(lo, hi):
-            u = draw(words, i)
+            u = draw(words, i - lo)
             unsub = -neg_unsub[i]
             if u < unsub:
                 if not asked[i]:

@@ -103,7 +103,7 @@ def draw(eng: Replication, k: int, day: int, sends: int,
         else:
             kernels.review_hazard(reach, felt, concern, factor, unsub, eq.review_scale(b, f.x))
         np.expm1(unsub, out=unsub)     # as eq.probability: the same exp on both paths
-        leaving, spamming = kernels.opt_out_draws(eng.words(Decision.OPT_OUT, f.key, day), asked, unsub, complaint,
+        leaving, spamming = kernels.opt_out_draws(eng.seed(Decision.OPT_OUT, f.key, day), asked, unsub, complaint,
                                                   bool(sends), s.idx)
         return s.idx[:leaving].astype(np.int64), s.idx[s.idx.size - spamming:][::-1].astype(np.int64), complaint
     u = eng.uniform(Decision.OPT_OUT, f.key, day)

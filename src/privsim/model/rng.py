@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from privsim.model import kernels, seeds
+from privsim.model import seeds
 
 
 class Decision(IntEnum):
@@ -97,15 +97,13 @@ class Streams:
         self.draws[decision] += out.size
         return out
 
-    def words(self, decision: Decision, source: int, day: int, n: int, out: np.ndarray) -> np.ndarray:
-        """The raw 32-bit words behind ``uniform``'s ``n`` draws (``kernels`` turns word i into draw i).
+    def raw(self, decision: Decision, source: int, day: int, n: int) -> np.ndarray:
+        """The seed words behind ``uniform``'s ``n`` draws, for a kernel that makes them as it goes.
 
-        ``out`` holds at least (n + 1) // 2 uint64 words; the compiled kernels fill it (numba path only).
+        numba path only: ``kernels`` seeds PCG64 from them and turns raw word i into draws 2i and 2i + 1.
         """
         self.draws[decision] += n
-        out = out[:(n + 1) // 2]
-        kernels.seeded_words(self.seed_words(decision, source, day), out)
-        return out.view(np.uint32)
+        return self.seed_words(decision, source, day)
 
     def scalar(self, decision: Decision, source: int, day: int) -> float:
         """One U[0, 1) draw: a company-level decision such as a discovery or an investigation."""
