@@ -68,4 +68,3 @@ def test_raw_words_make_the_same_float32_draws_as_the_generator():
         kernels.compile_kernels()
         got = np.asarray([kernels.draw(words, i) for i in range(n)], dtype=np.float32)
         assert np.array_equal(got, expected)
-

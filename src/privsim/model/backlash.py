@@ -121,10 +121,10 @@ class Backlash:
     # ------------------------------------------------------------ media
     def salience(self, day: int) -> float:
         """S(t) = min(1, Σ stories I·shape(t − t_story)·audience weight), 0–1."""
-        w = self.weights
         told = (day, self.stories)
         if self._salience[0] == told:        # asked again today with no story since (several stages read it)
             return self._salience[1]
+        w = self.weights
         total = sum(s.salience(self.b, day, w) for s in self.sources if s.stories)
         total += sum(i * w[t] * eq.salience_shape(self.b, day - d) for d, t, i in self.general)
         self._salience = (told, min(1.0, total))

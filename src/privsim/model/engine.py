@@ -243,11 +243,7 @@ class Replication:
                                                    minlength=len(self.pop.names))
 
     def segment_sums(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """``out[s] = float(x[segment s].sum())`` for every segment (numpy's pairwise sums).
-
-        A numba kernel in numpy's pairwise order was tried: 2 µs a day less at 2,000 customers, but its scalar
-        loop reads 0.37 ns a customer against numpy's 0.2, so it loses from about 13,000 customers on.
-        """
+        """``out[s] = float(x[segment s].sum())`` for every segment (numpy: a kernel was slower)."""
         out[:] = [float(np.add.reduce(x[sl])) for sl in self.pop.slices]     # .sum() without its Python wrapper
         return out
 

@@ -412,16 +412,12 @@ def segment_totals(idx, segment, value, counts, values):
 def retire(idx, day, segment, value, churned, active_count, active_value, active, churned_day, state, counts, values):
     """Customers ``idx`` leave on ``day`` (churn.deactivate): per-segment totals, inactive, their ``state`` zeroed.
 
-    The segment totals as ``np.bincount`` makes them (``counts``, and ``values`` summed in ``idx`` order from 0),
-    then added to ``churned`` and taken from the active count and value, as the reference does.
+    The totals of ``segment_totals`` are added to ``churned`` and taken from the active count and value, as the
+    reference does.
     """
-    counts[:] = 0
-    values[:] = 0.0
+    segment_totals(idx, segment, value, counts, values)
     for j in range(idx.size):
         i = idx[j]
-        s = segment[i]
-        counts[s] += 1
-        values[s] += np.float64(value[i])
         active[i] = False
         churned_day[i] = day
         for arr in state:
